@@ -1,0 +1,1 @@
+"""Ports: one typing.Protocol per collaborator family; adapters implement them."""

@@ -1,0 +1,31 @@
+"""The unit of work: one transaction over every repository; rolls back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.ports.repositories import (
+    AnalyticsRepository,
+    AuditLog,
+    ChunkRepository,
+    ConversationRepository,
+    DocumentRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    documents: DocumentRepository
+    chunks: ChunkRepository
+    conversations: ConversationRepository
+    events: AnalyticsRepository
+    audit: AuditLog
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...

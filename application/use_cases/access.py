@@ -1,0 +1,47 @@
+"""Checks every use case shares: an active user, an owned document, an administrator."""
+
+from __future__ import annotations
+
+import uuid
+
+from application.ports.unit_of_work import UnitOfWork
+from domain.documents import Document
+from domain.errors import DocumentNotFound, NoActiveDocument, PermissionDenied, UserNotFound
+from domain.users import User
+
+
+def active_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
+    user = uow.users.get(user_id)
+    if user is None:
+        raise UserNotFound("User not found.")
+    user.ensure_active()
+    return user
+
+
+def admin_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
+    user = active_user(uow, user_id)
+    if not user.is_admin:
+        raise PermissionDenied("Only an administrator can do this.")
+    return user
+
+
+def owned_document(uow: UnitOfWork, user: User, document_id: uuid.UUID | None) -> Document:
+    """The user's document, or their active one when ``document_id`` is None.
+
+    Another user's document is reported exactly like a missing one."""
+    if document_id is None:
+        if user.active_document_id is None:
+            raise NoActiveDocument("No document is selected: upload one or choose one first.")
+        document_id = user.active_document_id
+    document = uow.documents.get(document_id)
+    if document is None or document.owner_id != user.id:
+        raise DocumentNotFound("Document not found.", document_id=str(document_id))
+    return document
+
+
+def existing_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
+    """Any user, whatever their status (for administration)."""
+    user = uow.users.get(user_id)
+    if user is None:
+        raise UserNotFound("User not found.", user_id=str(user_id))
+    return user

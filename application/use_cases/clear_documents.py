@@ -1,0 +1,34 @@
+"""Delete all of a user's documents."""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+
+from application.ports.clock import Clock
+from application.ports.storage import FileStorage
+from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.access import active_user
+from application.use_cases.delete_document import discard_blobs, remove_document
+
+
+@attrs.define
+class ClearDocuments:
+    uow: UnitOfWork
+    storage: FileStorage
+    clock: Clock
+
+    def __call__(self, user_id: uuid.UUID) -> int:
+        """Return how many documents were deleted."""
+        keys: list[str] = []
+        with self.uow as uow:
+            user = active_user(uow, user_id)
+            now = self.clock.now()
+            while batch := uow.documents.list_for_owner(user.id, limit=200):
+                for document in batch:
+                    remove_document(uow, user, document, now)
+                    keys.append(document.storage_key)
+            uow.commit()
+        discard_blobs(self.storage, keys)
+        return len(keys)

@@ -1,0 +1,120 @@
+"""Turn a stored file into located chunks: extract, normalise, chunk, then notify the owner."""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+import structlog
+
+from application.errors import TransientError
+from application.ports.clock import Clock
+from application.ports.extractor import ExtractorRegistry
+from application.ports.notifier import Notifier
+from application.ports.storage import FileStorage
+from application.ports.unit_of_work import UnitOfWork
+from domain.analytics import AnalyticsEvent, EventType
+from domain.chunking import ChunkingPolicy, chunk_segments
+from domain.documents import Document, DocumentStatus
+from domain.errors import DomainError, NoTextFound
+
+log = structlog.get_logger(__name__)
+
+INTERNAL_ERROR_CODE = "processing_error"
+INTERNAL_ERROR_MESSAGE = "An unexpected error stopped processing this document; it has been logged."
+
+
+@attrs.define
+class ProcessDocument:
+    """Idempotent: processing a document again replaces its chunks."""
+
+    uow: UnitOfWork
+    storage: FileStorage
+    extractors: ExtractorRegistry
+    notifier: Notifier
+    clock: Clock
+    chunking: ChunkingPolicy = ChunkingPolicy()
+
+    def __call__(self, document_id: uuid.UUID) -> DocumentStatus | None:
+        """Process the document; return its final status (None when it no longer exists)."""
+        with self.uow as uow:
+            document = uow.documents.get(document_id)
+            if document is None:
+                log.info("process_skipped_document_gone", document_id=str(document_id))
+                return None
+            if document.status is DocumentStatus.COMPLETED:
+                return document.status
+            document.start_processing(self.clock.now())
+            uow.documents.update(document)
+            uow.commit()
+        log.info("process_started", document_id=str(document_id), kind=document.kind.value)
+        try:
+            self._extract_and_store(document)
+        except TransientError:
+            raise
+        except DomainError as error:
+            self._finish_failed(document_id, error.code, error.message)
+        except Exception:
+            log.exception("process_crashed", document_id=str(document_id))
+            self._finish_failed(document_id, INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE)
+        return self._notify(document_id)
+
+    def _extract_and_store(self, document: Document) -> None:
+        data = self.storage.get(document.storage_key)
+        extractor = self.extractors.for_kind(document.kind)
+        extraction = extractor.extract(data, kind=document.kind, progress=self._progress_reporter(document.id))
+        chunked = chunk_segments(document.id, extraction.segments, self.chunking)
+        if not chunked.chunks:
+            raise NoTextFound("No readable text was found in this document.")
+        with self.uow as uow:
+            current = uow.documents.get(document.id)
+            if current is None:
+                return
+            uow.chunks.replace(current.id, chunked.chunks)
+            now = self.clock.now()
+            current.complete(text=chunked.text, page_count=extraction.page_count, now=now)
+            uow.documents.update(current)
+            uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_PROCESSED,
+                                          data={"kind": current.kind.value, "chunks": len(chunked.chunks),
+                                                "pages": extraction.page_count}, created_at=now))
+            uow.commit()
+        log.info("process_completed", document_id=str(document.id), chunks=len(chunked.chunks))
+
+    def _progress_reporter(self, document_id: uuid.UUID):  # noqa: ANN202 - a ProgressCallback
+        def report(done: int, total: int) -> None:
+            with self.uow as uow:
+                current = uow.documents.get(document_id)
+                if current is not None:
+                    current.report_progress(done, total, self.clock.now())
+                    uow.documents.update(current)
+                    uow.commit()
+
+        return report
+
+    def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> None:
+        with self.uow as uow:
+            current = uow.documents.get(document_id)
+            if current is None:
+                return
+            now = self.clock.now()
+            current.fail(code=code, message=message, now=now)
+            uow.documents.update(current)
+            uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_FAILED,
+                                          data={"kind": current.kind.value, "code": code}, created_at=now))
+            uow.commit()
+        log.info("process_failed", document_id=str(document_id), code=code)
+
+    def _notify(self, document_id: uuid.UUID) -> DocumentStatus | None:
+        with self.uow as uow:
+            document = uow.documents.get(document_id)
+            owner = uow.users.get(document.owner_id) if document else None
+        if document is None or owner is None:
+            return None
+        try:
+            if document.status is DocumentStatus.COMPLETED:
+                self.notifier.document_completed(owner, document)
+            else:
+                self.notifier.document_failed(owner, document)
+        except Exception:  # a notification never undoes the processing
+            log.exception("notify_failed", document_id=str(document_id))
+        return document.status

@@ -1,0 +1,60 @@
+"""Register a user by email and password."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from application.ports.clock import Clock
+from application.ports.security import PasswordHasher
+from application.ports.unit_of_work import UnitOfWork
+from domain.analytics import AnalyticsEvent, EventType
+from domain.errors import EmailTaken, InvalidInput
+from domain.users import Role, Tier, User, normalise_email
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+
+@attrs.frozen(kw_only=True)
+class RegisterUserCommand:
+    email: str
+    password: str | None
+    username: str | None = None
+    role: Role = Role.USER
+    tier: Tier = Tier.FREE
+    language: str = "en"
+
+
+@attrs.define
+class RegisterUser:
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    clock: Clock
+
+    def __call__(self, command: RegisterUserCommand) -> User:
+        email = normalise_email(command.email)
+        if not _EMAIL_RE.match(email) or len(email) > 254:
+            raise InvalidInput("That is not a valid email address.", field="email")
+        if command.password is not None and len(command.password) < MIN_PASSWORD_LENGTH:
+            raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        now = self.clock.now()
+        with self.uow as uow:
+            if uow.users.get_by_email(email) is not None:
+                raise EmailTaken("An account with this email already exists.")
+            user = User(
+                email=email,
+                username=command.username,
+                password_hash=self.hasher.hash(command.password) if command.password else None,
+                role=command.role,
+                tier=command.tier,
+                language=command.language,
+                created_at=now,
+                updated_at=now,
+            )
+            uow.users.add(user)
+            uow.events.add(AnalyticsEvent(user_id=user.id, type=EventType.USER_REGISTERED,
+                                          data={"channel": "email"}, created_at=now))
+            uow.commit()
+        return user

@@ -1,0 +1,1 @@
+"""Settings and the composition root: the only place that chooses adapters."""

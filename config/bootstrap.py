@@ -1,0 +1,58 @@
+"""Start-up: settings -> logging -> (embedded profile) migrations -> container."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlalchemy.engine import make_url
+from dependency_injector import providers
+
+from adapters.persistence.migrate import upgrade
+from config.container import Container
+from config.errors import ConfigError
+from config.logging import configure_logging
+from config.settings import Settings, load_settings
+from application.use_cases.ensure_user import EnsureEmailUserCommand
+from domain.users import Role, User
+
+log = structlog.get_logger(__name__)
+
+IMPLEMENTED_BACKENDS = {"llm": {"offline"}, "queue": {"inline"}}
+
+
+def build_container(settings: Settings | None = None, **overrides: Any) -> Container:
+    """A ready container. Raises ConfigError with one line naming the bad setting."""
+    settings = settings or load_settings(**overrides)
+    configure_logging(json=(settings.log_format or ("json" if settings.env == "production" else "console")) == "json",
+                      level=settings.log_level)
+    config = settings.container_config()
+    for key, available in IMPLEMENTED_BACKENDS.items():
+        chosen = config[key]["backend"]
+        if chosen not in available:
+            raise ConfigError(f"{key}.backend={chosen} is not available in this version; use one of: "
+                              + ", ".join(sorted(available)))
+    settings.home.mkdir(parents=True, exist_ok=True)
+    auto_migrate = settings.database_auto_migrate
+    if auto_migrate if auto_migrate is not None else settings.is_embedded_database:
+        upgrade(settings.resolved_database_url)
+    container = Container()
+    container.config.from_dict(config)
+    container.settings.override(providers.Object(settings))
+    return container
+
+
+def local_user(container: Container) -> User:
+    """The default operator account of this installation (an administrator), created on first use."""
+    settings: Settings = container.settings()
+    return container.ensure_user().email(EnsureEmailUserCommand(email=settings.local_user_email, role=Role.ADMIN,
+                                                                username="local"))
+
+
+def migrate_database(revision: str = "head") -> str:
+    """Apply migrations to the configured database; return its URL without a password."""
+    settings = load_settings()
+    configure_logging(json=settings.log_format == "json", level=settings.log_level)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url, revision)
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)

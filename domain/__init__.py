@@ -1,0 +1,1 @@
+"""The pure core: entities, value objects, tier policy, text handling. Standard library and attrs only."""

@@ -1,0 +1,76 @@
+"""A question, its answer and the citations that ground it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from domain.locators import Locator, merge_label
+
+_CITATION_RE = re.compile(r"\[(\d{1,3})\]")
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """Source ``number`` as shown to the model, mapped back to where the text stands."""
+
+    number: int
+    document_id: uuid.UUID
+    chunk_ordinal: int
+    locators: tuple[Locator, ...]
+    quote: str
+
+    @property
+    def label(self) -> str:
+        return merge_label(self.locators)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "document_id": str(self.document_id),
+            "chunk_ordinal": self.chunk_ordinal,
+            "locators": [loc.to_dict() for loc in self.locators],
+            "label": self.label,
+            "quote": self.quote,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        return cls(
+            number=int(data["number"]),
+            document_id=uuid.UUID(data["document_id"]),
+            chunk_ordinal=int(data["chunk_ordinal"]),
+            locators=tuple(Locator.from_dict(d) for d in data.get("locators", [])),
+            quote=data.get("quote", ""),
+        )
+
+
+@attrs.define(kw_only=True)
+class Conversation:
+    id: uuid.UUID = attrs.field(factory=uuid.uuid4)
+    user_id: uuid.UUID
+    document_id: uuid.UUID | None
+    question: str
+    answer: str
+    citations: list[Citation] = attrs.field(factory=list)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    model: str
+    latency_ms: int = 0
+    cached: bool = False
+    created_at: datetime
+
+
+def cited_numbers(answer: str) -> list[int]:
+    """Source numbers an answer cites as ``[n]``, in order of first appearance."""
+    seen: list[int] = []
+    for match in _CITATION_RE.finditer(answer):
+        number = int(match.group(1))
+        if number not in seen:
+            seen.append(number)
+    return seen

@@ -1,0 +1,94 @@
+"""The document and its processing life cycle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+from domain.errors import DocumentFailed, DocumentNotReady
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class DocumentKind(StrEnum):
+    """The type sniffed from the bytes (never trusted from the filename)."""
+
+    PDF = "pdf"
+    XLSX = "xlsx"
+    DOCX = "docx"
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    AUDIO = "audio"
+
+
+@attrs.define(kw_only=True)
+class Document:
+    id: uuid.UUID = attrs.field(factory=uuid.uuid4)
+    owner_id: uuid.UUID
+    filename: str
+    kind: DocumentKind
+    size: int
+    sha256: str
+    storage_key: str
+    status: DocumentStatus = DocumentStatus.PENDING
+    error_code: str | None = None
+    error_message: str | None = None
+    page_count: int | None = None
+    progress_done: int = 0
+    progress_total: int = 0
+    extracted_text: str | None = attrs.field(default=None, repr=False)
+    created_at: datetime
+    updated_at: datetime
+
+    def start_processing(self, now: datetime) -> None:
+        self.status = DocumentStatus.PROCESSING
+        self.error_code = self.error_message = None
+        self.progress_done = 0
+        self.updated_at = now
+
+    def report_progress(self, done: int, total: int, now: datetime) -> None:
+        self.progress_done, self.progress_total = max(0, done), max(0, total)
+        self.updated_at = now
+
+    def complete(self, *, text: str, page_count: int | None, now: datetime) -> None:
+        self.status = DocumentStatus.COMPLETED
+        self.extracted_text = text
+        self.page_count = page_count
+        self.progress_done = self.progress_total = max(self.progress_total, 1)
+        self.updated_at = now
+
+    def fail(self, *, code: str, message: str, now: datetime) -> None:
+        self.status = DocumentStatus.FAILED
+        self.error_code, self.error_message = code, message
+        self.updated_at = now
+
+    def ensure_answerable(self) -> None:
+        """Raise unless the document can be asked about."""
+        if self.status is DocumentStatus.FAILED:
+            raise DocumentFailed(
+                f"Document {self.filename!r} could not be processed: {self.error_message}",
+                document_id=str(self.id),
+                reason=self.error_code,
+            )
+        if self.status is not DocumentStatus.COMPLETED:
+            raise DocumentNotReady(
+                f"Document {self.filename!r} is still {self.status.value}; ask again when it is ready.",
+                document_id=str(self.id),
+                status=self.status.value,
+            )
+
+
+def clean_filename(filename: str, *, default: str = "document") -> str:
+    """A display name: the last path component, no control characters, at most 200 characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
+    return name[:200] or default

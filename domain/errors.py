@@ -1,0 +1,103 @@
+"""Domain errors. Every error carries a stable machine code that shells map to HTTP statuses,
+translated bot messages and CLI exit codes; the message is safe to show to the user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class DomainError(Exception):
+    """Base class: ``code`` is stable, ``message`` is readable, ``details`` is JSON-safe."""
+
+    code: str = "domain_error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class UserNotFound(DomainError):
+    code = "user_not_found"
+
+
+class UserBanned(DomainError):
+    code = "user_banned"
+
+
+class UserInactive(DomainError):
+    code = "user_inactive"
+
+
+class EmailTaken(DomainError):
+    code = "email_taken"
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+
+
+class DocumentNotFound(DomainError):
+    """Also raised for another user's document: its existence is never revealed."""
+
+    code = "document_not_found"
+
+
+class DocumentNotReady(DomainError):
+    code = "document_not_ready"
+
+
+class DocumentFailed(DomainError):
+    code = "document_failed"
+
+
+class NoActiveDocument(DomainError):
+    code = "no_active_document"
+
+
+class DocumentQuotaExceeded(DomainError):
+    code = "document_quota_exceeded"
+
+
+class FileEmpty(DomainError):
+    code = "file_empty"
+
+
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+
+
+class UnsupportedFileType(DomainError):
+    code = "unsupported_file_type"
+
+
+class FileEncrypted(DomainError):
+    code = "file_encrypted"
+
+
+class FileCorrupt(DomainError):
+    code = "file_corrupt"
+
+
+class NoTextFound(DomainError):
+    code = "no_text_found"
+
+
+class RateLimited(DomainError):
+    """A request window ran out; ``window`` names it and ``reset_at`` says when it resets."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, window: str, limit: int, reset_at: datetime) -> None:
+        super().__init__(message, window=window, limit=limit, reset_at=reset_at.isoformat())
+        self.window = window
+        self.limit = limit
+        self.reset_at = reset_at

@@ -1,0 +1,69 @@
+"""Sniffing a file's kind from its bytes. The filename only tells text sub-types apart."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from domain.documents import DocumentKind
+from domain.errors import FileEncrypted, UnsupportedFileType
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_AUDIO_MAGICS = (b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3")
+_TEXT_SUFFIXES = {".md": DocumentKind.MARKDOWN, ".markdown": DocumentKind.MARKDOWN, ".csv": DocumentKind.CSV}
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
+    """Return the kind of ``data``; raise UnsupportedFileType or FileEncrypted otherwise."""
+    head = data[:16]
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return DocumentKind.PDF
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if head.startswith(_CFB_MAGIC):
+        raise FileEncrypted(
+            "This file is a password-protected Office document or an old binary Office format "
+            "(.doc/.xls); remove the password or save it as .docx/.xlsx."
+        )
+    if _is_audio(head):
+        return DocumentKind.AUDIO
+    if _looks_like_text(data[:8192]):
+        suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
+        return _TEXT_SUFFIXES.get(suffix, DocumentKind.TEXT)
+    raise UnsupportedFileType(
+        "Unsupported file type: send a PDF, Excel (.xlsx), Word (.docx), text, Markdown, CSV or audio file."
+    )
+
+
+def _sniff_zip(data: bytes) -> DocumentKind:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())  # reads the directory only
+    except (zipfile.BadZipFile, ValueError):
+        names = set()
+    if "word/document.xml" in names:
+        return DocumentKind.DOCX
+    if "xl/workbook.xml" in names:
+        return DocumentKind.XLSX
+    raise UnsupportedFileType(
+        "This archive is not a Word (.docx) or Excel (.xlsx) document, or it is damaged."
+    )
+
+
+def _is_audio(head: bytes) -> bool:
+    if head.startswith(_AUDIO_MAGICS):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return True
+    if head[4:8] == b"ftyp":  # MP4/M4A audio
+        return True
+    return len(head) > 1 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0  # MPEG audio frame
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if sample.startswith(_TEXT_BOMS):
+        return True
+    if b"\x00" in sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls <= len(sample) // 100

@@ -1,0 +1,86 @@
+"""Tier limits and request windows: what each tier may do, and when a window resets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from domain.users import Tier
+
+MiB = 1024 * 1024
+
+
+class Window(StrEnum):
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+
+    @property
+    def seconds(self) -> int:
+        return {"minute": 60, "hour": 3600, "day": 86400}[self.value]
+
+
+class QueuePriority(StrEnum):
+    HIGH = "high"
+    DEFAULT = "default"
+    LOW = "low"
+
+
+@attrs.frozen(kw_only=True)
+class TierLimits:
+    """``None`` means unlimited."""
+
+    per_minute: int | None
+    per_hour: int | None
+    per_day: int | None
+    max_documents: int | None
+    max_file_bytes: int
+    queue_priority: QueuePriority
+
+    def request_limits(self) -> dict[Window, int]:
+        limits = {Window.MINUTE: self.per_minute, Window.HOUR: self.per_hour, Window.DAY: self.per_day}
+        return {w: n for w, n in limits.items() if n is not None}
+
+
+DEFAULT_LIMITS: dict[Tier, TierLimits] = {
+    Tier.FREE: TierLimits(per_minute=10, per_hour=100, per_day=500, max_documents=10,
+                          max_file_bytes=20 * MiB, queue_priority=QueuePriority.LOW),
+    Tier.PREMIUM: TierLimits(per_minute=30, per_hour=500, per_day=5000, max_documents=100,
+                             max_file_bytes=100 * MiB, queue_priority=QueuePriority.DEFAULT),
+    Tier.ENTERPRISE: TierLimits(per_minute=None, per_hour=None, per_day=None, max_documents=None,
+                                max_file_bytes=500 * MiB, queue_priority=QueuePriority.HIGH),
+}
+
+
+@attrs.frozen
+class TierPolicy:
+    limits: Mapping[Tier, TierLimits] = attrs.field(factory=lambda: dict(DEFAULT_LIMITS))
+
+    def for_tier(self, tier: Tier) -> TierLimits:
+        return self.limits[tier]
+
+    @classmethod
+    def with_overrides(cls, overrides: Mapping[str, Mapping[str, Any]] | None) -> TierPolicy:
+        """Defaults with some fields replaced, e.g. ``{"free": {"per_day": 50}}``."""
+        limits = dict(DEFAULT_LIMITS)
+        for name, fields in (overrides or {}).items():
+            tier = Tier(name)
+            values = dict(fields)
+            if "queue_priority" in values:
+                values["queue_priority"] = QueuePriority(values["queue_priority"])
+            limits[tier] = attrs.evolve(limits[tier], **values)
+        return cls(limits)
+
+
+def window_start(now: datetime, window: Window) -> datetime:
+    """Fixed windows aligned to the epoch in UTC: a minute starts at :00, a day at midnight UTC."""
+    epoch = int(now.astimezone(UTC).timestamp())
+    return datetime.fromtimestamp(epoch - epoch % window.seconds, UTC)
+
+
+def window_reset(now: datetime, window: Window) -> datetime:
+    return window_start(now, window) + timedelta(seconds=window.seconds)

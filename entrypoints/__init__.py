@@ -1,0 +1,1 @@
+"""Delivery shells: api, bot, cli, worker. They translate transport <-> use cases; no business rules."""

@@ -1,0 +1,54 @@
+"""Errors as RFC 9457 problem details (application/problem+json), never a stack trace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.errors import DomainError, RateLimited
+
+log = structlog.get_logger(__name__)
+
+STATUS_BY_CODE: dict[str, int] = {
+    "invalid_input": 422, "user_not_found": 404, "user_banned": 403, "user_inactive": 403, "email_taken": 409,
+    "invalid_credentials": 401, "permission_denied": 403, "document_not_found": 404, "document_not_ready": 409,
+    "document_failed": 409, "no_active_document": 409, "document_quota_exceeded": 403, "file_empty": 422,
+    "file_too_large": 413, "unsupported_file_type": 415, "file_encrypted": 422, "file_corrupt": 422,
+    "no_text_found": 422, "rate_limited": 429,
+}
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(), "status": status,
+            "detail": detail, "code": code, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, **error.details)
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(max(1, int((error.reset_at - datetime.now(UTC)).total_seconds())))
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
+        return problem(422, "invalid_input", "The request is not valid.", errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        return problem(error.status_code, "http_error", str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, error: Exception) -> JSONResponse:
+        log.exception("request_crashed", path=request.url.path)
+        return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")

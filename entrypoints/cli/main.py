@@ -1,0 +1,24 @@
+"""The ``assistant`` console script."""
+
+from __future__ import annotations
+
+import typer
+
+from entrypoints.cli import account, db, documents, serve, users
+from entrypoints.cli.errors import reports_errors
+
+app = typer.Typer(
+    name="assistant",
+    help="AI Business Assistant: ask questions about your documents and get cited answers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+for command in (documents.ingest, documents.docs, documents.ask, account.usage, serve.serve):
+    app.command(command.__name__)(reports_errors(command))
+
+
+def run() -> None:
+    app()

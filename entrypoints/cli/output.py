@@ -1,0 +1,62 @@
+"""Printing: rich tables for people, one JSON document on stdout for scripts (--json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from application.use_cases.get_usage import UsageReport
+from domain.conversations import Conversation
+from domain.documents import Document
+from domain.users import User
+
+console = Console()
+JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+USER_OPTION = typer.Option(None, "--user", "-u", help="Act as this user (email); default: the local user.")
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def user_dict(user: User) -> dict[str, Any]:
+    return {"id": str(user.id), "email": user.email, "telegram_id": user.telegram_id, "username": user.username,
+            "role": user.role.value, "tier": user.tier.value, "status": user.status.value,
+            "language": user.language, "created_at": user.created_at.isoformat()}
+
+
+def document_dict(doc: Document) -> dict[str, Any]:
+    return {"id": str(doc.id), "filename": doc.filename, "kind": doc.kind.value, "size": doc.size,
+            "sha256": doc.sha256, "status": doc.status.value, "error_code": doc.error_code,
+            "error_message": doc.error_message, "page_count": doc.page_count,
+            "progress": {"done": doc.progress_done, "total": doc.progress_total},
+            "created_at": doc.created_at.isoformat(), "updated_at": doc.updated_at.isoformat()}
+
+
+def conversation_dict(conv: Conversation) -> dict[str, Any]:
+    return {"id": str(conv.id), "document_id": str(conv.document_id) if conv.document_id else None,
+            "question": conv.question, "answer": conv.answer, "citations": [c.to_dict() for c in conv.citations],
+            "model": conv.model, "tokens_in": conv.tokens_in, "tokens_out": conv.tokens_out,
+            "cost_usd": conv.cost_usd, "latency_ms": conv.latency_ms, "cached": conv.cached,
+            "created_at": conv.created_at.isoformat()}
+
+
+def usage_dict(report: UsageReport) -> dict[str, Any]:
+    return {"tier": report.tier.value,
+            "windows": [{"window": w.window.value, "limit": w.limit, "used": w.used, "remaining": w.remaining,
+                         "reset_at": w.reset_at.isoformat()} for w in report.windows],
+            "documents": {"used": report.documents_used, "allowed": report.documents_allowed},
+            "max_file_bytes": report.max_file_bytes}
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    view = Table(title=title, title_justify="left")
+    for column in columns:
+        view.add_column(column)
+    for row in rows:
+        view.add_row(*("" if v is None else str(v) for v in row))
+    console.print(view)

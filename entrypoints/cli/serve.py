@@ -1,0 +1,20 @@
+"""``assistant serve``: the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from entrypoints.cli.state import container
+
+API_FACTORY = "entrypoints.api.app:create_app"  # by name: the shells stay independent of each other
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Interface (default: ASSISTANT_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default: ASSISTANT_PORT)."),
+) -> None:
+    """Serve the REST API (interactive docs at /docs)."""
+    settings = container().settings()
+    uvicorn.run(API_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
+                log_config=None, access_log=False)

@@ -1,0 +1,306 @@
+"""In-memory fakes of the ports. The repositories and unit of work are checked by the same
+contract tests as the SQLAlchemy ones (tests/contract), so they cannot drift from the real thing."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import attrs
+
+from application.ports.extractor import Extraction, ProgressCallback
+from application.ports.job_queue import JobQueueUnavailable
+from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
+from domain.analytics import AnalyticsEvent, AuditEntry
+from domain.chunks import Chunk, Segment
+from domain.conversations import Conversation
+from domain.documents import Document, DocumentKind, DocumentStatus
+from domain.errors import UnsupportedFileType
+from domain.locators import Locator
+from domain.tiers import QueuePriority
+from domain.users import User
+
+
+@attrs.define
+class _Store:
+    users: dict[uuid.UUID, User] = attrs.Factory(dict)
+    documents: dict[uuid.UUID, Document] = attrs.Factory(dict)
+    chunks: dict[uuid.UUID, list[Chunk]] = attrs.Factory(dict)
+    conversations: list[Conversation] = attrs.Factory(list)
+    events: list[AnalyticsEvent] = attrs.Factory(list)
+    audit: list[AuditEntry] = attrs.Factory(list)
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _s(self) -> _Store:
+        assert self._uow.working is not None, "repository used outside its unit of work"
+        return self._uow.working
+
+
+class FakeUserRepository(_Repo):
+    def add(self, user: User) -> None:
+        s = self._s
+        for other in s.users.values():
+            if (user.email and other.email == user.email) or (
+                user.telegram_id is not None and other.telegram_id == user.telegram_id
+            ):
+                raise ValueError("duplicate user")
+        s.users[user.id] = copy.deepcopy(user)
+
+    def update(self, user: User) -> None:
+        self._s.users[user.id] = copy.deepcopy(user)
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        return copy.deepcopy(self._s.users.get(user_id))
+
+    def get_by_email(self, email: str) -> User | None:
+        return copy.deepcopy(next((u for u in self._s.users.values() if u.email == email), None))
+
+    def get_by_telegram_id(self, telegram_id: int) -> User | None:
+        return copy.deepcopy(next((u for u in self._s.users.values() if u.telegram_id == telegram_id), None))
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
+        users = sorted(self._s.users.values(), key=lambda u: (u.created_at, str(u.id)))
+        return copy.deepcopy(users[offset : offset + limit])
+
+
+class FakeDocumentRepository(_Repo):
+    def add(self, document: Document) -> None:
+        self._s.documents[document.id] = copy.deepcopy(document)
+
+    def update(self, document: Document) -> None:
+        self._s.documents[document.id] = copy.deepcopy(document)
+
+    def get(self, document_id: uuid.UUID) -> Document | None:
+        return copy.deepcopy(self._s.documents.get(document_id))
+
+    def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
+        found = [d for d in self._s.documents.values() if d.owner_id == owner_id and d.sha256 == sha256]
+        return copy.deepcopy(max(found, key=_newest, default=None))
+
+    def list_for_owner(self, owner_id, *, status=None, kind=None, limit=50, before=None) -> list[Document]:  # noqa: ANN001
+        docs = [
+            d for d in self._s.documents.values()
+            if d.owner_id == owner_id and (status is None or d.status == status) and (kind is None or d.kind == kind)
+            and (before is None or _newest(d) < (before[0], str(before[1])))
+        ]
+        return copy.deepcopy(sorted(docs, key=_newest, reverse=True)[:limit])
+
+    def count_for_owner(self, owner_id: uuid.UUID) -> int:
+        return sum(1 for d in self._s.documents.values() if d.owner_id == owner_id)
+
+    def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
+        docs = [d for d in self._s.documents.values() if d.status in statuses and d.updated_at < updated_before]
+        return copy.deepcopy(sorted(docs, key=lambda d: (d.updated_at, str(d.id))))
+
+    def delete(self, document_id: uuid.UUID) -> None:
+        s = self._s
+        s.documents.pop(document_id, None)
+        s.chunks.pop(document_id, None)
+        s.conversations[:] = [c for c in s.conversations if c.document_id != document_id]
+        for user in s.users.values():
+            if user.active_document_id == document_id:
+                user.active_document_id = None
+
+
+def _newest(d: Document) -> tuple[datetime, str]:
+    return (d.created_at, str(d.id))
+
+
+class FakeChunkRepository(_Repo):
+    def replace(self, document_id: uuid.UUID, chunks: Sequence[Chunk]) -> None:
+        self._s.chunks[document_id] = list(chunks)
+
+    def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
+        return sorted(self._s.chunks.get(document_id, []), key=lambda c: c.ordinal)
+
+    def count_for_document(self, document_id: uuid.UUID) -> int:
+        return len(self._s.chunks.get(document_id, []))
+
+
+class FakeConversationRepository(_Repo):
+    def add(self, conversation: Conversation) -> None:
+        self._s.conversations.append(copy.deepcopy(conversation))
+
+    def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
+        mine = [c for c in self._s.conversations if c.user_id == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda c: (c.created_at, str(c.id)), reverse=True)[:limit])
+
+
+class FakeAnalyticsRepository(_Repo):
+    def add(self, event: AnalyticsEvent) -> None:
+        self._s.events.append(event)
+
+    def list_for_user(self, user_id: uuid.UUID, *, since: datetime | None = None) -> list[AnalyticsEvent]:
+        return sorted((e for e in self._s.events if e.user_id == user_id and (since is None or e.created_at >= since)),
+                      key=lambda e: e.created_at)
+
+
+class FakeAuditLog(_Repo):
+    def add(self, entry: AuditEntry) -> None:
+        self._s.audit.append(entry)
+
+    def list(self, *, limit: int = 100) -> list[AuditEntry]:
+        return sorted(self._s.audit, key=lambda e: e.created_at, reverse=True)[:limit]
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the committed store; ``commit`` publishes it, leaving without it discards it."""
+
+    def __init__(self) -> None:
+        self.committed_store = _Store()
+        self.working: _Store | None = None
+        self.commits = 0
+        self.users = FakeUserRepository(self)
+        self.documents = FakeDocumentRepository(self)
+        self.chunks = FakeChunkRepository(self)
+        self.conversations = FakeConversationRepository(self)
+        self.events = FakeAnalyticsRepository(self)
+        self.audit = FakeAuditLog(self)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.working = copy.deepcopy(self.committed_store)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.working = None
+
+    def commit(self) -> None:
+        assert self.working is not None
+        self.committed_store = copy.deepcopy(self.working)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.working = copy.deepcopy(self.committed_store)
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+class FakeStorage:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def put(self, data: bytes) -> str:
+        key = uuid.uuid4().hex
+        self.blobs[key] = data
+        return key
+
+    def get(self, key: str) -> bytes:
+        return self.blobs[key]
+
+    def delete(self, key: str) -> None:
+        self.blobs.pop(key, None)
+
+
+class FakeQueue:
+    def __init__(self, *, broken: bool = False) -> None:
+        self.jobs: list[tuple[uuid.UUID, QueuePriority]] = []
+        self.broken = broken
+
+    def enqueue_processing(self, document_id: uuid.UUID, *, priority: QueuePriority) -> None:
+        if self.broken:
+            raise JobQueueUnavailable("queue down")
+        self.jobs.append((document_id, priority))
+
+
+class FakeExtractor:
+    """Paragraphs of text (split on blank lines), one locator each; ``fail_with`` raises instead."""
+
+    kinds = frozenset({DocumentKind.TEXT, DocumentKind.MARKDOWN, DocumentKind.CSV})
+
+    def __init__(self, fail_with: Exception | None = None) -> None:
+        self.fail_with = fail_with
+
+    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None) -> Extraction:
+        if self.fail_with is not None:
+            raise self.fail_with
+        paragraphs = [p for p in data.decode().split("\n\n") if p.strip()]
+        if progress:
+            progress(len(paragraphs), len(paragraphs))
+        return Extraction(segments=[Segment(text=p, locator=Locator(paragraph=i + 1)) for i, p in enumerate(paragraphs)])
+
+
+class FakeExtractors:
+    def __init__(self, extractor: FakeExtractor | None = None) -> None:
+        self.extractor = extractor or FakeExtractor()
+
+    def supported_kinds(self) -> frozenset[DocumentKind]:
+        return self.extractor.kinds
+
+    def for_kind(self, kind: DocumentKind) -> FakeExtractor:
+        if kind not in self.extractor.kinds:
+            raise UnsupportedFileType(f"{kind} unsupported")
+        return self.extractor
+
+
+class ScriptedLanguageModel:
+    """Answers with a fixed text (``{n}`` is replaced by the first source number) and records requests."""
+
+    def __init__(self, answer: str = "It says so [1].", name: str = "scripted") -> None:
+        self.answer, self.name = answer, name
+        self.requests: list[AnswerRequest] = []
+
+    def complete(self, request: AnswerRequest) -> Completion:
+        self.requests.append(request)
+        return Completion(text=self.answer, tokens_in=100, tokens_out=10, model=self.name)
+
+    def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:
+        completion = self.complete(request)
+        for word in completion.text.split(" "):
+            yield CompletionDelta(text=word + " ")
+        yield completion
+
+
+class FakeNotifier:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, uuid.UUID, DocumentStatus]] = []
+
+    def document_completed(self, user: User, document: Document) -> None:
+        self.sent.append(("completed", document.id, document.status))
+
+    def document_failed(self, user: User, document: Document) -> None:
+        self.sent.append(("failed", document.id, document.status))
+
+
+class FakeCache:
+    def __init__(self) -> None:
+        self.items: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.items.get(key)
+
+    def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
+        self.items[key] = value
+
+    def delete(self, key: str) -> None:
+        self.items.pop(key, None)
+
+
+class PlainHasher:
+    """Reversible on purpose: unit tests need speed, the argon2 adapter has its own tests."""
+
+    def hash(self, password: str) -> str:
+        return "plain$" + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "plain$" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
