@@ -1,0 +1,1 @@
+"""Authentication adapters: password hashing."""

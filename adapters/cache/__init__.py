@@ -1,0 +1,1 @@
+"""Cache adapters: an in-process TTL cache."""

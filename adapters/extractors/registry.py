@@ -1,0 +1,28 @@
+"""Which extractor serves which document kind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from application.ports.extractor import Extractor
+from domain.documents import DocumentKind
+from domain.errors import UnsupportedFileType
+
+
+class ExtractorMap:
+    """Implements application.ports.extractor.ExtractorRegistry; the first extractor listed for a kind serves it."""
+
+    def __init__(self, extractors: Sequence[Extractor]) -> None:
+        self._by_kind: dict[DocumentKind, Extractor] = {}
+        for extractor in extractors:
+            for kind in extractor.kinds:
+                self._by_kind.setdefault(kind, extractor)
+
+    def supported_kinds(self) -> frozenset[DocumentKind]:
+        return frozenset(self._by_kind)
+
+    def for_kind(self, kind: DocumentKind) -> Extractor:
+        try:
+            return self._by_kind[kind]
+        except KeyError:
+            raise UnsupportedFileType(f"{kind.value} files are not supported.", kind=kind.value) from None

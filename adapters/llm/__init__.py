@@ -1,0 +1,1 @@
+"""Language model adapters: vendor APIs and an offline extractive answerer."""

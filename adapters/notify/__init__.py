@@ -1,0 +1,1 @@
+"""Notifier adapters: structured log lines (the embedded profile has no push channel)."""

@@ -1,0 +1,70 @@
+"""Schema migrations with Alembic, configured in code (no alembic.ini).
+
+``python -m adapters.persistence.migrate upgrade sqlite:///var/app.db`` does the same from a shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from adapters.persistence.engine import make_engine
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(_config(url), revision)
+
+
+def current(url: str) -> str | None:
+    """The revision the database is at; None for an empty (never migrated) database."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def head() -> str:
+    """The newest revision in migrations/versions."""
+    revision = ScriptDirectory.from_config(_config("")).get_current_head()
+    assert revision is not None, "no migration found"
+    return revision
+
+
+def _config(url: str) -> Config:
+    config = Config()
+    location = Path(next(iter(importlib.import_module("migrations").__path__)))
+    config.set_main_option("script_location", str(location).replace("%", "%%"))
+    config.attributes["url"] = url  # read by migrations/env.py
+    return config
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m adapters.persistence.migrate", description=__doc__)
+    parser.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    parser.add_argument("url")
+    parser.add_argument("revision", nargs="?", default=None)
+    args = parser.parse_args(argv)
+    if args.action == "upgrade":
+        upgrade(args.url, args.revision or "head")
+    elif args.action == "downgrade":
+        if args.revision is None:
+            parser.error("downgrade needs a revision (e.g. base)")
+        downgrade(args.url, args.revision)
+    else:
+        print(current(args.url) or "(none)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""SQLAlchemy Core repositories: explicit row <-> entity mapping, one module per aggregate."""
+
+from adapters.persistence.repositories.analytics import SqlAlchemyAnalyticsRepository, SqlAlchemyAuditLog
+from adapters.persistence.repositories.chunks import SqlAlchemyChunkRepository
+from adapters.persistence.repositories.conversations import SqlAlchemyConversationRepository
+from adapters.persistence.repositories.documents import SqlAlchemyDocumentRepository
+from adapters.persistence.repositories.users import SqlAlchemyUserRepository
+
+__all__ = [
+    "SqlAlchemyAnalyticsRepository",
+    "SqlAlchemyAuditLog",
+    "SqlAlchemyChunkRepository",
+    "SqlAlchemyConversationRepository",
+    "SqlAlchemyDocumentRepository",
+    "SqlAlchemyUserRepository",
+]

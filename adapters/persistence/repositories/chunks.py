@@ -1,0 +1,47 @@
+"""A document's chunks, replaced as a whole when it is (re)processed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import RowMapping, func, select
+
+from adapters.persistence.repositories.base import SqlAlchemyRepository
+from adapters.persistence.tables import chunks as chunk_table
+from domain.chunks import Chunk
+from domain.locators import Locator
+
+
+class SqlAlchemyChunkRepository(SqlAlchemyRepository):
+    def replace(self, document_id: uuid.UUID, chunks: Sequence[Chunk]) -> None:
+        """Delete the document's chunks, then insert ``chunks`` (idempotent re-processing)."""
+        self._conn.execute(chunk_table.delete().where(chunk_table.c.document_id == document_id))
+        if chunks:
+            self._conn.execute(chunk_table.insert(), [_row(document_id, chunk) for chunk in chunks])
+
+    def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
+        query = select(chunk_table).where(chunk_table.c.document_id == document_id).order_by(chunk_table.c.ordinal)
+        return [_chunk(row) for row in self._conn.execute(query).mappings()]
+
+    def count_for_document(self, document_id: uuid.UUID) -> int:
+        query = select(func.count()).select_from(chunk_table).where(chunk_table.c.document_id == document_id)
+        return int(self._conn.execute(query).scalar_one())
+
+
+def _row(document_id: uuid.UUID, chunk: Chunk) -> dict[str, object]:
+    return {
+        "id": chunk.id,
+        "document_id": document_id,
+        "ordinal": chunk.ordinal,
+        "text": chunk.text,
+        "locators": [locator.to_dict() for locator in chunk.locators],
+        "start": chunk.start,
+        "end": chunk.end,
+        "token_count": chunk.token_count,
+    }
+
+
+def _chunk(row: RowMapping) -> Chunk:
+    values = dict(row)
+    return Chunk(**values | {"locators": tuple(Locator.from_dict(d) for d in values["locators"])})

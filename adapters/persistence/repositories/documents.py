@@ -1,0 +1,77 @@
+"""Documents: a user's list newest first with a (created_at, id) cursor, and the recovery sweep."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import RowMapping, and_, func, or_, select
+
+from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
+from adapters.persistence.tables import documents
+from domain.documents import Document, DocumentKind, DocumentStatus
+
+_NEWEST_FIRST = (documents.c.created_at.desc(), documents.c.id.desc())
+
+
+class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
+    def add(self, document: Document) -> None:
+        self._conn.execute(documents.insert().values(**row_values(document)))
+
+    def update(self, document: Document) -> None:
+        values = row_values(document, exclude=("id",))
+        self._conn.execute(documents.update().where(documents.c.id == document.id).values(**values))
+
+    def get(self, document_id: uuid.UUID) -> Document | None:
+        row = self._conn.execute(select(documents).where(documents.c.id == document_id)).mappings().one_or_none()
+        return _document(row) if row is not None else None
+
+    def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
+        """The newest of the owner's documents with these bytes."""
+        query = (select(documents).where(documents.c.owner_id == owner_id, documents.c.sha256 == sha256)
+                 .order_by(*_NEWEST_FIRST).limit(1))
+        row = self._conn.execute(query).mappings().one_or_none()
+        return _document(row) if row is not None else None
+
+    def list_for_owner(
+        self,
+        owner_id: uuid.UUID,
+        *,
+        status: DocumentStatus | None = None,
+        kind: DocumentKind | None = None,
+        limit: int = 50,
+        before: tuple[datetime, uuid.UUID] | None = None,
+    ) -> list[Document]:
+        """Newest first; ``before`` is the (created_at, id) of the last document of the previous page."""
+        query = select(documents).where(documents.c.owner_id == owner_id)
+        if status is not None:
+            query = query.where(documents.c.status == status.value)
+        if kind is not None:
+            query = query.where(documents.c.kind == kind.value)
+        if before is not None:
+            created_at, document_id = before
+            query = query.where(or_(documents.c.created_at < created_at,
+                                    and_(documents.c.created_at == created_at, documents.c.id < document_id)))
+        query = query.order_by(*_NEWEST_FIRST).limit(limit)
+        return [_document(row) for row in self._conn.execute(query).mappings()]
+
+    def count_for_owner(self, owner_id: uuid.UUID) -> int:
+        query = select(func.count()).select_from(documents).where(documents.c.owner_id == owner_id)
+        return int(self._conn.execute(query).scalar_one())
+
+    def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
+        """Documents in one of ``statuses`` untouched since ``updated_before``, oldest update first."""
+        query = (select(documents)
+                 .where(documents.c.status.in_([s.value for s in statuses]), documents.c.updated_at < updated_before)
+                 .order_by(documents.c.updated_at, documents.c.id))
+        return [_document(row) for row in self._conn.execute(query).mappings()]
+
+    def delete(self, document_id: uuid.UUID) -> None:
+        """The schema cascades: chunks and conversations go, users' active_document_id becomes NULL."""
+        self._conn.execute(documents.delete().where(documents.c.id == document_id))
+
+
+def _document(row: RowMapping) -> Document:
+    values = dict(row)
+    return Document(**values | {"kind": DocumentKind(values["kind"]), "status": DocumentStatus(values["status"])})

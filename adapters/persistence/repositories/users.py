@@ -1,0 +1,46 @@
+"""Users, found by id, email or Telegram id."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import RowMapping, select
+
+from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
+from adapters.persistence.tables import users
+from domain.users import Role, Tier, User, UserStatus
+
+
+class SqlAlchemyUserRepository(SqlAlchemyRepository):
+    """A duplicate email or Telegram id raises sqlalchemy.exc.IntegrityError; roll back to go on."""
+
+    def add(self, user: User) -> None:
+        self._conn.execute(users.insert().values(**row_values(user)))
+
+    def update(self, user: User) -> None:
+        values = row_values(user, exclude=("id",))
+        self._conn.execute(users.update().where(users.c.id == user.id).values(**values))
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        return self._one(users.c.id == user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        return self._one(users.c.email == email)
+
+    def get_by_telegram_id(self, telegram_id: int) -> User | None:
+        return self._one(users.c.telegram_id == telegram_id)
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
+        query = select(users).order_by(users.c.created_at, users.c.id).limit(limit).offset(offset)
+        return [_user(row) for row in self._conn.execute(query).mappings()]
+
+    def _one(self, condition: Any) -> User | None:
+        row = self._conn.execute(select(users).where(condition)).mappings().one_or_none()
+        return _user(row) if row is not None else None
+
+
+def _user(row: RowMapping) -> User:
+    values = dict(row)
+    return User(**values | {"role": Role(values["role"]), "tier": Tier(values["tier"]),
+                            "status": UserStatus(values["status"])})

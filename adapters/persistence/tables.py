@@ -1,0 +1,173 @@
+"""The relational schema as SQLAlchemy Core tables (migrations/versions must create exactly this).
+
+Enums are stored as their string values; ids are UUIDs (native on PostgreSQL, CHAR(32) on SQLite);
+datetimes go through UtcDateTime so they come back aware and in UTC on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes in UTC. SQLite keeps naive UTC text (which sorts correctly)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the application stores aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Money = Numeric(12, 6, asdecimal=False)
+
+
+def _timestamps() -> list[Column[Any]]:
+    return [Column("created_at", UtcDateTime(), nullable=False), Column("updated_at", UtcDateTime(), nullable=False)]
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("telegram_id", BigInteger(), nullable=True, unique=True),
+    Column("email", String(320), nullable=True, unique=True),
+    Column("username", Text(), nullable=True),
+    Column("password_hash", Text(), nullable=True),
+    Column("role", String(16), nullable=False),
+    Column("tier", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column(
+        "active_document_id",
+        Uuid(),
+        # users <-> documents is a cycle: the constraint is added after both tables exist.
+        ForeignKey("documents.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_users_active_document_id_documents"),
+        nullable=True,
+        index=True,
+    ),
+    *_timestamps(),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("owner_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("filename", Text(), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("size", BigInteger(), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("storage_key", Text(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(64), nullable=True),
+    Column("error_message", Text(), nullable=True),
+    Column("page_count", Integer(), nullable=True),
+    Column("progress_done", Integer(), nullable=False),
+    Column("progress_total", Integer(), nullable=False),
+    Column("extracted_text", Text(), nullable=True),
+    *_timestamps(),
+    Index("ix_documents_owner_created", "owner_id", "created_at", "id"),
+    Index("ix_documents_owner_sha256", "owner_id", "sha256"),
+    Index("ix_documents_status_updated", "status", "updated_at"),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("document_id", Uuid(), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("ordinal", Integer(), nullable=False),
+    Column("text", Text(), nullable=False),
+    Column("locators", Json, nullable=False),
+    Column("start", Integer(), nullable=False),
+    Column("end", Integer(), nullable=False),
+    Column("token_count", Integer(), nullable=False),
+    UniqueConstraint("document_id", "ordinal", name="uq_chunks_document_ordinal"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", Uuid(), ForeignKey("documents.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("question", Text(), nullable=False),
+    Column("answer", Text(), nullable=False),
+    Column("citations", Json, nullable=False),
+    Column("tokens_in", Integer(), nullable=False),
+    Column("tokens_out", Integer(), nullable=False),
+    Column("cost_usd", Money, nullable=False),
+    Column("model", String(255), nullable=False),
+    Column("latency_ms", Integer(), nullable=False),
+    Column("cached", Boolean(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_conversations_user_created", "user_id", "created_at"),
+)
+
+analytics_events = Table(
+    "analytics_events",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("type", String(64), nullable=False),
+    Column("data", Json, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_analytics_events_user_created", "user_id", "created_at"),
+    Index("ix_analytics_events_type_created", "type", "created_at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("actor_id", Uuid(), nullable=True),  # no FK: the trail outlives the accounts it mentions
+    Column("action", String(100), nullable=False),
+    Column("target", Text(), nullable=False),
+    Column("data", Json, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+)

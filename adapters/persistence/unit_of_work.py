@@ -1,0 +1,70 @@
+"""The SQLAlchemy unit of work: one connection and one transaction per ``with`` block."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from adapters.persistence.repositories import (
+    SqlAlchemyAnalyticsRepository,
+    SqlAlchemyAuditLog,
+    SqlAlchemyChunkRepository,
+    SqlAlchemyConversationRepository,
+    SqlAlchemyDocumentRepository,
+    SqlAlchemyUserRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """``with uow:`` opens a connection and begins; leaving without ``commit()`` rolls back.
+
+    ``commit()`` and ``rollback()`` end the current transaction and the next statement begins a
+    new one, so the block can go on (e.g. after an IntegrityError and a rollback). The instance can
+    be entered again after it is left, but not while it is in use, and by one thread at a time.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self.users = SqlAlchemyUserRepository(self._current)
+        self.documents = SqlAlchemyDocumentRepository(self._current)
+        self.chunks = SqlAlchemyChunkRepository(self._current)
+        self.conversations = SqlAlchemyConversationRepository(self._current)
+        self.events = SqlAlchemyAnalyticsRepository(self._current)
+        self.audit = SqlAlchemyAuditLog(self._current)
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use; nested `with` blocks are not supported")
+        connection = self._engine.connect()
+        try:
+            connection.begin()
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        self._current().commit()
+
+    def rollback(self) -> None:
+        self._current().rollback()
+
+    def _current(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("repository used outside its unit of work (use `with uow:`)")
+        return self._connection

@@ -1,0 +1,1 @@
+"""Job queue adapters: in-process threads for the embedded profile."""

@@ -1,0 +1,1 @@
+"""Rate limiter adapters: in-process fixed windows."""

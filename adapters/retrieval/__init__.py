@@ -1,0 +1,1 @@
+"""Retrieval adapters: lexical ranking of a document's chunks."""

@@ -1,0 +1,1 @@
+"""File storage adapters: blobs on the local file system."""

@@ -1,0 +1,1 @@
+"""System adapters: the wall clock."""

@@ -1,0 +1,1 @@
+"""Alembic revisions, one linear history (hand-written, explicit operations)."""

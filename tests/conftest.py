@@ -1,0 +1,67 @@
+"""Fixtures shared by every test folder. All are lazy: nothing here touches PostgreSQL unless a
+test asks for ``postgres_url`` (or ``make_postgres_database``)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file URL in a directory that does not exist yet (make_engine creates it)."""
+    return f"sqlite:///{tmp_path / 'db' / 'assistant.db'}"
+
+
+@pytest.fixture(scope="session")
+def make_postgres_database() -> Iterator[Callable[[], str]]:
+    """A factory of fresh, uniquely named databases on the test server; all are dropped at the end.
+
+    The server is ASSISTANT_TEST_POSTGRES_URL (default: local trust auth). When it cannot be
+    reached the requesting tests are skipped, or failed when CI=true.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    server = make_url(os.environ.get("ASSISTANT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        admin.dispose()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        message = f"PostgreSQL unreachable at {server.render_as_string(hide_password=True)}: {reason}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"assistant_test_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return server.set(database=name).render_as_string(hide_password=False)
+
+    try:
+        yield create
+    finally:
+        with admin.connect() as connection:
+            for name in created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(make_postgres_database: Callable[[], str]) -> str:
+    """URL of a fresh, empty database for the whole session (run migrate.upgrade to get the schema)."""
+    return make_postgres_database()

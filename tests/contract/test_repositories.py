@@ -1,0 +1,448 @@
+"""Repository and unit-of-work contract, run against the in-memory fakes, SQLite and PostgreSQL.
+
+The same assertions hold for every backend, so the fakes used by the unit tests cannot drift from
+the SQLAlchemy adapter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine
+
+from adapters.persistence import migrate
+from adapters.persistence.engine import make_engine
+from adapters.persistence.tables import metadata
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from application.ports.unit_of_work import UnitOfWork
+from domain.analytics import AnalyticsEvent, AuditEntry, EventType
+from domain.chunks import Chunk
+from domain.conversations import Citation, Conversation
+from domain.documents import Document, DocumentKind, DocumentStatus
+from domain.locators import Locator
+from domain.users import Role, Tier, User, UserStatus
+from tests.fakes import FakeUnitOfWork
+
+T0 = datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+# --- backends ---------------------------------------------------------------------------------
+
+
+def _migrated_engine(url: str) -> Engine:
+    migrate.upgrade(url)
+    return make_engine(url)
+
+
+@pytest.fixture(scope="module")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = _migrated_engine(f"sqlite:///{tmp_path_factory.mktemp('contract') / 'contract.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = _migrated_engine(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+def _emptied(engine: Engine) -> Engine:
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+    return engine
+
+
+@pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def uow(request: pytest.FixtureRequest) -> UnitOfWork:
+    """One unit of work over empty storage; tests enter it several times, like the use cases do."""
+    if request.param == "fake":
+        return FakeUnitOfWork()
+    return SqlAlchemyUnitOfWork(_emptied(request.getfixturevalue(f"{request.param}_engine")))
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+def a_user(**overrides: object) -> User:
+    values: dict[str, object] = {"email": f"{uuid.uuid4().hex[:8]}@example.com", "created_at": T0, "updated_at": T0}
+    return User(**values | overrides)  # type: ignore[arg-type]
+
+
+def a_document(owner: User, **overrides: object) -> Document:
+    values: dict[str, object] = {
+        "owner_id": owner.id, "filename": "report.pdf", "kind": DocumentKind.PDF, "size": 1234,
+        "sha256": uuid.uuid4().hex * 2, "storage_key": uuid.uuid4().hex, "created_at": T0, "updated_at": T0,
+    }
+    return Document(**values | overrides)  # type: ignore[arg-type]
+
+
+def a_chunk(document: Document, ordinal: int, **overrides: object) -> Chunk:
+    values: dict[str, object] = {
+        "document_id": document.id, "ordinal": ordinal, "text": f"chunk {ordinal}",
+        "locators": (Locator(page=ordinal + 1),), "start": ordinal * 10, "end": ordinal * 10 + 7, "token_count": 2,
+    }
+    return Chunk(**values | overrides)  # type: ignore[arg-type]
+
+
+def a_conversation(user: User, document: Document | None, **overrides: object) -> Conversation:
+    values: dict[str, object] = {
+        "user_id": user.id, "document_id": document.id if document else None, "question": "What?",
+        "answer": "That [1].", "model": "offline", "created_at": T0,
+    }
+    return Conversation(**values | overrides)  # type: ignore[arg-type]
+
+
+def stored(uow: UnitOfWork, *users: User, documents: tuple[Document, ...] = ()) -> None:
+    with uow:
+        for user in users:
+            uow.users.add(user)
+        for document in documents:
+            uow.documents.add(document)
+        uow.commit()
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def test_user_round_trips_every_field(uow: UnitOfWork) -> None:
+    user = a_user(telegram_id=2**40 + 7, username="Анна", password_hash="argon2$x", role=Role.ADMIN,
+                  tier=Tier.ENTERPRISE, status=UserStatus.BANNED, language="ru", updated_at=at(60))
+    bare = User(telegram_id=42, created_at=T0, updated_at=T0)
+    stored(uow, user, bare)
+    with uow:
+        assert uow.users.get(user.id) == user
+        assert uow.users.get(bare.id) == bare
+        assert uow.users.get_by_email(user.email) == user  # type: ignore[arg-type]
+        assert uow.users.get_by_telegram_id(2**40 + 7) == user
+        assert uow.users.get_by_telegram_id(42) == bare
+        assert uow.users.get(uuid.uuid4()) is None
+        assert uow.users.get_by_email("nobody@example.com") is None
+        assert uow.users.get_by_telegram_id(1) is None
+        loaded = uow.users.get(user.id)
+        assert loaded is not None and loaded.role is Role.ADMIN and loaded.tier is Tier.ENTERPRISE
+        assert loaded.status is UserStatus.BANNED and loaded.created_at.utcoffset() == timedelta(0)
+
+
+def test_user_update_replaces_the_stored_fields(uow: UnitOfWork) -> None:
+    user = a_user()
+    stored(uow, user)
+    document = a_document(user)
+    stored(uow, documents=(document,))
+    with uow:
+        user.tier, user.status, user.language, user.username = Tier.PREMIUM, UserStatus.INACTIVE, "de", "neo"
+        user.email, user.telegram_id, user.active_document_id, user.updated_at = "new@example.com", 7, document.id, at(5)
+        uow.users.update(user)
+        uow.commit()
+    with uow:
+        assert uow.users.get(user.id) == user
+        assert uow.users.get_by_email("new@example.com") == user
+
+
+def test_users_list_is_ordered_by_creation_and_pages(uow: UnitOfWork) -> None:
+    people = [a_user(created_at=at(i), updated_at=at(i)) for i in (3, 1, 2, 0)]
+    stored(uow, *people)
+    expected = sorted(people, key=lambda u: u.created_at)
+    with uow:
+        assert uow.users.list() == expected
+        assert uow.users.list(limit=2) == expected[:2]
+        assert uow.users.list(limit=2, offset=2) == expected[2:]
+        assert uow.users.list(offset=10) == []
+
+
+@pytest.mark.parametrize("field", ["email", "telegram_id"])
+def test_a_duplicate_user_is_refused_and_the_uow_goes_on_after_rollback(uow: UnitOfWork, field: str) -> None:
+    first = a_user(email="same@example.com", telegram_id=99)
+    stored(uow, first)
+    twin = a_user(**{field: getattr(first, field)})
+    other = a_user()
+    with uow:
+        with pytest.raises(Exception):  # noqa: B017, PT011 - each backend raises its own error
+            uow.users.add(twin)
+        uow.rollback()
+        assert uow.users.get(first.id) == first
+        uow.users.add(other)
+        uow.commit()
+    with uow:
+        assert uow.users.get(twin.id) is None
+        assert uow.users.get(other.id) == other
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
+    owner = a_user()
+    document = a_document(owner, created_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=3))),
+                          updated_at=at(1))
+    stored(uow, owner, documents=(document,))
+    with uow:
+        loaded = uow.documents.get(document.id)
+        assert loaded == document
+        assert loaded is not None and loaded.error_code is None and loaded.extracted_text is None
+        assert loaded.kind is DocumentKind.PDF and loaded.status is DocumentStatus.PENDING
+        document.start_processing(at(2))
+        document.report_progress(3, 10, at(3))
+        document.complete(text="Straße — 東京\n\nsecond", page_count=12, now=at(4))
+        document.fail(code="file_corrupt", message="Broken", now=at(5))
+        document.filename, document.kind, document.size = "sheet.xlsx", DocumentKind.XLSX, 2**40
+        uow.documents.update(document)
+        uow.commit()
+    with uow:
+        loaded = uow.documents.get(document.id)
+        assert loaded == document
+        assert loaded is not None and loaded.status is DocumentStatus.FAILED and loaded.kind is DocumentKind.XLSX
+        assert loaded.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        assert loaded.created_at.utcoffset() == timedelta(0) or isinstance(uow, FakeUnitOfWork)
+        assert uow.documents.get(uuid.uuid4()) is None
+
+
+def test_list_for_owner_is_newest_first_and_pages_with_a_cursor(uow: UnitOfWork) -> None:
+    owner, stranger = a_user(), a_user()
+    # two documents share a timestamp: the id breaks the tie
+    docs = [a_document(owner, created_at=at(s), updated_at=at(s)) for s in (5, 1, 3, 3, 4, 0, 2)]
+    theirs = [a_document(stranger, created_at=at(s), updated_at=at(s)) for s in (2, 9)]
+    stored(uow, owner, stranger, documents=(*docs, *theirs))
+    expected = sorted(docs, key=lambda d: (d.created_at, str(d.id)), reverse=True)
+    with uow:
+        assert uow.documents.list_for_owner(owner.id) == expected
+        pages, before = [], None
+        while page := uow.documents.list_for_owner(owner.id, limit=3, before=before):
+            pages.append(page)
+            before = (page[-1].created_at, page[-1].id)
+        assert [len(p) for p in pages] == [3, 3, 1]
+        assert [d for p in pages for d in p] == expected
+        assert uow.documents.list_for_owner(stranger.id) == sorted(theirs, key=lambda d: d.created_at, reverse=True)
+        assert uow.documents.list_for_owner(uuid.uuid4()) == []
+
+
+def test_list_for_owner_filters_by_status_and_kind(uow: UnitOfWork) -> None:
+    owner = a_user()
+    pdf_done = a_document(owner, status=DocumentStatus.COMPLETED, created_at=at(1))
+    pdf_pending = a_document(owner, created_at=at(2))
+    audio_done = a_document(owner, kind=DocumentKind.AUDIO, status=DocumentStatus.COMPLETED, created_at=at(3))
+    stored(uow, owner, documents=(pdf_done, pdf_pending, audio_done))
+    with uow:
+        assert uow.documents.list_for_owner(owner.id, status=DocumentStatus.COMPLETED) == [audio_done, pdf_done]
+        assert uow.documents.list_for_owner(owner.id, kind=DocumentKind.PDF) == [pdf_pending, pdf_done]
+        assert uow.documents.list_for_owner(owner.id, status=DocumentStatus.COMPLETED,
+                                            kind=DocumentKind.PDF) == [pdf_done]
+        assert uow.documents.list_for_owner(owner.id, status=DocumentStatus.FAILED) == []
+        assert uow.documents.list_for_owner(owner.id, status=DocumentStatus.COMPLETED,
+                                            before=(audio_done.created_at, audio_done.id)) == [pdf_done]
+
+
+def test_count_and_get_by_sha256(uow: UnitOfWork) -> None:
+    owner, stranger = a_user(), a_user()
+    old = a_document(owner, sha256="a" * 64, created_at=at(1))
+    new = a_document(owner, sha256="a" * 64, status=DocumentStatus.FAILED, created_at=at(2))
+    other = a_document(owner, sha256="b" * 64, created_at=at(3))
+    theirs = a_document(stranger, sha256="a" * 64, created_at=at(4))
+    stored(uow, owner, stranger, documents=(old, new, other, theirs))
+    with uow:
+        assert uow.documents.count_for_owner(owner.id) == 3
+        assert uow.documents.count_for_owner(stranger.id) == 1
+        assert uow.documents.count_for_owner(uuid.uuid4()) == 0
+        assert uow.documents.get_by_sha256(owner.id, "a" * 64) == new
+        assert uow.documents.get_by_sha256(stranger.id, "a" * 64) == theirs
+        assert uow.documents.get_by_sha256(stranger.id, "b" * 64) is None
+
+
+def test_list_by_status_finds_stale_documents_oldest_first(uow: UnitOfWork) -> None:
+    owner = a_user()
+    stale_pending = a_document(owner, updated_at=at(10))
+    stale_processing = a_document(owner, status=DocumentStatus.PROCESSING, updated_at=at(5))
+    fresh = a_document(owner, status=DocumentStatus.PROCESSING, updated_at=at(100))
+    at_limit = a_document(owner, updated_at=at(50))
+    done = a_document(owner, status=DocumentStatus.COMPLETED, updated_at=at(1))
+    stored(uow, owner, documents=(stale_pending, stale_processing, fresh, at_limit, done))
+    with uow:
+        active = [DocumentStatus.PENDING, DocumentStatus.PROCESSING]
+        assert uow.documents.list_by_status(active, updated_before=at(50)) == [stale_processing, stale_pending]
+        assert uow.documents.list_by_status([DocumentStatus.COMPLETED], updated_before=at(50)) == [done]
+        assert uow.documents.list_by_status([], updated_before=at(1000)) == []
+
+
+def test_deleting_a_document_removes_its_chunks_and_conversations(uow: UnitOfWork) -> None:
+    owner = a_user()
+    doomed, kept = a_document(owner, created_at=at(1)), a_document(owner, created_at=at(2))
+    stored(uow, owner, documents=(doomed, kept))
+    about_doomed, about_kept = a_conversation(owner, doomed, created_at=at(3)), a_conversation(owner, kept)
+    general = a_conversation(owner, None, created_at=at(4))
+    with uow:
+        uow.chunks.replace(doomed.id, [a_chunk(doomed, i) for i in range(3)])
+        uow.chunks.replace(kept.id, [a_chunk(kept, 0)])
+        for conversation in (about_doomed, about_kept, general):
+            uow.conversations.add(conversation)
+        owner.active_document_id = doomed.id
+        uow.users.update(owner)
+        uow.commit()
+    with uow:
+        uow.documents.delete(doomed.id)
+        uow.documents.delete(uuid.uuid4())  # unknown: nothing happens
+        uow.commit()
+    with uow:
+        assert uow.documents.get(doomed.id) is None
+        assert uow.documents.get(kept.id) == kept
+        assert uow.chunks.count_for_document(doomed.id) == 0
+        assert uow.chunks.list_for_document(doomed.id) == []
+        assert uow.chunks.count_for_document(kept.id) == 1
+        assert [c.id for c in uow.conversations.list_for_user(owner.id)] == [general.id, about_kept.id]
+        reloaded = uow.users.get(owner.id)
+        assert reloaded is not None and reloaded.active_document_id is None
+
+
+# --- chunks -----------------------------------------------------------------------------------
+
+
+def test_replacing_chunks_twice_keeps_only_the_last_set(uow: UnitOfWork) -> None:
+    owner = a_user()
+    document = a_document(owner)
+    stored(uow, owner, documents=(document,))
+    rich = (
+        Locator(page=3, section="Terms", paragraph=2, line_start=10, line_end=14),
+        Locator(sheet="Q1 Sales", cells="A1:C20"),
+        Locator(start_seconds=61.5, end_seconds=125.25),
+    )
+    first = [a_chunk(document, i) for i in range(4)]
+    second = [a_chunk(document, 1, locators=rich, text="Ünïcode ✓"), a_chunk(document, 0)]
+    with uow:
+        uow.chunks.replace(document.id, first)
+        uow.commit()
+    with uow:
+        assert uow.chunks.list_for_document(document.id) == first
+        uow.chunks.replace(document.id, second)
+        uow.commit()
+    with uow:
+        uow.chunks.replace(document.id, second)  # idempotent re-processing
+        uow.commit()
+    with uow:
+        loaded = uow.chunks.list_for_document(document.id)
+        assert loaded == sorted(second, key=lambda c: c.ordinal)
+        assert loaded[1].locators == rich and loaded[1].label == second[0].label
+        assert uow.chunks.count_for_document(document.id) == 2
+        uow.chunks.replace(document.id, [])
+        assert uow.chunks.count_for_document(document.id) == 0
+        assert uow.chunks.list_for_document(uuid.uuid4()) == []
+
+
+# --- conversations, events, audit -------------------------------------------------------------
+
+
+def test_conversations_round_trip_with_citations_newest_first(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    document = a_document(user)
+    stored(uow, user, other, documents=(document,))
+    citations = [
+        Citation(number=1, document_id=document.id, chunk_ordinal=0,
+                 locators=(Locator(page=1), Locator(page=2)), quote="the quote"),
+        Citation(number=2, document_id=document.id, chunk_ordinal=5,
+                 locators=(Locator(sheet="S", cells="B2:B9"),), quote="«cell» text"),
+    ]
+    rich = a_conversation(user, document, citations=citations, tokens_in=1200, tokens_out=80, cost_usd=0.001234,
+                          model="gemini-2.5-flash", latency_ms=843, cached=True, created_at=at(2))
+    plain = a_conversation(user, None, created_at=at(1))
+    older = a_conversation(user, document, created_at=at(0))
+    theirs = a_conversation(other, None, created_at=at(3))
+    with uow:
+        for conversation in (plain, rich, older, theirs):
+            uow.conversations.add(conversation)
+        uow.commit()
+    with uow:
+        assert uow.conversations.list_for_user(user.id) == [rich, plain, older]
+        assert uow.conversations.list_for_user(user.id, limit=1) == [rich]
+        loaded = uow.conversations.list_for_user(user.id)[0]
+        assert loaded.citations == citations and loaded.cached is True and loaded.cost_usd == pytest.approx(0.001234)
+        assert uow.conversations.list_for_user(other.id) == [theirs]
+        assert uow.conversations.list_for_user(uuid.uuid4()) == []
+
+
+def test_events_are_listed_per_user_oldest_first_since_inclusive(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    stored(uow, user, other)
+    events = [
+        AnalyticsEvent(user_id=user.id, type=EventType.DOCUMENT_UPLOADED, data={"kind": "pdf", "size": 10},
+                       created_at=at(20)),
+        AnalyticsEvent(user_id=user.id, type=EventType.QUESTION_ANSWERED,
+                       data={"cached": False, "nested": {"list": [1, 2.5, None, "é"]}}, created_at=at(10)),
+        AnalyticsEvent(user_id=user.id, type=EventType.RATE_LIMITED, created_at=at(30)),
+        AnalyticsEvent(user_id=other.id, type=EventType.USER_REGISTERED, data={"channel": "email"}, created_at=at(15)),
+        AnalyticsEvent(user_id=None, type=EventType.DOCUMENT_FAILED, data={"code": "x"}, created_at=at(15)),
+    ]
+    with uow:
+        for event in events:
+            uow.events.add(event)
+        uow.commit()
+    with uow:
+        assert uow.events.list_for_user(user.id) == [events[1], events[0], events[2]]
+        assert uow.events.list_for_user(user.id, since=at(20)) == [events[0], events[2]]
+        assert uow.events.list_for_user(user.id, since=at(31)) == []
+        assert uow.events.list_for_user(other.id) == [events[3]]
+        assert uow.events.list_for_user(user.id)[0].type is EventType.QUESTION_ANSWERED
+
+
+def test_audit_log_lists_newest_first(uow: UnitOfWork) -> None:
+    admin = a_user(role=Role.ADMIN)
+    stored(uow, admin)
+    entries = [
+        AuditEntry(actor_id=admin.id, action="set_tier", target=f"user:{uuid.uuid4()}",
+                   data={"from": "free", "to": "premium"}, created_at=at(i))
+        for i in range(3)
+    ] + [AuditEntry(actor_id=None, action="cli_clear", target="documents", created_at=at(10))]
+    with uow:
+        for entry in entries:
+            uow.audit.add(entry)
+        uow.commit()
+    with uow:
+        assert uow.audit.list() == entries[::-1]
+        assert uow.audit.list(limit=2) == [entries[3], entries[2]]
+
+
+# --- unit of work -----------------------------------------------------------------------------
+
+
+def test_nothing_is_kept_without_commit(uow: UnitOfWork) -> None:
+    user = a_user()
+    with uow:
+        uow.users.add(user)
+        assert uow.users.get(user.id) == user  # visible inside its own transaction
+    with uow:
+        assert uow.users.get(user.id) is None
+
+
+def test_committed_work_is_kept_and_later_work_can_be_rolled_back(uow: UnitOfWork) -> None:
+    kept, dropped, after = a_user(), a_user(), a_user()
+    with uow:
+        uow.users.add(kept)
+        uow.commit()
+        uow.users.add(dropped)
+        uow.rollback()
+        assert uow.users.get(dropped.id) is None
+        uow.users.add(after)
+        uow.commit()
+    with uow:
+        assert uow.users.get(kept.id) == kept
+        assert uow.users.get(dropped.id) is None
+        assert uow.users.get(after.id) == after
+
+
+def test_an_exception_inside_the_block_rolls_back(uow: UnitOfWork) -> None:
+    committed, uncommitted = a_user(), a_user()
+    with pytest.raises(RuntimeError, match="boom"), uow:
+        uow.users.add(committed)
+        uow.commit()
+        uow.users.add(uncommitted)
+        raise RuntimeError("boom")
+    with uow:
+        assert uow.users.get(committed.id) == committed
+        assert uow.users.get(uncommitted.id) is None
+        assert uow.users.list() == [committed]

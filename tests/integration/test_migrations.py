@@ -1,0 +1,82 @@
+"""Alembic migrations on SQLite and PostgreSQL: the stairway (up, down, up again), the resulting
+schema (tables and the indexes of the real access paths), and that it matches adapters' tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from adapters.persistence import migrate
+from adapters.persistence.engine import make_engine
+from adapters.persistence.tables import metadata
+
+TABLES = {"users", "documents", "chunks", "conversations", "analytics_events", "audit_log"}
+INDEXES = {
+    "documents": {("owner_id", "created_at", "id"), ("owner_id", "sha256"), ("status", "updated_at")},
+    "conversations": {("user_id", "created_at")},
+    "analytics_events": {("user_id", "created_at"), ("type", "created_at")},
+}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of its own (the stairway would break the contract tests' schema)."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    make: Callable[[], str] = request.getfixturevalue("make_postgres_database")
+    return make()
+
+
+def test_stairway_upgrade_downgrade_upgrade(database_url: str) -> None:
+    assert migrate.current(database_url) is None
+    migrate.upgrade(database_url)
+    assert migrate.current(database_url) == migrate.head()
+    migrate.downgrade(database_url, "base")
+    assert migrate.current(database_url) is None
+    assert _tables(database_url) & TABLES == set()
+    migrate.upgrade(database_url)
+    assert migrate.current(database_url) == migrate.head()
+    migrate.upgrade(database_url)  # already at head: nothing to do
+    assert migrate.current(database_url) == migrate.head()
+
+
+def test_schema_has_the_tables_keys_and_indexes(database_url: str) -> None:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        inspector = inspect(engine)
+        assert TABLES <= set(inspector.get_table_names())
+        for table, expected in INDEXES.items():
+            assert expected <= {tuple(ix["column_names"]) for ix in inspector.get_indexes(table)}, table
+        assert {tuple(u["column_names"]) for u in inspector.get_unique_constraints("chunks")} == {
+            ("document_id", "ordinal")}
+        assert {tuple(u["column_names"]) for u in inspector.get_unique_constraints("users")} == {
+            ("email",), ("telegram_id",)}
+        active = [fk for fk in inspector.get_foreign_keys("users") if fk["referred_table"] == "documents"]
+        assert [(fk["constrained_columns"], fk["options"].get("ondelete")) for fk in active] == [
+            (["active_document_id"], "SET NULL")]
+    finally:
+        engine.dispose()
+
+
+def test_migrated_schema_matches_the_tables_module(database_url: str) -> None:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
