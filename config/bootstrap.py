@@ -8,7 +8,7 @@ import structlog
 from sqlalchemy.engine import make_url
 from dependency_injector import providers
 
-from adapters.persistence.migrate import upgrade
+from adapters.persistence.migrate import is_initialised, upgrade
 from config.container import Container
 from config.errors import ConfigError
 from config.logging import configure_logging
@@ -33,9 +33,10 @@ def build_container(settings: Settings | None = None, **overrides: Any) -> Conta
             raise ConfigError(f"{key}.backend={chosen} is not available in this version; use one of: "
                               + ", ".join(sorted(available)))
     settings.home.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
     auto_migrate = settings.database_auto_migrate
-    if auto_migrate if auto_migrate is not None else settings.is_embedded_database:
-        upgrade(settings.resolved_database_url)
+    if (auto_migrate if auto_migrate is not None else settings.is_embedded_database) and not is_initialised(url):
+        upgrade(url)  # first start; later schema changes are applied by `assistant db upgrade`
     container = Container()
     container.config.from_dict(config)
     container.settings.override(providers.Object(settings))

@@ -62,17 +62,20 @@ def chunk_segments(
     text, spans = join_segments(segments)
     tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
     strength = _break_strengths(text, tokens, [s[1] for s in spans])
+    segment_first = _segment_first_tokens(strength)
     chunks: list[Chunk] = []
-    i, n = 0, len(tokens)
+    i, j, n = 0, 0, len(tokens)
     while i < n:
-        j = _chunk_end(i, n, strength, policy.budget)
+        j = _chunk_end(i, n, strength, policy.budget, after=j)
         start, end = tokens[i][0], tokens[j - 1][1]
+        located = _spans_between(spans, start, end)
         chunks.append(
             Chunk(
                 document_id=document_id,
                 ordinal=len(chunks),
                 text=text[start:end],
-                locators=_locators_between(spans, start, end),
+                locators=tuple(loc for loc, _ in located),
+                spans=tuple(span for _, span in located),
                 start=start,
                 end=end,
                 token_count=j - i,
@@ -80,7 +83,8 @@ def chunk_segments(
         )
         if j >= n:
             break
-        i = j if strength[j - 1] == 3 else max(j - policy.overlap, i + 1)
+        # the overlap stays inside the segment the chunk ends in
+        i = j if strength[j - 1] == 3 else max(j - policy.overlap, i + 1, segment_first[j - 1])
     return ChunkedText(text=text, chunks=chunks)
 
 
@@ -101,13 +105,27 @@ def _break_strengths(text: str, tokens: list[tuple[int, int]], segment_ends: lis
     return strengths
 
 
-def _chunk_end(i: int, n: int, strength: list[int], budget: int) -> int:
-    """Exclusive end token of the chunk starting at ``i``: the strongest, latest break in its back half."""
+def _segment_first_tokens(strength: list[int]) -> list[int]:
+    """For each token, the index of the first token of its segment."""
+    firsts: list[int] = []
+    first = 0
+    for k in range(len(strength)):
+        firsts.append(first)
+        if strength[k] == 3:
+            first = k + 1
+    return firsts
+
+
+def _chunk_end(i: int, n: int, strength: list[int], budget: int, after: int = 0) -> int:
+    """Exclusive end token of the chunk starting at ``i``: the strongest, latest break in its back half.
+
+    The end is past ``after`` (the previous chunk's end), so every chunk brings new tokens even
+    when a large overlap moves its start back."""
     limit = min(i + budget, n)
     if limit == n:
         return n
     best, best_strength = limit, 0
-    for k in range(limit, i + max(1, budget // 2), -1):
+    for k in range(limit, max(i + max(1, budget // 2), after), -1):
         if strength[k - 1] > best_strength:
             best, best_strength = k, strength[k - 1]
             if best_strength == 3:
@@ -115,12 +133,15 @@ def _chunk_end(i: int, n: int, strength: list[int], budget: int) -> int:
     return best
 
 
-def _locators_between(spans: list[tuple[int, int, Locator]], start: int, end: int) -> tuple[Locator, ...]:
+def _spans_between(
+    spans: list[tuple[int, int, Locator]], start: int, end: int
+) -> list[tuple[Locator, tuple[int, int]]]:
+    """The segments overlapping [start, end), each with its span clipped to that range."""
     first = bisect.bisect_right([s[1] for s in spans], start)
-    found: list[Locator] = []
+    found: list[tuple[Locator, tuple[int, int]]] = []
     for span_start, span_end, locator in spans[first:]:
         if span_start >= end:
             break
         if span_end > start:
-            found.append(locator)
-    return tuple(found)
+            found.append((locator, (max(span_start, start), min(span_end, end))))
+    return found

@@ -19,7 +19,10 @@ class Segment:
 
 @attrs.frozen(kw_only=True)
 class Chunk:
-    """``start``/``end`` are offsets into the document's normalised text; ``text`` is that slice."""
+    """``start``/``end`` are offsets into the document's normalised text; ``text`` is that slice.
+
+    ``spans`` holds, for each locator, the (start, end) document offsets of its text within the
+    chunk, so a citation can point at the one paragraph, page or cell range that supports it."""
 
     id: uuid.UUID = attrs.field(factory=uuid.uuid4)
     document_id: uuid.UUID
@@ -29,6 +32,14 @@ class Chunk:
     start: int
     end: int
     token_count: int
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def located_texts(self) -> list[tuple[Locator, str]]:
+        """Each locator with the part of the chunk's text it covers (the whole text without spans)."""
+        if len(self.spans) != len(self.locators):
+            return [(loc, self.text) for loc in self.locators]
+        return [(loc, self.text[max(0, s - self.start) : max(0, e - self.start)])
+                for loc, (s, e) in zip(self.locators, self.spans, strict=True)]
 
     @property
     def label(self) -> str:

@@ -17,10 +17,12 @@ _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
     """Return the kind of ``data``; raise UnsupportedFileType or FileEncrypted otherwise."""
     head = data[:16]
-    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    if head.startswith(b"%PDF-"):
         return DocumentKind.PDF
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):  # before the loose PDF search: a zip may store a PDF near its start
         return _sniff_zip(data)
+    if b"%PDF-" in data[:1024]:  # readers accept a header after up to 1 KiB of junk
+        return DocumentKind.PDF
     if head.startswith(_CFB_MAGIC):
         raise FileEncrypted(
             "This file is a password-protected Office document or an old binary Office format "
@@ -51,6 +53,8 @@ def _sniff_zip(data: bytes) -> DocumentKind:
 
 
 def _is_audio(head: bytes) -> bool:
+    if head.startswith(_TEXT_BOMS):  # b"\xff\xfe" (UTF-16 LE text) also looks like an MPEG frame sync
+        return False
     if head.startswith(_AUDIO_MAGICS):
         return True
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":

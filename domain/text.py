@@ -11,17 +11,22 @@ TOKEN_RE = re.compile(r"\w{1,12}|[^\w\s]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_HYPHEN_BREAK = re.compile(r"(?<=\w)-\n(?=\w)")
 
 
 def normalise(text: str) -> str:
-    """NFC, unified line ends, no control characters, joined hyphenation, collapsed spaces."""
-    text = unicodedata.normalize("NFC", text)
+    r"""NFC, unified line ends, no control characters, joined hyphenation, collapsed spaces.
+
+    Idempotent: control characters go before NFC (removing one can bring a letter and its
+    accent together), hyphenation is joined after lines are stripped ("infor- \n mation") with
+    look-arounds (so "a-\nb-\nc" joins both breaks), and NFC runs again after joining (Hangul
+    jamo split across a line compose)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
+    text = unicodedata.normalize("NFC", _HYPHEN_BREAK.sub("", text))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 

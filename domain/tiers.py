@@ -76,10 +76,16 @@ class TierPolicy:
         return cls(limits)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def window_start(now: datetime, window: Window) -> datetime:
-    """Fixed windows aligned to the epoch in UTC: a minute starts at :00, a day at midnight UTC."""
-    epoch = int(now.astimezone(UTC).timestamp())
-    return datetime.fromtimestamp(epoch - epoch % window.seconds, UTC)
+    """Fixed windows aligned to the epoch in UTC: a minute starts at :00, a day at midnight UTC.
+
+    Exact integer arithmetic (floor division), so a moment just before a boundary, or before
+    1970, never lands in the next window as ``int(timestamp())`` truncation would put it."""
+    seconds = (now - _EPOCH) // timedelta(seconds=1)
+    return _EPOCH + timedelta(seconds=seconds - seconds % window.seconds)
 
 
 def window_reset(now: datetime, window: Window) -> datetime:

@@ -261,8 +261,9 @@ class ScriptedLanguageModel:
 
     def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:
         completion = self.complete(request)
-        for word in completion.text.split(" "):
-            yield CompletionDelta(text=word + " ")
+        words = completion.text.split(" ")
+        for i, word in enumerate(words):
+            yield CompletionDelta(text=word if i == len(words) - 1 else word + " ")
         yield completion
 
 

@@ -9,24 +9,41 @@ import argparse
 import importlib
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect
 
 from adapters.persistence.engine import make_engine
 
+if TYPE_CHECKING:  # alembic is imported when a migration runs, not at every start-up
+    from alembic.config import Config
+
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(_config(url), revision)
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(_config(url), revision)
+
+
+def is_initialised(url: str) -> bool:
+    """Whether migrations were ever applied to this database (cheap: no Alembic import)."""
+    engine = make_engine(url)
+    try:
+        return inspect(engine).has_table("alembic_version")
+    finally:
+        engine.dispose()
 
 
 def current(url: str) -> str | None:
     """The revision the database is at; None for an empty (never migrated) database."""
+    from alembic.runtime.migration import MigrationContext
+
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
@@ -37,12 +54,16 @@ def current(url: str) -> str | None:
 
 def head() -> str:
     """The newest revision in migrations/versions."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(_config("")).get_current_head()
     assert revision is not None, "no migration found"
     return revision
 
 
 def _config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     location = Path(next(iter(importlib.import_module("migrations").__path__)))
     config.set_main_option("script_location", str(location).replace("%", "%%"))

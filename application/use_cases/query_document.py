@@ -26,6 +26,7 @@ from application.use_cases.access import active_user, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.chunks import Chunk
+from domain.citations import evidence_by_number, pinpoint
 from domain.conversations import Citation, Conversation, cited_numbers
 from domain.documents import Document
 from domain.errors import InvalidInput, RateLimited
@@ -36,7 +37,6 @@ from domain.users import User
 log = structlog.get_logger(__name__)
 
 MAX_QUESTION_CHARS = 4000
-QUOTE_CHARS = 300
 
 
 @attrs.frozen(kw_only=True)
@@ -87,7 +87,7 @@ class QueryDocument:
         started = time.perf_counter()
         prepared, cached = self._prepare(command)
         if cached is not None:
-            yield CompletionDelta(text=cached.answer)
+            yield CompletionDelta(text=cached.text)
             yield self._record(prepared, cached, started, cached=True)
             return
         request = AnswerRequest(system=SYSTEM_PROMPT, question=prepared.question, sources=prepared.sources)
@@ -155,13 +155,15 @@ class QueryDocument:
 
     def _citations(self, prepared: _Prepared, answer: str) -> list[Citation]:
         citations = []
+        evidence = evidence_by_number(answer)
         for number in cited_numbers(answer):
             chunk = prepared.chunks_by_number.get(number)
             if chunk is None:
                 log.warning("citation_dropped_unknown_source", number=number, document_id=str(prepared.document.id))
                 continue
+            locators, quote = pinpoint(chunk, evidence.get(number, ""))
             citations.append(Citation(number=number, document_id=chunk.document_id, chunk_ordinal=chunk.ordinal,
-                                      locators=chunk.locators, quote=chunk.text[:QUOTE_CHARS]))
+                                      locators=locators, quote=quote))
         return citations
 
     def _record(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool) -> Conversation:

@@ -35,13 +35,23 @@ def _row(document_id: uuid.UUID, chunk: Chunk) -> dict[str, object]:
         "document_id": document_id,
         "ordinal": chunk.ordinal,
         "text": chunk.text,
-        "locators": [locator.to_dict() for locator in chunk.locators],
+        "locators": [_locator_json(chunk, i) for i in range(len(chunk.locators))],
         "start": chunk.start,
         "end": chunk.end,
         "token_count": chunk.token_count,
     }
 
 
+def _locator_json(chunk: Chunk, index: int) -> dict[str, object]:
+    """A locator's fields, plus the span of its text in the document when the chunk has spans."""
+    data = chunk.locators[index].to_dict()
+    if len(chunk.spans) == len(chunk.locators):
+        data["span"] = list(chunk.spans[index])
+    return data
+
+
 def _chunk(row: RowMapping) -> Chunk:
     values = dict(row)
-    return Chunk(**values | {"locators": tuple(Locator.from_dict(d) for d in values["locators"])})
+    stored = values["locators"]
+    spans = tuple(tuple(d["span"]) for d in stored) if stored and all("span" in d for d in stored) else ()
+    return Chunk(**values | {"locators": tuple(Locator.from_dict(d) for d in stored), "spans": spans})

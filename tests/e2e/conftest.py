@@ -1,0 +1,64 @@
+"""Shells end to end: the real ``assistant`` console script in a subprocess, on a fresh home."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+ASSISTANT = Path(sys.executable).with_name("assistant")
+
+NOTES = """# Quarterly notes
+
+## Payment terms
+Invoices are payable within 30 days of receipt. Late payments incur a fee of 2% per month.
+
+## Office
+The Berlin office opens at 9 am and closes at 6 pm on weekdays.
+"""
+
+
+@attrs.define
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@attrs.define
+class Cli:
+    home: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+        done = subprocess.run([str(ASSISTANT), *args], cwd=self.home, env={**self.env, **(env or {})},
+                              capture_output=True, text=True, timeout=timeout)
+        return Run(done.returncode, done.stdout, done.stderr)
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The parent's environment without ASSISTANT_* settings, plus a private home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    return {**env, "ASSISTANT_HOME": str(home / "var"), "ASSISTANT_LOG_LEVEL": "WARNING"}
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    assert ASSISTANT.exists(), f"console script missing: {ASSISTANT} (run `make install`)"
+    return Cli(home=tmp_path, env=clean_env(tmp_path))
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.md"
+    path.write_text(NOTES, encoding="utf-8")
+    return path

@@ -1,0 +1,101 @@
+"""The CLI as a user runs it: ingest, ask, docs, usage, users; errors as one line and an exit code."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from tests.e2e.conftest import Cli
+
+EXIT = {"file_empty": 22, "document_not_found": 17, "user_banned": 12, "document_quota_exceeded": 21,
+        "unsupported_file_type": 24, "permission_denied": 16, "config": 78, "no_input": 66}
+
+
+def test_ingest_then_ask_answers_with_a_citation(cli: Cli, notes: Path) -> None:
+    ingested = cli("ingest", str(notes), "--json")
+    assert ingested.code == 0, ingested.err
+    [doc] = ingested.json()
+    assert doc["status"] == "completed" and doc["kind"] == "markdown" and doc["filename"] == "notes.md"
+
+    asked = cli("ask", doc["id"], "Within how many days are invoices payable?", "--json")
+    assert asked.code == 0, asked.err
+    answer = asked.json()
+    assert "30 days" in answer["answer"]
+    assert answer["citations"], answer
+    assert 'section "Payment terms"' in answer["citations"][0]["label"]
+    assert answer["model"] == "offline-extractive" and answer["cached"] is False
+
+    by_prefix = cli("ask", doc["id"][:8], "within how many days are invoices payable", "--json")
+    assert by_prefix.code == 0 and by_prefix.json()["document_id"] == doc["id"]
+
+    human = cli("ask", doc["id"], "When does the Berlin office open?")
+    assert human.code == 0 and "9 am" in human.out and "Sources:" in human.out
+
+
+def test_docs_and_usage_report_in_json(cli: Cli, notes: Path) -> None:
+    [doc] = cli("ingest", str(notes), "--json").json()
+    listed = cli("docs", "--json").json()
+    assert [d["id"] for d in listed] == [doc["id"]]
+    cli("ask", doc["id"], "payment terms?", "--json")
+    usage = cli("usage", "--json").json()
+    minute = next(w for w in usage["windows"] if w["window"] == "minute")
+    assert usage["tier"] == "free" and usage["documents"] == {"used": 1, "allowed": 10}
+    assert minute["limit"] == 10 and minute["used"] + minute["remaining"] == 10
+
+
+def test_bad_input_gets_one_line_and_its_exit_code(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = cli("ingest", str(empty), "--json")
+    assert result.code == EXIT["file_empty"]
+    assert result.json()[0]["error_code"] == "file_empty"
+
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)) * 8)
+    assert cli("ingest", str(binary)).code == EXIT["unsupported_file_type"]
+
+    missing = cli("ask", str(uuid.uuid4()), "anything?")
+    assert missing.code == EXIT["document_not_found"]
+    assert missing.err.strip().count("\n") == 0 and "Traceback" not in missing.err
+
+    assert cli("ingest", str(tmp_path / "nope.pdf")).code == EXIT["no_input"]
+
+
+def test_invalid_configuration_stops_with_one_line_naming_the_setting(cli: Cli, notes: Path) -> None:
+    result = cli("docs", env={"ASSISTANT_LLM_BACKEND": "gemini"})
+    assert result.code == EXIT["config"]
+    assert "ASSISTANT_GEMINI_API_KEY" in result.err and result.err.strip().count("\n") == 0
+
+    bad_port = cli("docs", env={"ASSISTANT_PORT": "eighty"})
+    assert bad_port.code == EXIT["config"] and "ASSISTANT_PORT" in bad_port.err
+
+
+def test_user_administration_and_a_banned_user(cli: Cli, notes: Path) -> None:
+    created = cli("users", "create", "ann@example.com", "--password", "correct horse", "--json")
+    assert created.code == 0, created.err
+    assert created.json()["tier"] == "free"
+    assert cli("users", "set-tier", "ann@example.com", "premium", "--json").json()["tier"] == "premium"
+    emails = [u["email"] for u in cli("users", "list", "--json").json()]
+    assert "ann@example.com" in emails and "local@localhost" in emails
+
+    assert cli("ingest", str(notes), "--user", "ann@example.com").code == 0
+    assert cli("users", "ban", "ann@example.com").code == 0
+    banned = cli("docs", "--user", "ann@example.com")
+    assert banned.code == EXIT["user_banned"] and "banned" in banned.err
+    assert cli("users", "unban", "ann@example.com").code == 0
+    assert len(cli("docs", "--user", "ann@example.com", "--json").json()) == 1
+    assert cli("users", "ban", "local@localhost").code == EXIT["permission_denied"]
+
+
+def test_a_free_users_eleventh_document_is_refused(cli: Cli, tmp_path: Path) -> None:
+    assert cli("users", "create", "bob@example.com").code == 0
+    files = []
+    for i in range(11):
+        path = tmp_path / f"note{i}.txt"
+        path.write_text(f"Note number {i}. The code word is alpha{i}.", encoding="utf-8")
+        files.append(str(path))
+    result = cli("ingest", *files, "--user", "bob@example.com", "--json")
+    assert result.code == EXIT["document_quota_exceeded"]
+    statuses = [d["status"] for d in result.json()]
+    assert statuses[:10] == ["completed"] * 10 and statuses[10] == "rejected"
+    assert len(cli("docs", "--user", "bob@example.com", "--json").json()) == 10

@@ -1,0 +1,102 @@
+"""A world of in-memory fakes and builders for the use cases under test."""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+import pytest
+
+from application.use_cases.process_document import ProcessDocument
+from application.use_cases.query_document import QueryDocument, QueryDocumentCommand, RetrievalSettings
+from application.use_cases.upload_document import UploadDocument, UploadDocumentCommand
+from domain.chunking import ChunkingPolicy
+from domain.conversations import Conversation
+from domain.documents import Document
+from domain.tiers import TierPolicy
+from domain.users import Role, Tier, User, UserStatus
+from tests.fakes import (
+    FakeCache,
+    FakeClock,
+    FakeExtractors,
+    FakeNotifier,
+    FakeQueue,
+    FakeStorage,
+    FakeUnitOfWork,
+    ScriptedLanguageModel,
+)
+from tests.unit.fakes_extra import make_rate_limiter, make_retriever
+
+
+@attrs.define
+class World:
+    uow: FakeUnitOfWork = attrs.Factory(FakeUnitOfWork)
+    clock: FakeClock = attrs.Factory(FakeClock)
+    storage: FakeStorage = attrs.Factory(FakeStorage)
+    queue: FakeQueue = attrs.Factory(FakeQueue)
+    extractors: FakeExtractors = attrs.Factory(FakeExtractors)
+    notifier: FakeNotifier = attrs.Factory(FakeNotifier)
+    cache: FakeCache = attrs.Factory(FakeCache)
+    llm: ScriptedLanguageModel = attrs.Factory(ScriptedLanguageModel)
+    tiers: TierPolicy = attrs.Factory(TierPolicy)
+    limiter: object = None
+    retriever: object = None
+
+    def __attrs_post_init__(self) -> None:
+        self.limiter = make_rate_limiter(self.clock)
+        self.retriever = make_retriever()
+
+    # --- state -------------------------------------------------------------------------
+    @property
+    def store(self):  # noqa: ANN201 - the committed fake store
+        return self.uow.committed_store
+
+    def add_user(self, *, tier: Tier = Tier.FREE, role: Role = Role.USER,
+                 status: UserStatus = UserStatus.ACTIVE, email: str | None = None) -> User:
+        now = self.clock.now()
+        user = User(email=email, tier=tier, role=role, status=status, created_at=now, updated_at=now)
+        with self.uow as uow:
+            uow.users.add(user)
+            uow.commit()
+        return user
+
+    def user(self, user_id: uuid.UUID) -> User:
+        return self.store.users[user_id]
+
+    def document(self, document_id: uuid.UUID) -> Document | None:
+        return self.store.documents.get(document_id)
+
+    # --- use cases ---------------------------------------------------------------------
+    def upload_use_case(self) -> UploadDocument:
+        return UploadDocument(uow=self.uow, storage=self.storage, queue=self.queue, extractors=self.extractors,
+                              tiers=self.tiers, clock=self.clock)
+
+    def process_use_case(self, chunking: ChunkingPolicy = ChunkingPolicy()) -> ProcessDocument:
+        return ProcessDocument(uow=self.uow, storage=self.storage, extractors=self.extractors,
+                               notifier=self.notifier, clock=self.clock, chunking=chunking)
+
+    def query_use_case(self, settings: RetrievalSettings = RetrievalSettings()) -> QueryDocument:
+        return QueryDocument(uow=self.uow, llm=self.llm, retriever=self.retriever, cache=self.cache,
+                             limiter=self.limiter, tiers=self.tiers, clock=self.clock, settings=settings)
+
+    # --- shortcuts ---------------------------------------------------------------------
+    def upload(self, user: User, text: str = "Hello world.", filename: str = "notes.txt") -> Document:
+        return self.upload_use_case()(UploadDocumentCommand(user_id=user.id, filename=filename,
+                                                            data=text.encode())).document
+
+    def ready_document(self, user: User, text: str = "Hello world.", filename: str = "notes.txt",
+                       chunking: ChunkingPolicy = ChunkingPolicy()) -> Document:
+        document = self.upload(user, text, filename)
+        self.process_use_case(chunking)(document.id)
+        self.clock.advance(1)  # later uploads are strictly newer
+        return self.store.documents[document.id]
+
+    def ask(self, user: User, question: str, document_id: uuid.UUID | None = None,
+            settings: RetrievalSettings = RetrievalSettings()) -> Conversation:
+        return self.query_use_case(settings)(
+            QueryDocumentCommand(user_id=user.id, question=question, document_id=document_id))
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
