@@ -18,7 +18,7 @@ def evidence_by_number(answer: str) -> dict[int, str]:
     evidence: dict[int, str] = {}
     previous_end = 0
     for run in _MARKER_RUN.finditer(answer):
-        claim = answer[previous_end : run.start()]
+        claim = answer[previous_end : run.start()].lstrip(".;,:!?)» \n").strip()
         for number in (int(n) for n in _NUMBER.findall(run.group(0))):
             evidence[number] = f"{evidence.get(number, '')} {claim}".strip()
         previous_end = run.end()

@@ -12,6 +12,7 @@ import attrs
 
 from application.ports.extractor import Extraction, ProgressCallback
 from application.ports.job_queue import JobQueueUnavailable
+from application.ports.repositories import DuplicateRecord
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
 from domain.analytics import AnalyticsEvent, AuditEntry
 from domain.chunks import Chunk, Segment
@@ -50,7 +51,7 @@ class FakeUserRepository(_Repo):
             if (user.email and other.email == user.email) or (
                 user.telegram_id is not None and other.telegram_id == user.telegram_id
             ):
-                raise ValueError("duplicate user")
+                raise DuplicateRecord("duplicate user")
         s.users[user.id] = copy.deepcopy(user)
 
     def update(self, user: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from application.ports.clock import Clock
+from application.ports.repositories import DuplicateRecord
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, EventType
 from domain.users import Role, User, normalise_email
@@ -58,7 +59,13 @@ class EnsureUser:
 
     @staticmethod
     def _add(uow: UnitOfWork, user: User, channel: str) -> User:
-        uow.users.add(user)
+        try:
+            uow.users.add(user)
+        except DuplicateRecord:  # created concurrently: the other request's user is the one
+            found = (uow.users.get_by_telegram_id(user.telegram_id) if user.telegram_id is not None
+                     else uow.users.get_by_email(user.email or ""))
+            assert found is not None
+            return found
         uow.events.add(AnalyticsEvent(user_id=user.id, type=EventType.USER_REGISTERED,
                                       data={"channel": channel}, created_at=user.created_at))
         uow.commit()

@@ -7,6 +7,7 @@ import re
 import attrs
 
 from application.ports.clock import Clock
+from application.ports.repositories import DuplicateRecord
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, EventType
@@ -53,7 +54,10 @@ class RegisterUser:
                 created_at=now,
                 updated_at=now,
             )
-            uow.users.add(user)
+            try:
+                uow.users.add(user)
+            except DuplicateRecord:  # registered concurrently since the check above
+                raise EmailTaken("An account with this email already exists.") from None
             uow.events.add(AnalyticsEvent(user_id=user.id, type=EventType.USER_REGISTERED,
                                           data={"channel": "email"}, created_at=now))
             uow.commit()

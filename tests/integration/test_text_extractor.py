@@ -1,6 +1,4 @@
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -10,22 +8,12 @@ from domain.chunking import chunk_segments
 from domain.documents import DocumentKind
 from domain.errors import FileCorrupt, NoTextFound, UnsupportedFileType
 from domain.locators import Locator
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.corpus import corpus_path
 
 TEXT = "First paragraph, line one.\nLine two.\n\n\nSecond paragraph.\n"
 RUSSIAN = ("Договор поставки № 15\n\nПоставщик обязуется передать товар покупателю в течение десяти дней.\n"
            "Оплата производится в рублях по курсу Центрального банка.")
 FRENCH = "Le café est très bon.\n\nNous avons mangé une crème brûlée à côté de la fenêtre. Ça coûte cher."
-
-
-def corpus_file(relative: str) -> Path:
-    path = CORPUS / relative
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"test corpus file missing under CI: {path}")
-        pytest.skip(f"test corpus not available: {path}")
-    return path
 
 
 def extract(data: bytes, kind: DocumentKind = DocumentKind.TEXT, progress=None):  # noqa: ANN001, ANN201
@@ -149,7 +137,7 @@ def test_progress_is_reported_a_few_times() -> None:
 
 
 def test_a_real_text_file_from_the_corpus() -> None:
-    data = corpus_file("groundtruth/linn.txt").read_bytes()
+    data = corpus_path("groundtruth/linn.txt").read_bytes()
     segments = extract(data)
     assert segments[0].text.startswith("The LinnSequencer")
     assert segments[0].locator.line_start == 1

@@ -25,7 +25,8 @@ from tests.fakes import (
     FakeUnitOfWork,
     ScriptedLanguageModel,
 )
-from tests.unit.fakes_extra import make_rate_limiter, make_retriever
+from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.retrieval.bm25 import BM25Retriever
 
 
 @attrs.define
@@ -43,8 +44,8 @@ class World:
     retriever: object = None
 
     def __attrs_post_init__(self) -> None:
-        self.limiter = make_rate_limiter(self.clock)
-        self.retriever = make_retriever()
+        self.limiter = MemoryRateLimiter(self.clock)
+        self.retriever = BM25Retriever()
 
     # --- state -------------------------------------------------------------------------
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zipfile
 from pathlib import Path
@@ -15,17 +14,11 @@ from hypothesis import strategies as st
 from domain.documents import DocumentKind
 from domain.errors import FileEncrypted, UnsupportedFileType
 from domain.file_kinds import sniff_kind
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.corpus import corpus_path
 
 
 def corpus_file(relative: str) -> bytes:
-    path = CORPUS / relative
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"corpus file {path} is missing (CI=true)")
-        pytest.skip(f"corpus file {path} is absent (the shared corpus is not checked out here)")
-    return path.read_bytes()
+    return corpus_path(relative).read_bytes()
 
 
 def make_zip(*names: str) -> bytes:

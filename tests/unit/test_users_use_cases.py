@@ -167,3 +167,42 @@ def test_an_outdated_hash_is_upgraded_on_login(world: World) -> None:
     user = register(world)
     AuthenticateUser(uow=world.uow, hasher=RehashingHasher())("ann@example.com", "correct horse")
     assert world.user(user.id).password_hash == "v2$correct horse"
+
+
+class _RacingUsers:
+    """A user repository whose lookups miss a user another request has just inserted."""
+
+    def __init__(self, inner, twin) -> None:  # noqa: ANN001
+        self.inner, self.twin, self.raced = inner, twin, False
+
+    def get_by_email(self, email: str):  # noqa: ANN201
+        return None if not self.raced else self.inner.get_by_email(email)
+
+    def get_by_telegram_id(self, telegram_id: int):  # noqa: ANN201
+        return None if not self.raced else self.inner.get_by_telegram_id(telegram_id)
+
+    def add(self, user) -> None:  # noqa: ANN001
+        self.raced = True
+        self.inner.add(self.twin)  # the concurrent request wins
+        self.inner.add(user)  # raises DuplicateRecord
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.inner, name)
+
+
+def test_a_concurrent_registration_of_the_same_email_is_email_taken(world: World) -> None:
+    twin = world.add_user(email="twin@example.com")
+    world.uow.users = _RacingUsers(type(world.uow.users)(world.uow), twin)
+    world.uow.committed_store.users.clear()
+    with pytest.raises(EmailTaken):
+        RegisterUser(world.uow, PlainHasher(), world.clock)(RegisterUserCommand(email="twin@example.com",
+                                                                                password="long enough"))
+
+
+def test_a_concurrent_telegram_start_returns_the_other_requests_user(world: World) -> None:
+    twin = world.add_user()
+    twin.telegram_id = 42
+    world.uow.users = _RacingUsers(type(world.uow.users)(world.uow), twin)
+    world.uow.committed_store.users.clear()
+    user = EnsureUser(world.uow, world.clock).telegram(EnsureTelegramUserCommand(telegram_id=42))
+    assert user.id == twin.id

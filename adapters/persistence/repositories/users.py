@@ -6,17 +6,22 @@ import uuid
 from typing import Any
 
 from sqlalchemy import RowMapping, select
+from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import users
+from application.ports.repositories import DuplicateRecord
 from domain.users import Role, Tier, User, UserStatus
 
 
 class SqlAlchemyUserRepository(SqlAlchemyRepository):
-    """A duplicate email or Telegram id raises sqlalchemy.exc.IntegrityError; roll back to go on."""
-
     def add(self, user: User) -> None:
-        self._conn.execute(users.insert().values(**row_values(user)))
+        """A taken email or Telegram id raises DuplicateRecord; a savepoint keeps the transaction usable."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(users.insert().values(**row_values(user)))
+        except IntegrityError as error:
+            raise DuplicateRecord("email or Telegram id already taken") from error
 
     def update(self, user: User) -> None:
         values = row_values(user, exclude=("id",))
