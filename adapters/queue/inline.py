@@ -70,10 +70,12 @@ class InlineJobQueue:
         with self._lock:
             _, _, document_id = heapq.heappop(self._heap)
         try:
-            log.debug("job_started", document_id=str(document_id))
-            self._factory()(document_id)
-        except Exception:
-            log.exception("job_failed", document_id=str(document_id))
+            with structlog.contextvars.bound_contextvars(job_id=uuid.uuid4().hex[:12], document_id=str(document_id)):
+                log.debug("job_started", document_id=str(document_id))
+                try:
+                    self._factory()(document_id)
+                except Exception:
+                    log.exception("job_failed", document_id=str(document_id))
         finally:
             with self._idle:
                 self._unfinished -= 1

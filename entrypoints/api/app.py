@@ -27,11 +27,9 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def request_id(request: Request, call_next):  # noqa: ANN001, ANN202 - starlette signature
         rid = request.headers.get("x-request-id", "")
         rid = rid if _REQUEST_ID.match(rid) else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=rid)
-        try:
-            response: Response = await call_next(request)
-        finally:
-            structlog.contextvars.unbind_contextvars("request_id")
+        response: Response = await call_next(request)
         response.headers["X-Request-ID"] = rid
         return response
 

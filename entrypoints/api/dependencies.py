@@ -5,6 +5,7 @@ replaces ``current_user`` with JWT and API-key authentication."""
 
 from __future__ import annotations
 
+import structlog
 from fastapi import Request
 
 from config.bootstrap import local_user
@@ -16,5 +17,8 @@ def get_container(request: Request) -> Container:
     return request.app.state.container
 
 
-def current_user(request: Request) -> User:
-    return local_user(get_container(request))
+async def current_user(request: Request) -> User:
+    """Async so the ``user_id`` bound here reaches the logs of the whole request."""
+    user = local_user(get_container(request))
+    structlog.contextvars.bind_contextvars(user_id=str(user.id))
+    return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -99,3 +100,12 @@ def test_a_free_users_eleventh_document_is_refused(cli: Cli, tmp_path: Path) -> 
     statuses = [d["status"] for d in result.json()]
     assert statuses[:10] == ["completed"] * 10 and statuses[10] == "rejected"
     assert len(cli("docs", "--user", "bob@example.com", "--json").json()) == 10
+
+
+def test_logs_are_json_lines_with_job_ids_in_production_format(cli: Cli, notes: Path) -> None:
+    result = cli("ingest", str(notes), "--json", env={"ASSISTANT_LOG_FORMAT": "json", "ASSISTANT_LOG_LEVEL": "INFO"})
+    assert result.code == 0, result.err
+    events = [json.loads(line) for line in result.err.splitlines() if line.strip()]
+    completed = next(e for e in events if e["event"] == "process_completed")
+    assert completed["document_id"] == result.json()[0]["id"]
+    assert completed["job_id"] and completed["level"] == "info" and completed["timestamp"]
