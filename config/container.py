@@ -28,6 +28,7 @@ from application.use_cases.list_documents import ListDocuments
 from application.use_cases.list_users import ListUsers
 from application.use_cases.process_document import ProcessDocument
 from application.use_cases.query_document import QueryDocument, RetrievalSettings
+from application.use_cases.recover_documents import RecoverDocuments
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.select_active_document import SelectActiveDocument
 from application.use_cases.set_status import SetStatus
@@ -92,3 +93,4 @@ class Container(containers.DeclarativeContainer):
         tiers=tiers, clock=clock, settings=retrieval,
     )
     get_usage = providers.Factory(GetUsage, uow=uow, limiter=limiter, tiers=tiers)
+    recover_documents = providers.Factory(RecoverDocuments, uow=uow, queue=queue, tiers=tiers, clock=clock)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 import uuid
 
 import structlog
@@ -15,9 +17,16 @@ from entrypoints.api import documents, problems
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start, documents a previous run left unprocessed are queued again (processing is idempotent)."""
+    app.state.container.recover_documents()(older_than_seconds=0)
+    yield
+
+
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or build_container()
-    app = FastAPI(title="AI Business Assistant", version="0.1.0",
+    app = FastAPI(title="AI Business Assistant", version="0.1.0", lifespan=_lifespan,
                   description="Upload documents and ask questions about them; answers cite their sources.")
     app.state.container = container
     problems.install(app)

@@ -13,6 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from application.use_cases.upload_document import UploadDocumentCommand
+from config.bootstrap import build_container, local_user
+
 from tests.e2e.conftest import ASSISTANT, NOTES, clean_env
 
 PROBLEM = "application/problem+json"
@@ -108,3 +111,32 @@ def test_errors_are_problem_details(api: httpx.Client) -> None:
     assert no_question.status_code == 422 and no_question.headers["content-type"] == PROBLEM
     for response in (missing, empty, binary, too_big, no_question):
         assert "Traceback" not in response.text
+
+
+def test_documents_left_pending_by_a_stopped_server_are_processed_at_the_next_start(tmp_path: Path) -> None:
+    """A document recorded but never processed (the process died first) is not lost."""
+    env = clean_env(tmp_path)
+    container = build_container(home=Path(env["ASSISTANT_HOME"]), queue_backend="inline", inline_workers=1)
+    user = local_user(container)
+    queue = container.queue()
+    queue.shutdown()  # the process "dies" before the job runs: uploads stay recorded as pending
+    document = container.upload_document()(UploadDocumentCommand(
+        user_id=user.id, filename="notes.md", data=NOTES.encode())).document
+    assert container.get_document()(user.id, document.id).status.value == "pending"
+    container.engine().dispose()
+
+    port = _free_port()
+    server = subprocess.Popen([str(ASSISTANT), "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(150):
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            assert _wait_completed(client, str(document.id))["status"] == "completed"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
