@@ -95,7 +95,7 @@ def docs(
         emit_json([document_dict(d) for d in page.documents])
         return
     table("Documents", ["id", "file", "type", "status", "pages", "added"],
-          [[d.id, d.filename, d.kind, d.status if not d.error_code else f"{d.status}: {d.error_code}",
+          [[d.id.hex[:8], d.filename, d.kind, d.status if not d.error_code else f"{d.status}: {d.error_code}",
             d.page_count, f"{d.created_at:%Y-%m-%d %H:%M}"] for d in page.documents])
 
 

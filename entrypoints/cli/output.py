@@ -56,7 +56,7 @@ def usage_dict(report: UsageReport) -> dict[str, Any]:
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     view = Table(title=title, title_justify="left")
     for column in columns:
-        view.add_column(column)
+        view.add_column(column, no_wrap=True)
     for row in rows:
         view.add_row(*("" if v is None else str(v) for v in row))
     console.print(view)

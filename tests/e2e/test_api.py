@@ -37,19 +37,25 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
                               stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
-        for _ in range(150):
-            try:
-                if client.get("/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not _healthy(client):
             pytest.fail("server did not start: " + (home / "server.log").read_text())
         yield client
     finally:
         client.close()
         server.terminate()
         server.wait(timeout=15)
+
+
+def _healthy(client: httpx.Client, attempts: int = 150) -> bool:
+    """Wait until the server answers /healthz."""
+    for _ in range(attempts):
+        try:
+            if client.get("/healthz").status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def _upload(api: httpx.Client, name: str, data: bytes) -> httpx.Response:
@@ -130,12 +136,7 @@ def test_documents_left_pending_by_a_stopped_server_are_processed_at_the_next_st
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for _ in range(150):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            assert _healthy(client)
             assert _wait_completed(client, str(document.id))["status"] == "completed"
     finally:
         server.terminate()
