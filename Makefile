@@ -8,14 +8,30 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test lint clean
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus espeak-ng sox
+
+.PHONY: install run test lint clean system-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-install: $(UV)
+install: $(UV) system-deps
 	$(UV) sync --frozen --python $(PYTHON)
+
+# OCR of scanned PDF pages (Tesseract, English + Russian) and test speech (espeak-ng, sox).
+# Installed with apt-get only when one is missing and we are root; otherwise a note is printed
+# and the features/tests that need them degrade or skip (under CI=true those tests fail).
+system-deps:
+	@if command -v tesseract >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null \
+	    && tesseract --list-langs 2>/dev/null | grep -qx rus && tesseract --list-langs 2>/dev/null | grep -qx eng; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(SYSTEM_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+	  echo "note: install $(SYSTEM_PACKAGES) (Debian) for OCR and the speech tests; they are skipped without them"; \
+	fi
 
 run: install
 	$(VENV)/bin/assistant db upgrade

@@ -1,18 +1,47 @@
-"""The prompt that grounds answers in numbered sources. Bump PROMPT_VERSION when it changes:
+"""The prompts that ground answers in numbered sources. Bump PROMPT_VERSION when one changes:
 it is part of the answer-cache key."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from application.ports.language_model import Source
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 SYSTEM_PROMPT = """You are a business assistant that answers questions about the user's documents.
 Answer only from the numbered sources below. After every statement, cite the source it comes
-from as [n], using the source numbers exactly as given. If the sources do not contain the
-answer, say so plainly and do not guess. Reply in the language of the question. Be concise."""
+from as [n], using the source numbers exactly as given; never cite a number that is not listed.
+If the sources do not contain the answer, say plainly that the document does not contain this
+information, and do not guess. Reply in the language of the question, whatever the language of
+the sources. Be concise."""
+
+MAP_PROMPT = """You are reading one part of a long document to help answer a question about the
+whole of it (for example a summary or an overview). Write the key points of the numbered sources
+below that matter for the question, as short sentences. After every sentence cite the source it
+comes from as [n], using the source numbers exactly as given. Reply in the language of the
+question. If this part holds nothing relevant, reply with the single word NONE."""
+
+REDUCE_PROMPT = """You are a business assistant. The numbered sources below are key points taken
+from every part of one long document, in document order. Answer the question (for example a
+summary or an overview) from them only. After every statement cite the source it comes from as
+[n], using the source numbers exactly as given. Reply in the language of the question. Be concise."""
+
+# Questions about the whole document rather than a fact in it: these get a map-reduce pass over
+# every chunk instead of top-k retrieval when the document does not fit the context budget.
+_OVERVIEW = re.compile(
+    r"\b(summar\w*|summary|overview|outline|gist|tl;?dr|main (points|topics|ideas)|key (points|takeaways)"
+    r"|what is (this|the) (document|file|report|text) about|résum\w*|zusammenfass\w*|überblick"
+    r"|resumen|resumir|riassun\w*|sintesi"
+    r"|кратк\w*|резюм\w*|обзор\w*|о ч[её]м (этот |этот )?(документ|файл|отч[её]т|текст)|основн\w+ (мысл|пункт|иде)\w*"
+    r"|суть|перескаж\w*)",
+    re.IGNORECASE)
+
+
+def is_overview_question(question: str) -> bool:
+    """A request to summarise or give an overview of the document (several languages)."""
+    return bool(_OVERVIEW.search(question))
 
 
 def render_sources(sources: Sequence[Source]) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
 import structlog
 from sqlalchemy.engine import make_url
 from dependency_injector import providers
 
-from adapters.persistence.migrate import is_initialised, upgrade
+from adapters.persistence.migrate import is_current, upgrade
 from config.container import Container
 from config.errors import ConfigError
 from config.logging import configure_logging
@@ -18,7 +21,7 @@ from domain.users import Role, User
 
 log = structlog.get_logger(__name__)
 
-IMPLEMENTED_BACKENDS = {"llm": {"offline"}, "queue": {"inline"}}
+IMPLEMENTED_BACKENDS = {"llm": {"offline", "gemini", "openai"}, "queue": {"inline", "rq"}}
 
 
 def build_container(settings: Settings | None = None, **overrides: Any) -> Container:
@@ -35,12 +38,25 @@ def build_container(settings: Settings | None = None, **overrides: Any) -> Conta
     settings.home.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     auto_migrate = settings.database_auto_migrate
-    if (auto_migrate if auto_migrate is not None else settings.is_embedded_database) and not is_initialised(url):
-        upgrade(url)  # first start; later schema changes are applied by `assistant db upgrade`
+    if (auto_migrate if auto_migrate is not None else settings.is_embedded_database) and not is_current(url):
+        upgrade(url)  # the embedded profile follows the code's schema by itself
+    if config["auth"]["jwt_secret"] is None:  # development only: production requires the setting
+        config["auth"]["jwt_secret"] = development_jwt_secret(settings.home)
     container = Container()
     container.config.from_dict(config)
     container.settings.override(providers.Object(settings))
     return container
+
+
+def development_jwt_secret(home: Path) -> str:
+    """A random secret kept in ASSISTANT_HOME, so development tokens survive restarts."""
+    path = home / "jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def local_user(container: Container) -> User:

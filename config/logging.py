@@ -34,3 +34,5 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for chatty in ("alembic", "httpx", "httpcore", "google_genai", "openai"):  # per-request INFO lines
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))

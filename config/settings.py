@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 
 from config.errors import ConfigError
 
@@ -33,18 +39,44 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
+    gemini_api_version: str = "v1beta"
+    llm_fallback: Annotated[list[Literal["offline", "gemini", "openai"]], NoDecode] = Field(default_factory=list)
+    llm_timeout: float = Field(60.0, gt=0, le=3600)  # seconds per model call
+    llm_max_retries: int = Field(2, ge=0, le=10)  # retries per model on 429/5xx/timeouts before the next
+    llm_retry_delay: float = Field(0.5, ge=0, le=60)  # first backoff; doubled per retry, jittered, capped at 8 s
+    llm_prices: dict[str, Any] = Field(default_factory=dict)  # {"model": {"input": $/1M, "output": $/1M}}
+
+    transcription_backend: Literal["offline", "whisper"] = "offline"
+    whisper_model: str = "whisper-1"
+    whisper_base_url: str | None = None  # default: ASSISTANT_OPENAI_BASE_URL (OpenAI's when unset)
+    whisper_api_key: SecretStr | None = None  # default: ASSISTANT_OPENAI_API_KEY
+    transcription_language: str | None = None  # ISO 639-1 hint such as "en" or "ru"; None: detected
+    ocr_languages: str = "eng+rus"  # Tesseract language packs to read textless PDF pages with
 
     queue_backend: Literal["inline", "rq"] = "inline"
     inline_workers: int = Field(2, ge=1, le=64)
     redis_url: str | None = None
-    cache_backend: Literal["memory"] = "memory"
-    ratelimit_backend: Literal["memory"] = "memory"
+    cache_backend: Literal["memory", "redis"] = "memory"
+    ratelimit_backend: Literal["memory", "redis"] = "memory"
+    redis_prefix: str = "assistant:"  # every Redis key, RQ queue and rate-limit counter starts with it
+    cache_l1_ttl: int = Field(30, ge=0, le=3600)  # seconds an answer stays in a process's L1 (redis cache)
+    job_retries: int = Field(3, ge=0, le=20)  # RQ retries of a job that failed on a transient error
+    job_retry_delay: int = Field(10, ge=0, le=3600)  # first retry delay; doubled at each retry
+    worker_class: Literal["simple", "fork"] = "simple"
+    sweep_interval_seconds: float = Field(60, gt=0)
+    recover_after_seconds: float = Field(300, ge=0)  # pending/processing this long without progress: re-enqueue
     storage_backend: Literal["local"] = "local"
     storage_path: Path | None = None
 
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
     jwt_secret: SecretStr | None = None
+    access_token_ttl: int = Field(900, ge=30, le=86400)
+    refresh_token_ttl: int = Field(30 * 86400, ge=300)
+    registration: Literal["open", "closed"] = "open"
+    cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser; "*" for any
+    gzip_min_bytes: int = Field(1000, ge=0)  # responses at least this large are gzipped; 0 turns gzip off
+    access_log: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
@@ -72,24 +104,51 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings,
                 YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file), file_secret_settings)
 
+    @field_validator("llm_fallback", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
+        if self.redis_url:  # ASSISTANT_REDIS_URL alone switches the runtime to Redis; explicit settings win
+            for name, redis_backend in (("queue_backend", "rq"), ("cache_backend", "redis"),
+                                        ("ratelimit_backend", "redis")):
+                if name not in self.model_fields_set:
+                    setattr(self, name, redis_backend)
         problems = {
-            "llm_backend": self.llm_backend == "gemini" and not self.gemini_api_key
+            "llm_backend": "gemini" in self.llm_chain and not self.gemini_api_key
             and "llm.backend=gemini needs ASSISTANT_GEMINI_API_KEY",
-            "openai": self.llm_backend == "openai" and not (self.openai_api_key or self.openai_base_url)
+            "openai": "openai" in self.llm_chain and not (self.openai_api_key or self.openai_base_url)
             and "llm.backend=openai needs ASSISTANT_OPENAI_API_KEY (or ASSISTANT_OPENAI_BASE_URL for a local server)",
+            "transcription_backend": self.transcription_backend == "whisper"
+            and not (self.whisper_api_key or self.openai_api_key or self.whisper_base_url or self.openai_base_url)
+            and "transcription.backend=whisper needs ASSISTANT_WHISPER_API_KEY or ASSISTANT_OPENAI_API_KEY "
+            "(or ASSISTANT_WHISPER_BASE_URL for a local server)",
             "queue_backend": self.queue_backend == "rq" and not self.redis_url
             and "queue.backend=rq needs ASSISTANT_REDIS_URL",
+            "cache_backend": self.cache_backend == "redis" and not self.redis_url
+            and "cache.backend=redis needs ASSISTANT_REDIS_URL",
+            "ratelimit_backend": self.ratelimit_backend == "redis" and not self.redis_url
+            and "ratelimit.backend=redis needs ASSISTANT_REDIS_URL",
             "overlap": self.chunk_overlap >= self.chunk_tokens
             and "ASSISTANT_CHUNK_OVERLAP must be smaller than ASSISTANT_CHUNK_TOKENS",
             "jwt": self.env == "production" and not self.jwt_secret
             and "ASSISTANT_JWT_SECRET is required when ASSISTANT_ENV=production",
+            "jwt_length": self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32
+            and "ASSISTANT_JWT_SECRET must be at least 32 characters",
         }
         for problem in problems.values():
             if problem:
                 raise ValueError(problem)
         return self
+
+    @property
+    def llm_chain(self) -> list[str]:
+        """The backend first, then the fallbacks, each once."""
+        return list(dict.fromkeys([self.llm_backend, *self.llm_fallback]))
 
     @property
     def resolved_database_url(self) -> str:
@@ -106,14 +165,26 @@ class Settings(BaseSettings):
             "database": {"url": self.resolved_database_url},
             "storage": {"backend": self.storage_backend, "path": self.storage_path or self.home / "files"},
             "queue": {"backend": self.queue_backend, "workers": self.inline_workers, "redis_url": self.redis_url},
-            "cache": {"backend": self.cache_backend},
+            "redis": {"url": self.redis_url, "prefix": self.redis_prefix},
+            "rq": {"retries": self.job_retries, "retry_delay": self.job_retry_delay,
+                   "worker_class": self.worker_class},
+            "cache": {"backend": self.cache_backend, "l1_ttl": self.cache_l1_ttl},
             "ratelimit": {"backend": self.ratelimit_backend},
-            "llm": {"backend": self.llm_backend},
+            "llm": {"backend": self.llm_backend, "chain": self.llm_chain, "timeout": self.llm_timeout,
+                    "max_retries": self.llm_max_retries, "retry_delay": self.llm_retry_delay,
+                    "prices": self.llm_prices},
             "gemini": {"api_key": secret(self.gemini_api_key), "model": self.gemini_model,
-                       "base_url": self.gemini_base_url},
+                       "base_url": self.gemini_base_url, "api_version": self.gemini_api_version},
             "openai": {"api_key": secret(self.openai_api_key), "model": self.openai_model,
                        "base_url": self.openai_base_url},
+            "speech": {"backend": self.transcription_backend, "model": self.whisper_model,
+                       "base_url": self.whisper_base_url or self.openai_base_url,
+                       "api_key": secret(self.whisper_api_key or self.openai_api_key),
+                       "language": self.transcription_language},
+            "ocr": {"languages": self.ocr_languages},
             "tiers": self.tiers,
+            "auth": {"jwt_secret": secret(self.jwt_secret), "access_ttl": self.access_token_ttl,
+                     "refresh_ttl": self.refresh_token_ttl, "registration": self.registration},
             "chunking": {"budget": self.chunk_tokens, "overlap": self.chunk_overlap},
             "retrieval": {"context_tokens": self.context_tokens, "top_k": self.retrieval_top_k,
                           "cache_ttl": self.answer_cache_ttl},

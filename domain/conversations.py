@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import attrs
@@ -64,6 +65,30 @@ class Conversation:
     latency_ms: int = 0
     cached: bool = False
     created_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class DailyUsage:
+    """A user's questions, tokens and cost on one UTC day."""
+
+    day: date
+    questions: int = 0
+    cached: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+
+def daily_usage(conversations: Iterable[Conversation]) -> list[DailyUsage]:
+    """Totals per UTC day, oldest day first (days without questions are absent)."""
+    days: dict[date, DailyUsage] = {}
+    for c in conversations:
+        day = c.created_at.astimezone(UTC).date()
+        d = days.get(day) or DailyUsage(day=day)
+        days[day] = DailyUsage(day=day, questions=d.questions + 1, cached=d.cached + int(c.cached),
+                               tokens_in=d.tokens_in + c.tokens_in, tokens_out=d.tokens_out + c.tokens_out,
+                               cost_usd=round(d.cost_usd + c.cost_usd, 6))
+    return [days[day] for day in sorted(days)]
 
 
 def cited_numbers(answer: str) -> list[int]:

@@ -46,6 +46,9 @@ class Document:
     progress_done: int = 0
     progress_total: int = 0
     extracted_text: str | None = attrs.field(default=None, repr=False)
+    extractor: str | None = None  # name and version of the extractor that produced the text,
+    extractor_version: str | None = None  # so documents can be re-processed when it improves
+    notes: str | None = None  # what a user should know about a completed document (pages not read ...)
     created_at: datetime
     updated_at: datetime
 
@@ -59,10 +62,12 @@ class Document:
         self.progress_done, self.progress_total = max(0, done), max(0, total)
         self.updated_at = now
 
-    def complete(self, *, text: str, page_count: int | None, now: datetime) -> None:
+    def complete(self, *, text: str, page_count: int | None, now: datetime, extractor: str | None = None,
+                 extractor_version: str | None = None, notes: str | None = None) -> None:
         self.status = DocumentStatus.COMPLETED
         self.extracted_text = text
         self.page_count = page_count
+        self.extractor, self.extractor_version, self.notes = extractor, extractor_version, notes
         self.progress_done = self.progress_total = max(self.progress_total, 1)
         self.updated_at = now
 

@@ -91,6 +91,30 @@ class NoTextFound(DomainError):
     code = "no_text_found"
 
 
+class PasswordRequired(DomainError):
+    """The file needs a password (none was given, or the one given is wrong)."""
+
+    code = "password_required"
+
+
+class FileTooComplex(DomainError):
+    """The file exceeds a tier cap on pages, characters or processing time."""
+
+    code = "file_too_complex"
+
+
+class HostileFile(DomainError):
+    """The file is built to exhaust resources (zip bomb, XML entity expansion) and was refused unread."""
+
+    code = "hostile_file"
+
+
+class ServiceUnavailable(DomainError):
+    """A shared service (Redis, the queue) is down for a moment; retrying later may succeed."""
+
+    code = "service_unavailable"
+
+
 class RateLimited(DomainError):
     """A request window ran out; ``window`` names it and ``reset_at`` says when it resets."""
 
@@ -101,3 +125,13 @@ class RateLimited(DomainError):
         self.window = window
         self.limit = limit
         self.reset_at = reset_at
+
+
+class TokenExpired(InvalidCredentials):
+    """The token was valid but has expired: refresh it or log in again."""
+
+    code = "token_expired"
+
+
+class RegistrationClosed(DomainError):
+    code = "registration_closed"

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from domain.documents import DocumentKind
-from domain.errors import FileEncrypted, UnsupportedFileType
+from domain.errors import FileCorrupt, FileEncrypted, UnsupportedFileType
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _AUDIO_MAGICS = (b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3")
@@ -41,8 +41,8 @@ def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
 def _sniff_zip(data: bytes) -> DocumentKind:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())  # reads the directory only
-    except (zipfile.BadZipFile, ValueError):
-        names = set()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileCorrupt("The file is a damaged or truncated archive (a .docx/.xlsx cut short?).") from error
     if "word/document.xml" in names:
         return DocumentKind.DOCX
     if "xl/workbook.xml" in names:

@@ -40,6 +40,10 @@ class TierLimits:
     max_documents: int | None
     max_file_bytes: int
     queue_priority: QueuePriority
+    max_pages: int = 2000
+    max_characters: int = 20_000_000
+    max_processing_seconds: int = 600
+    job_timeout_seconds: int = 1800  # hard stop of a background job (a safety net above the processing cap)
 
     def request_limits(self) -> dict[Window, int]:
         limits = {Window.MINUTE: self.per_minute, Window.HOUR: self.per_hour, Window.DAY: self.per_day}
@@ -48,11 +52,17 @@ class TierLimits:
 
 DEFAULT_LIMITS: dict[Tier, TierLimits] = {
     Tier.FREE: TierLimits(per_minute=10, per_hour=100, per_day=500, max_documents=10,
-                          max_file_bytes=20 * MiB, queue_priority=QueuePriority.LOW),
+                          max_file_bytes=20 * MiB, queue_priority=QueuePriority.LOW,
+                          max_pages=300, max_characters=3_000_000, max_processing_seconds=300,
+                          job_timeout_seconds=600),
     Tier.PREMIUM: TierLimits(per_minute=30, per_hour=500, per_day=5000, max_documents=100,
-                             max_file_bytes=100 * MiB, queue_priority=QueuePriority.DEFAULT),
+                             max_file_bytes=100 * MiB, queue_priority=QueuePriority.DEFAULT,
+                             max_pages=1500, max_characters=10_000_000, max_processing_seconds=900,
+                             job_timeout_seconds=1200),
     Tier.ENTERPRISE: TierLimits(per_minute=None, per_hour=None, per_day=None, max_documents=None,
-                                max_file_bytes=500 * MiB, queue_priority=QueuePriority.HIGH),
+                                max_file_bytes=500 * MiB, queue_priority=QueuePriority.HIGH,
+                                max_pages=5000, max_characters=40_000_000, max_processing_seconds=3600,
+                                job_timeout_seconds=4200),
 }
 
 

@@ -65,3 +65,54 @@ def make_postgres_database() -> Iterator[Callable[[], str]]:
 def postgres_url(make_postgres_database: Callable[[], str]) -> str:
     """URL of a fresh, empty database for the whole session (run migrate.upgrade to get the schema)."""
     return make_postgres_database()
+
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    """The test Redis (ASSISTANT_TEST_REDIS_URL, default DB 14 on the local server): skipped when
+    unreachable, failed when CI=true."""
+    import redis
+
+    url = os.environ.get("ASSISTANT_TEST_REDIS_URL", DEFAULT_REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"Redis unreachable at {url}: {error}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def redis_prefix(redis_server_url: str) -> Iterator[str]:
+    """A key prefix of this test alone; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex[:10]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_server_url)
+    for key in client.scan_iter(f"{prefix}*", count=1000):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[Callable[..., object]]:
+    """A private redis-server (no persistence) on a free port, to stop and start during a test."""
+    from tests.redis_process import RedisProcess
+
+    servers: list[RedisProcess] = []
+
+    def start(port: int | None = None) -> RedisProcess:
+        server = RedisProcess(tmp_path, port)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

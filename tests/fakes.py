@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
-from application.ports.extractor import Extraction, ProgressCallback
+from application.ports.extractor import Budget, Extraction, ProgressCallback
 from application.ports.job_queue import JobQueueUnavailable
 from application.ports.repositories import DuplicateRecord
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
 from domain.analytics import AnalyticsEvent, AuditEntry
 from domain.chunks import Chunk, Segment
-from domain.conversations import Conversation
+from domain.conversations import Conversation, DailyUsage, daily_usage
 from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.errors import UnsupportedFileType
+from domain.errors import PasswordRequired, UnsupportedFileType
 from domain.locators import Locator
 from domain.tiers import QueuePriority
 from domain.users import User
@@ -133,6 +133,9 @@ class FakeConversationRepository(_Repo):
         mine = [c for c in self._s.conversations if c.user_id == user_id]
         return copy.deepcopy(sorted(mine, key=lambda c: (c.created_at, str(c.id)), reverse=True)[:limit])
 
+    def usage_by_day(self, user_id: uuid.UUID, *, since: datetime) -> list[DailyUsage]:
+        return daily_usage(c for c in self._s.conversations if c.user_id == user_id and c.created_at >= since)
+
 
 class FakeAnalyticsRepository(_Repo):
     def add(self, event: AnalyticsEvent) -> None:
@@ -223,17 +226,28 @@ class FakeExtractor:
     """Paragraphs of text (split on blank lines), one locator each; ``fail_with`` raises instead."""
 
     kinds = frozenset({DocumentKind.TEXT, DocumentKind.MARKDOWN, DocumentKind.CSV})
+    name = "fake"
+    version = "1"
 
-    def __init__(self, fail_with: Exception | None = None) -> None:
+    def __init__(self, fail_with: Exception | None = None, notes: tuple[str, ...] = ()) -> None:
         self.fail_with = fail_with
+        self.notes = notes
+        self.budgets: list[Budget | None] = []
 
-    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None) -> Extraction:
+    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
+                budget: Budget | None = None) -> Extraction:
+        self.budgets.append(budget)
         if self.fail_with is not None:
             raise self.fail_with
         paragraphs = [p for p in data.decode().split("\n\n") if p.strip()]
+        if budget is not None:
+            for p in paragraphs:
+                budget.page()
+                budget.add(p)
         if progress:
             progress(len(paragraphs), len(paragraphs))
-        return Extraction(segments=[Segment(text=p, locator=Locator(paragraph=i + 1)) for i, p in enumerate(paragraphs)])
+        return Extraction(segments=[Segment(text=p, locator=Locator(paragraph=i + 1)) for i, p in enumerate(paragraphs)],
+                          notes=self.notes)
 
 
 class FakeExtractors:
@@ -247,6 +261,14 @@ class FakeExtractors:
         if kind not in self.extractor.kinds:
             raise UnsupportedFileType(f"{kind} unsupported")
         return self.extractor
+
+    def unlock(self, data: bytes, *, kind: DocumentKind, password: str) -> bytes:
+        """A "locked" fake file starts with b"LOCKED:<password>\n"; unlocking strips that line."""
+        self.for_kind(kind)
+        prefix = f"LOCKED:{password}\n".encode()
+        if not data.startswith(prefix):
+            raise PasswordRequired("wrong password")
+        return data[len(prefix):]
 
 
 class ScriptedLanguageModel:

@@ -1,4 +1,4 @@
-"""Which extractor serves which document kind."""
+"""Which extractor serves which document kind, and which can remove a file's password."""
 
 from __future__ import annotations
 
@@ -26,3 +26,9 @@ class ExtractorMap:
             return self._by_kind[kind]
         except KeyError:
             raise UnsupportedFileType(f"{kind.value} files are not supported.", kind=kind.value) from None
+
+    def unlock(self, data: bytes, *, kind: DocumentKind, password: str) -> bytes:
+        unlock = getattr(self.for_kind(kind), "unlock", None)
+        if unlock is None:
+            raise UnsupportedFileType(f"Password-protected {kind.value} files are not supported.", kind=kind.value)
+        return unlock(data, password=password)

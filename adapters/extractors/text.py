@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import charset_normalizer
 
-from application.ports.extractor import Extraction, ProgressCallback
+from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
 from domain.errors import FileCorrupt, NoTextFound
@@ -47,9 +47,14 @@ class PlainTextExtractor:
     """Implements application.ports.extractor.Extractor for TEXT, MARKDOWN and CSV."""
 
     kinds = frozenset({DocumentKind.TEXT, DocumentKind.MARKDOWN, DocumentKind.CSV})
+    name = "text"
+    version = "1"
 
-    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None) -> Extraction:
+    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
+                budget: Budget | None = None) -> Extraction:
         text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+        if budget is not None:
+            budget.add(text)
         if not text.strip():
             raise NoTextFound("The file contains no text.")
         if kind is DocumentKind.CSV:

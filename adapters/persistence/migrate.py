@@ -11,9 +11,14 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect
+import re
+
+from sqlalchemy import inspect, text
 
 from adapters.persistence.engine import make_engine
+
+_REVISION = re.compile(r'^revision(?:: *str)? *= *"([^"]+)"', re.M)
+_DOWN_REVISION = re.compile(r'^down_revision(?:: *[^=]+)? *= *"([^"]+)"', re.M)
 
 if TYPE_CHECKING:  # alembic is imported when a migration runs, not at every start-up
     from alembic.config import Config
@@ -31,13 +36,31 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(_config(url), revision)
 
 
-def is_initialised(url: str) -> bool:
-    """Whether migrations were ever applied to this database (cheap: no Alembic import)."""
+def is_current(url: str) -> bool:
+    """Whether the database is at the newest revision (cheap: reads the revision files, no Alembic)."""
     engine = make_engine(url)
     try:
-        return inspect(engine).has_table("alembic_version")
+        if not inspect(engine).has_table("alembic_version"):
+            return False
+        with engine.connect() as connection:
+            applied = {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
     finally:
         engine.dispose()
+    return applied == {fast_head()}
+
+
+def fast_head() -> str:
+    """The head revision, read from the revision files' ``revision``/``down_revision`` lines."""
+    revisions: dict[str, str | None] = {}
+    for path in _location().joinpath("versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = _REVISION.search(source)
+        if revision:
+            down = _DOWN_REVISION.search(source)
+            revisions[revision.group(1)] = down.group(1) if down else None
+    heads = set(revisions) - set(revisions.values())
+    assert len(heads) == 1, f"expected one migration head, found {sorted(heads)}"
+    return heads.pop()
 
 
 def current(url: str) -> str | None:
@@ -65,8 +88,7 @@ def _config(url: str) -> Config:
     from alembic.config import Config
 
     config = Config()
-    location = Path(next(iter(importlib.import_module("migrations").__path__)))
-    config.set_main_option("script_location", str(location).replace("%", "%%"))
+    config.set_main_option("script_location", str(_location()).replace("%", "%%"))
     config.attributes["url"] = url  # read by migrations/env.py
     return config
 
@@ -89,3 +111,7 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _location() -> Path:
+    return Path(next(iter(importlib.import_module("migrations").__path__)))

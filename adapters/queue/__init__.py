@@ -1,1 +1,1 @@
-"""Job queue adapters: in-process threads for the embedded profile."""
+"""Job queue adapters: in-process threads (embedded profile) and RQ on Redis (production)."""

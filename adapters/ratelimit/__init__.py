@@ -1,1 +1,1 @@
-"""Rate limiter adapters: in-process fixed windows."""
+"""Rate limiter adapters: in-process fixed windows, and Redis windows shared by every process."""

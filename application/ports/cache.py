@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.errors import TransientError
+from domain.errors import ServiceUnavailable
+
+
+class CacheUnavailable(TransientError, ServiceUnavailable):
+    """The shared cache cannot be reached (a layered cache treats it as a miss instead)."""
+
 
 class Cache(Protocol):
     def get(self, key: str) -> bytes | None: ...

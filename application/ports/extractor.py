@@ -1,7 +1,8 @@
-"""Text extraction from a document's bytes into located segments."""
+"""Text extraction from a document's bytes into located segments, within a tier's caps."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -9,21 +10,71 @@ import attrs
 
 from domain.chunks import Segment
 from domain.documents import DocumentKind
+from domain.errors import FileTooComplex
 
 ProgressCallback = Callable[[int, int], None]
+
+
+@attrs.frozen(kw_only=True)
+class ExtractionLimits:
+    """Caps per document (from the owner's tier); the defaults suit tests and tools."""
+
+    max_pages: int = 5000
+    max_characters: int = 40_000_000
+    max_seconds: float = 3600.0
+
+
+class Budget:
+    """Counts pages and characters and watches the clock; raises FileTooComplex past a cap.
+
+    Extractors call ``page()`` before each page/sheet/segment and ``add(text)`` for each piece of
+    text they keep, so a hostile file stops as soon as it crosses a cap, not after."""
+
+    def __init__(self, limits: ExtractionLimits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits or ExtractionLimits()
+        self._clock = clock
+        self._deadline = clock() + self.limits.max_seconds
+        self.pages = 0
+        self.characters = 0
+
+    def check_pages(self, total: int) -> None:
+        if total > self.limits.max_pages:
+            raise FileTooComplex(f"The document has {total} pages; this tier processes up to "
+                                 f"{self.limits.max_pages}.", pages=total, limit=self.limits.max_pages)
+
+    def page(self) -> None:
+        self.pages += 1
+        self.check_pages(self.pages)
+        self.check_time()
+
+    def add(self, text: str) -> str:
+        self.characters += len(text)
+        if self.characters > self.limits.max_characters:
+            raise FileTooComplex(f"The document holds more than {self.limits.max_characters:,} characters of "
+                                 "text, the cap of this tier.", limit=self.limits.max_characters)
+        return text
+
+    def check_time(self) -> None:
+        if self._clock() > self._deadline:
+            raise FileTooComplex(f"Processing took longer than {self.limits.max_seconds:.0f} s, the cap of "
+                                 "this tier.", limit=self.limits.max_seconds)
 
 
 @attrs.frozen(kw_only=True)
 class Extraction:
     segments: list[Segment]
     page_count: int | None = None
+    notes: tuple[str, ...] = ()  # e.g. "pages 3, 7 have no text layer and OCR is not installed"
 
 
 class Extractor(Protocol):
     kinds: frozenset[DocumentKind]
+    name: str  # stored with the document, so documents can be re-processed when
+    version: str  # an extractor improves
 
-    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None) -> Extraction:
-        """Raise FileCorrupt, FileEncrypted, NoTextFound ... (domain errors) for bad input."""
+    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
+                budget: Budget | None = None) -> Extraction:
+        """Raise FileCorrupt, PasswordRequired, HostileFile, FileTooComplex, NoTextFound ... for bad input."""
         ...
 
 
@@ -31,4 +82,9 @@ class ExtractorRegistry(Protocol):
     def supported_kinds(self) -> frozenset[DocumentKind]: ...
     def for_kind(self, kind: DocumentKind) -> Extractor:
         """Raise UnsupportedFileType when no extractor serves ``kind``."""
+        ...
+
+    def unlock(self, data: bytes, *, kind: DocumentKind, password: str) -> bytes:
+        """The file without its password protection; PasswordRequired when ``password`` is wrong,
+        UnsupportedFileType when this kind cannot be unlocked."""
         ...

@@ -8,7 +8,13 @@ from typing import Protocol
 
 import attrs
 
+from application.errors import TransientError
+from domain.errors import ServiceUnavailable
 from domain.tiers import Window
+
+
+class RateLimiterUnavailable(TransientError, ServiceUnavailable):
+    """The shared counters cannot be reached: requests are refused (fail closed), never uncounted."""
 
 
 @attrs.frozen(kw_only=True)

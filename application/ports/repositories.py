@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.analytics import AnalyticsEvent, AuditEntry
 from domain.chunks import Chunk
-from domain.conversations import Conversation
+from domain.conversations import Conversation, DailyUsage
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.users import User
 
@@ -61,6 +61,9 @@ class ChunkRepository(Protocol):
 class ConversationRepository(Protocol):
     def add(self, conversation: Conversation) -> None: ...
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]: ...
+    def usage_by_day(self, user_id: uuid.UUID, *, since: datetime) -> list[DailyUsage]:
+        """Questions, tokens and cost per UTC day from ``since`` (inclusive), oldest day first."""
+        ...
 
 
 class AnalyticsRepository(Protocol):

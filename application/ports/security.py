@@ -17,3 +17,8 @@ class TokenIssuer(Protocol):
     def verify(self, token: str, *, kind: str) -> uuid.UUID:
         """Return the user id; raise InvalidCredentials for a bad or expired token."""
         ...
+
+
+class TokenKind:
+    ACCESS = "access"
+    REFRESH = "refresh"

@@ -6,6 +6,8 @@ import uuid
 
 import attrs
 
+from application.answer_cache import forget_documents
+from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
@@ -18,10 +20,12 @@ class ClearDocuments:
     uow: UnitOfWork
     storage: FileStorage
     clock: Clock
+    cache: Cache | None = None  # drops the deleted documents' cached answers
 
     def __call__(self, user_id: uuid.UUID) -> int:
         """Return how many documents were deleted."""
         keys: list[str] = []
+        ids: list[uuid.UUID] = []
         with self.uow as uow:
             user = active_user(uow, user_id)
             now = self.clock.now()
@@ -29,6 +33,9 @@ class ClearDocuments:
                 for document in batch:
                     remove_document(uow, user, document, now)
                     keys.append(document.storage_key)
+                    ids.append(document.id)
             uow.commit()
         discard_blobs(self.storage, keys)
+        if self.cache is not None:
+            forget_documents(self.cache, ids)
         return len(keys)

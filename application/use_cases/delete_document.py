@@ -1,4 +1,4 @@
-"""Delete one of the user's documents: its record, chunks, conversations and stored file."""
+"""Delete one of the user's documents: its record, chunks, conversations, stored file and cached answers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import datetime
 import attrs
 import structlog
 
+from application.answer_cache import forget_documents
+from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
@@ -24,6 +26,7 @@ class DeleteDocument:
     uow: UnitOfWork
     storage: FileStorage
     clock: Clock
+    cache: Cache | None = None  # drops the deleted documents' cached answers
 
     def __call__(self, user_id: uuid.UUID, document_id: uuid.UUID) -> None:
         with self.uow as uow:
@@ -32,6 +35,8 @@ class DeleteDocument:
             remove_document(uow, user, document, self.clock.now())
             uow.commit()
         discard_blobs(self.storage, [document.storage_key])
+        if self.cache is not None:
+            forget_documents(self.cache, [document.id])
 
 
 def remove_document(uow: UnitOfWork, user: User, document: Document, now: datetime) -> None:

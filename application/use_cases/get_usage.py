@@ -1,14 +1,18 @@
-"""What a user has used and has left: requests per window, documents, file size cap."""
+"""What a user has used and has left: requests per window, documents, file size cap; and what their
+questions consumed: tokens and cost per UTC day over the last ``days`` days (today included)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, time, timedelta
 
 import attrs
 
+from application.ports.clock import Clock
 from application.ports.rate_limiter import RateLimiter, WindowUsage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
+from domain.conversations import DailyUsage
 from domain.tiers import TierPolicy
 from domain.users import Tier
 
@@ -25,6 +29,19 @@ class UsageReport:
     documents_used: int
     documents_allowed: int | None
     max_file_bytes: int
+    daily: tuple[DailyUsage, ...] = ()  # oldest day first; days without questions are absent
+
+    @property
+    def tokens_in(self) -> int:
+        return sum(d.tokens_in for d in self.daily)
+
+    @property
+    def tokens_out(self) -> int:
+        return sum(d.tokens_out for d in self.daily)
+
+    @property
+    def cost_usd(self) -> float:
+        return round(sum(d.cost_usd for d in self.daily), 6)
 
 
 @attrs.define
@@ -32,12 +49,23 @@ class GetUsage:
     uow: UnitOfWork
     limiter: RateLimiter
     tiers: TierPolicy
+    clock: Clock | None = None  # without a clock, no per-day history is reported
+    days: int = 30
 
-    def __call__(self, user_id: uuid.UUID) -> UsageReport:
+    def __call__(self, user_id: uuid.UUID, *, history: bool = False) -> UsageReport:
+        """``history``: also tokens and cost per day (one more query; rate-limit headers skip it)."""
         with self.uow as uow:
             user = active_user(uow, user_id)
             documents_used = uow.documents.count_for_owner(user.id)
+            wanted = history and self.clock is not None
+            daily = uow.conversations.usage_by_day(user.id, since=self._since()) if wanted else []
         limits = self.tiers.for_tier(user.tier)
         decision = self.limiter.peek(question_key(user.id), limits.request_limits())
         return UsageReport(tier=user.tier, windows=decision.windows, documents_used=documents_used,
-                           documents_allowed=limits.max_documents, max_file_bytes=limits.max_file_bytes)
+                           documents_allowed=limits.max_documents, max_file_bytes=limits.max_file_bytes,
+                           daily=tuple(daily))
+
+    def _since(self) -> datetime:
+        assert self.clock is not None
+        today = self.clock.now()
+        return datetime.combine(today.date(), time(), tzinfo=today.tzinfo) - timedelta(days=self.days - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import attrs
@@ -9,7 +10,7 @@ import structlog
 
 from application.errors import TransientError
 from application.ports.clock import Clock
-from application.ports.extractor import ExtractorRegistry
+from application.ports.extractor import Budget, ExtractionLimits, ExtractorRegistry
 from application.ports.notifier import Notifier
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
@@ -17,6 +18,7 @@ from domain.analytics import AnalyticsEvent, EventType
 from domain.chunking import ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError, NoTextFound
+from domain.tiers import TierLimits, TierPolicy
 
 log = structlog.get_logger(__name__)
 
@@ -34,6 +36,8 @@ class ProcessDocument:
     notifier: Notifier
     clock: Clock
     chunking: ChunkingPolicy = ChunkingPolicy()
+    tiers: TierPolicy = TierPolicy()
+    progress_interval: float = 0.0  # seconds between stored progress reports (the container sets it)
 
     def __call__(self, document_id: uuid.UUID) -> DocumentStatus | None:
         """Process the document; return its final status (None when it no longer exists)."""
@@ -44,12 +48,14 @@ class ProcessDocument:
                 return None
             if document.status is DocumentStatus.COMPLETED:
                 return document.status
+            owner = uow.users.get(document.owner_id)
+            limits = self.tiers.for_tier(owner.tier) if owner is not None else None
             document.start_processing(self.clock.now())
             uow.documents.update(document)
             uow.commit()
         log.info("process_started", document_id=str(document_id), kind=document.kind.value)
         try:
-            self._extract_and_store(document)
+            self._extract_and_store(document, limits)
         except TransientError:
             raise
         except DomainError as error:
@@ -59,10 +65,12 @@ class ProcessDocument:
             self._finish_failed(document_id, INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE)
         return self._notify(document_id)
 
-    def _extract_and_store(self, document: Document) -> None:
+    def _extract_and_store(self, document: Document, limits: TierLimits | None) -> None:
         data = self.storage.get(document.storage_key)
         extractor = self.extractors.for_kind(document.kind)
-        extraction = extractor.extract(data, kind=document.kind, progress=self._progress_reporter(document.id))
+        budget = Budget(_extraction_limits(limits))
+        extraction = extractor.extract(data, kind=document.kind, progress=self._progress_reporter(document.id),
+                                       budget=budget)
         chunked = chunk_segments(document.id, extraction.segments, self.chunking)
         if not chunked.chunks:
             raise NoTextFound("No readable text was found in this document.")
@@ -72,7 +80,10 @@ class ProcessDocument:
                 return
             uow.chunks.replace(current.id, chunked.chunks)
             now = self.clock.now()
-            current.complete(text=chunked.text, page_count=extraction.page_count, now=now)
+            current.complete(text=chunked.text, page_count=extraction.page_count, now=now,
+                             extractor=getattr(extractor, "name", type(extractor).__name__),
+                             extractor_version=getattr(extractor, "version", None),
+                             notes=" ".join(extraction.notes) or None)
             uow.documents.update(current)
             uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_PROCESSED,
                                           data={"kind": current.kind.value, "chunks": len(chunked.chunks),
@@ -81,7 +92,15 @@ class ProcessDocument:
         log.info("process_completed", document_id=str(document.id), chunks=len(chunked.chunks))
 
     def _progress_reporter(self, document_id: uuid.UUID):  # noqa: ANN202 - a ProgressCallback
+        """Stores progress; at most once per ``progress_interval`` seconds (a commit per page of a
+        fast extractor would cost more than the page), the last page always."""
+        last = [-float("inf")]
+
         def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done < total and now - last[0] < self.progress_interval:
+                return
+            last[0] = now
             with self.uow as uow:
                 current = uow.documents.get(document_id)
                 if current is not None:
@@ -118,3 +137,10 @@ class ProcessDocument:
         except Exception:  # a notification never undoes the processing
             log.exception("notify_failed", document_id=str(document_id))
         return document.status
+
+
+def _extraction_limits(limits: TierLimits | None) -> ExtractionLimits:
+    if limits is None:
+        return ExtractionLimits()
+    return ExtractionLimits(max_pages=limits.max_pages, max_characters=limits.max_characters,
+                            max_seconds=limits.max_processing_seconds)

@@ -1,12 +1,18 @@
-"""Answer a question about one of the user's documents, with citations.
+"""Answer a question about one of the user's documents, several of them, or their whole library,
+with citations.
 
-Order of checks: active user -> rate limit for the tier -> owned, completed document ->
-answer cache -> retrieval within a token budget -> language model -> citations mapped back to
-locators -> conversation, analytics event and cache entry stored."""
+Order of checks: active user -> rate limit for the tier -> owned, completed document(s) ->
+answer cache -> sources within a token budget (the whole document when it fits; else BM25 top-k;
+else, for a summary/overview question, a map-reduce pass over every chunk) -> language model ->
+citations mapped back to locators -> conversation (tokens, cost, model that answered), analytics
+event and cache entry stored.
+
+A question over several documents is stored with ``document_id=None``; its citations carry each
+document's id.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -15,35 +21,51 @@ from collections.abc import Iterator, Sequence
 import attrs
 import structlog
 
+from application.answer_cache import answer_key, remember
 from application.ports.cache import Cache
 from application.ports.clock import Clock
-from application.ports.language_model import AnswerRequest, Completion, CompletionDelta, LanguageModel, Source
+from application.ports.language_model import (
+    AnswerRequest,
+    Completion,
+    CompletionDelta,
+    LanguageModel,
+    LanguageModelRejected,
+    LanguageModelUnavailable,
+    Source,
+)
 from application.ports.rate_limiter import RateLimiter
 from application.ports.retriever import Retriever
 from application.ports.unit_of_work import UnitOfWork
-from application.prompts import PROMPT_VERSION, SYSTEM_PROMPT
+from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT, is_overview_question
 from application.use_cases.access import active_user, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.chunks import Chunk
 from domain.citations import evidence_by_number, pinpoint
 from domain.conversations import Citation, Conversation, cited_numbers
-from domain.documents import Document
-from domain.errors import InvalidInput, RateLimited
-from domain.text import normalise, normalise_question
+from domain.documents import Document, DocumentStatus
+from domain.errors import InvalidInput, RateLimited, ServiceUnavailable
+from domain.pricing import PriceTable
+from domain.text import normalise
 from domain.tiers import TierPolicy
 from domain.users import User
 
 log = structlog.get_logger(__name__)
 
 MAX_QUESTION_CHARS = 4000
+MAX_LIBRARY_DOCUMENTS = 200
 
 
 @attrs.frozen(kw_only=True)
 class QueryDocumentCommand:
+    """``document_id`` None: the user's active document. ``document_ids``: several of the user's
+    documents. ``whole_library``: every completed document of the user."""
+
     user_id: uuid.UUID
     question: str
-    document_id: uuid.UUID | None = None  # None: the user's active document
+    document_id: uuid.UUID | None = None
+    document_ids: tuple[uuid.UUID, ...] = ()
+    whole_library: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -51,16 +73,22 @@ class RetrievalSettings:
     context_tokens: int = 3000
     top_k: int = 8
     cache_ttl_seconds: int = 7 * 86400
+    summary_max_calls: int = 8  # map calls of a map-reduce pass; parts grow beyond the budget past it
 
 
 @attrs.frozen
 class _Prepared:
     user: User
-    document: Document
+    documents: tuple[Document, ...]
     question: str
     cache_key: str
     sources: tuple[Source, ...]
     chunks_by_number: dict[int, Chunk]
+    map_parts: tuple[tuple[Source, ...], ...] = ()  # non-empty: answer by map-reduce
+
+    @property
+    def document_id(self) -> uuid.UUID | None:
+        return self.documents[0].id if len(self.documents) == 1 else None
 
 
 @attrs.define
@@ -73,6 +101,7 @@ class QueryDocument:
     tiers: TierPolicy
     clock: Clock
     settings: RetrievalSettings = RetrievalSettings()
+    prices: PriceTable = attrs.Factory(PriceTable)
 
     def __call__(self, command: QueryDocumentCommand) -> Conversation:
         final = None
@@ -83,14 +112,32 @@ class QueryDocument:
         return final
 
     def stream(self, command: QueryDocumentCommand) -> Iterator[CompletionDelta | Conversation]:
-        """Partial text as CompletionDelta items, then the stored Conversation."""
+        """Partial text as CompletionDelta items, then the stored Conversation.
+
+        A model that cannot answer (every model of the chain, after its retries) is reported as
+        ServiceUnavailable, which every shell shows as "try again later"; nothing is stored."""
+        try:
+            yield from self._stream(command)
+        except LanguageModelUnavailable as error:
+            log.warning("llm_unavailable", model=error.model, status=error.status, error=str(error))
+            raise ServiceUnavailable("The language model is not answering right now; please try again in a minute.",
+                                     service="language_model") from error
+        except LanguageModelRejected as error:
+            log.error("llm_rejected_request", model=error.model, status=error.status, error=str(error))
+            raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
+                                     service="language_model") from error
+
+    def _stream(self, command: QueryDocumentCommand) -> Iterator[CompletionDelta | Conversation]:
         started = time.perf_counter()
         prepared, cached = self._prepare(command)
         if cached is not None:
             yield CompletionDelta(text=cached.text)
             yield self._record(prepared, cached, started, cached=True)
             return
-        request = AnswerRequest(system=SYSTEM_PROMPT, question=prepared.question, sources=prepared.sources)
+        system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
+        if prepared.map_parts:
+            system, sources, spent = REDUCE_PROMPT, *self._map(prepared)
+        request = AnswerRequest(system=system, question=prepared.question, sources=sources)
         completion: Completion | None = None
         for item in self.llm.stream(request):
             if isinstance(item, Completion):
@@ -98,7 +145,11 @@ class QueryDocument:
             else:
                 yield item
         assert completion is not None, "a language model stream ends with a Completion"
+        completion = attrs.evolve(completion, tokens_in=completion.tokens_in + spent[0],
+                                  tokens_out=completion.tokens_out + spent[1])
         yield self._record(prepared, completion, started, cached=False)
+
+    # --- preparation ---------------------------------------------------------------------------
 
     def _prepare(self, command: QueryDocumentCommand) -> tuple[_Prepared, Completion | None]:
         question = normalise(command.question)
@@ -108,15 +159,31 @@ class QueryDocument:
             raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")
         with self.uow as uow:
             user = active_user(uow, command.user_id)
-            document = owned_document(uow, user, command.document_id)
-            document.ensure_answerable()
+            documents = self._documents(uow, user, command)
             self._check_rate(uow, user)
-            chunks = uow.chunks.list_for_document(document.id)
-        cache_key = self._cache_key(document, question)
-        sources, by_number = self._select_sources(question, chunks)
-        prepared = _Prepared(user, document, question, cache_key, sources, by_number)
-        hit = self.cache.get(cache_key)
+            chunks = [chunk for document in documents for chunk in uow.chunks.list_for_document(document.id)]
+        cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
+        names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
+        prepared = self._select_sources(user, tuple(documents), question, cache_key, chunks, names)
+        try:
+            hit = self.cache.get(cache_key)
+        except Exception:  # the answer cache is an optimisation: a broken one is a miss
+            log.warning("answer_cache_get_failed", exc_info=True)
+            hit = None
         return prepared, (_decode(hit) if hit else None)
+
+    def _documents(self, uow: UnitOfWork, user: User, command: QueryDocumentCommand) -> list[Document]:
+        if command.whole_library:
+            documents = uow.documents.list_for_owner(user.id, status=DocumentStatus.COMPLETED,
+                                                     limit=MAX_LIBRARY_DOCUMENTS)
+            if not documents:
+                raise InvalidInput("You have no processed documents to ask about yet.", field="document_ids")
+            return list(reversed(documents))  # oldest first: stable source numbering
+        ids = list(dict.fromkeys(command.document_ids)) or [command.document_id]
+        documents = [owned_document(uow, user, document_id) for document_id in ids]  # type: ignore[arg-type]
+        for document in documents:
+            document.ensure_answerable()
+        return documents
 
     def _check_rate(self, uow: UnitOfWork, user: User) -> None:
         limits = self.tiers.for_tier(user.tier).request_limits()
@@ -134,24 +201,44 @@ class QueryDocument:
                 window=window.window.value, limit=window.limit, reset_at=window.reset_at,
             )
 
-    def _cache_key(self, document: Document, question: str) -> str:
-        digest = hashlib.sha256(normalise_question(question).encode()).hexdigest()[:32]
-        return f"answer:v{PROMPT_VERSION}:{self.llm.name}:{document.sha256}:{digest}"
-
-    def _select_sources(self, question: str, chunks: Sequence[Chunk]) -> tuple[tuple[Source, ...], dict[int, Chunk]]:
+    def _select_sources(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
+                        chunks: Sequence[Chunk], names: dict[uuid.UUID, str]) -> _Prepared:
         budget = self.settings.context_tokens
-        if sum(c.token_count for c in chunks) <= budget:
+        total = sum(c.token_count for c in chunks)
+        parts: tuple[tuple[Source, ...], ...] = ()
+        if total <= budget:
             chosen = list(chunks)  # the whole document fits
+        elif is_overview_question(question):
+            chosen = list(chunks)  # every chunk, read part by part
+            numbered = [_source(i + 1, c, names) for i, c in enumerate(chosen)]
+            groups = min(self.settings.summary_max_calls, -(-total // budget))
+            parts = tuple(_batches(numbered, chosen, groups))
         else:
             ranked = [s.chunk for s in self.retriever.rank(question, chunks, limit=self.settings.top_k)]
-            chosen, used = [], 0
-            for chunk in ranked or list(chunks):
-                if used + chunk.token_count > budget and chosen:
-                    break
-                chosen.append(chunk)
-                used += chunk.token_count
+            chosen = _within(ranked or list(chunks), budget)
         by_number = {i + 1: c for i, c in enumerate(chosen)}
-        return tuple(Source(number=n, label=c.label, text=c.text) for n, c in by_number.items()), by_number
+        sources = () if parts else tuple(_source(n, c, names) for n, c in by_number.items())
+        return _Prepared(user, documents, question, cache_key, sources, by_number, parts)
+
+    def _map(self, prepared: _Prepared) -> tuple[tuple[Source, ...], tuple[int, int]]:
+        """Key points of each part, each cited; the reduce step sees them as the sources numbered
+        like the chunks they cite, so the final answer's [n] still point at chunks."""
+        tokens_in = tokens_out = 0
+        claims: dict[int, list[str]] = {}
+        for part in prepared.map_parts:
+            completion = self.llm.complete(AnswerRequest(system=MAP_PROMPT, question=prepared.question, sources=part,
+                                                         purpose="notes"))
+            tokens_in, tokens_out = tokens_in + completion.tokens_in, tokens_out + completion.tokens_out
+            allowed = {s.number for s in part}
+            for number, claim in evidence_by_number(completion.text).items():
+                if number in allowed and claim:
+                    claims.setdefault(number, []).append(claim)
+        sources = [Source(number=n, label=prepared.chunks_by_number[n].label, text=" ".join(texts))
+                   for n, texts in sorted(claims.items())]
+        log.info("map_reduce", parts=len(prepared.map_parts), points=len(sources))
+        return tuple(sources), (tokens_in, tokens_out)
+
+    # --- answer --------------------------------------------------------------------------------
 
     def _citations(self, prepared: _Prepared, answer: str) -> list[Citation]:
         citations = []
@@ -159,7 +246,8 @@ class QueryDocument:
         for number in cited_numbers(answer):
             chunk = prepared.chunks_by_number.get(number)
             if chunk is None:
-                log.warning("citation_dropped_unknown_source", number=number, document_id=str(prepared.document.id))
+                log.warning("citation_dropped_unknown_source", number=number,
+                            document_ids=[str(d.id) for d in prepared.documents])
                 continue
             locators, quote = pinpoint(chunk, evidence.get(number, ""))
             citations.append(Citation(number=number, document_id=chunk.document_id, chunk_ordinal=chunk.ordinal,
@@ -168,23 +256,65 @@ class QueryDocument:
 
     def _record(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool) -> Conversation:
         now = self.clock.now()
+        tokens_in, tokens_out = (0, 0) if cached else (completion.tokens_in, completion.tokens_out)
         conversation = Conversation(
-            user_id=prepared.user.id, document_id=prepared.document.id, question=prepared.question,
+            user_id=prepared.user.id, document_id=prepared.document_id, question=prepared.question,
             answer=completion.text, citations=self._citations(prepared, completion.text),
-            tokens_in=0 if cached else completion.tokens_in, tokens_out=0 if cached else completion.tokens_out,
+            tokens_in=tokens_in, tokens_out=tokens_out,
+            cost_usd=self.prices.cost(completion.model, tokens_in, tokens_out),
             model=completion.model, latency_ms=int((time.perf_counter() - started) * 1000), cached=cached,
             created_at=now,
         )
+        data = {"document_id": str(prepared.document_id) if prepared.document_id else None,
+                "model": conversation.model, "cached": cached, "tokens_in": tokens_in, "tokens_out": tokens_out,
+                "cost_usd": conversation.cost_usd, "latency_ms": conversation.latency_ms}
+        if prepared.document_id is None:
+            data["document_ids"] = [str(d.id) for d in prepared.documents]
         with self.uow as uow:
             uow.conversations.add(conversation)
-            uow.events.add(AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data={
-                "document_id": str(prepared.document.id), "model": conversation.model, "cached": cached,
-                "tokens_in": conversation.tokens_in, "tokens_out": conversation.tokens_out,
-                "latency_ms": conversation.latency_ms}, created_at=now))
+            uow.events.add(AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data=data,
+                                          created_at=now))
             uow.commit()
-        if not cached:
-            self.cache.set(prepared.cache_key, _encode(completion), ttl_seconds=self.settings.cache_ttl_seconds)
+        # only the configured model's own answers are cached: a fallback's answer is not kept
+        # in place of the better model's once that one is back
+        if not cached and completion.model == self.llm.name:
+            ttl = self.settings.cache_ttl_seconds
+            try:
+                self.cache.set(prepared.cache_key, _encode(completion), ttl_seconds=ttl)
+                remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
+            except Exception:  # the answer is stored and given; only its reuse is lost
+                log.warning("answer_cache_set_failed", exc_info=True)
         return conversation
+
+
+def _source(number: int, chunk: Chunk, names: dict[uuid.UUID, str]) -> Source:
+    name = names.get(chunk.document_id)
+    return Source(number=number, label=f"{name}, {chunk.label}" if name else chunk.label, text=chunk.text)
+
+
+def _within(chunks: Sequence[Chunk], budget: int) -> list[Chunk]:
+    """The chunks in order until the budget is spent (at least one)."""
+    chosen, used = [], 0
+    for chunk in chunks:
+        if used + chunk.token_count > budget and chosen:
+            break
+        chosen.append(chunk)
+        used += chunk.token_count
+    return chosen
+
+
+def _batches(sources: list[Source], chunks: list[Chunk], groups: int) -> Iterator[tuple[Source, ...]]:
+    """At most ``groups`` runs of consecutive sources holding about the same number of tokens: each
+    chunk goes to the group its token midpoint falls in."""
+    total = sum(c.token_count for c in chunks) or 1
+    by_group: dict[int, list[Source]] = {}
+    before = 0
+    for source, chunk in zip(sources, chunks, strict=True):
+        group = min(groups - 1, int((before + chunk.token_count / 2) * groups // total))
+        by_group.setdefault(group, []).append(source)
+        before += chunk.token_count
+    for group in sorted(by_group):
+        yield tuple(by_group[group])
 
 
 def _encode(completion: Completion) -> bytes:

@@ -11,10 +11,11 @@ from application.ports.repositories import DuplicateRecord
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, EventType
-from domain.errors import EmailTaken, InvalidInput
+from domain.errors import EmailTaken, InvalidInput, RegistrationClosed
 from domain.users import Role, Tier, User, normalise_email
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"  # also the API schema's pattern
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -26,6 +27,7 @@ class RegisterUserCommand:
     role: Role = Role.USER
     tier: Tier = Tier.FREE
     language: str = "en"
+    self_service: bool = False  # True when the person registers themself (API), False for an operator
 
 
 @attrs.define
@@ -33,8 +35,13 @@ class RegisterUser:
     uow: UnitOfWork
     hasher: PasswordHasher
     clock: Clock
+    open_registration: bool = True
 
     def __call__(self, command: RegisterUserCommand) -> User:
+        if command.self_service and not self.open_registration:
+            raise RegistrationClosed("Registration is closed; ask an administrator for an account.")
+        if command.self_service and (command.role is not Role.USER or command.tier is not Tier.FREE):
+            raise InvalidInput("Self-registered accounts start as free users.")
         email = normalise_email(command.email)
         if not _EMAIL_RE.match(email) or len(email) > 254:
             raise InvalidInput("That is not a valid email address.", field="email")

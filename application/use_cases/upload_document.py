@@ -28,6 +28,7 @@ class UploadDocumentCommand:
     user_id: uuid.UUID
     filename: str
     data: bytes = attrs.field(repr=False)
+    password: str | None = attrs.field(default=None, repr=False)  # opens a password-protected PDF
 
 
 @attrs.frozen(kw_only=True)
@@ -76,7 +77,8 @@ class UploadDocument:
                     "delete one or upgrade to add more.",
                     limit=limits.max_documents,
                 )
-            key = self.storage.put(data)
+            stored = self.extractors.unlock(data, kind=kind, password=command.password) if command.password else data
+            key = self.storage.put(stored)  # unlocked once here: the password is never stored
             try:
                 now = self.clock.now()
                 document = Document(owner_id=user.id, filename=clean_filename(command.filename), kind=kind,

@@ -1,4 +1,4 @@
-"""Document routes: upload, list, get, ask."""
+"""Document routes: upload, list, get, chunks, delete."""
 
 from __future__ import annotations
 
@@ -7,39 +7,37 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 
 from application.use_cases.list_documents import ListDocumentsQuery
-from application.use_cases.query_document import QueryDocumentCommand
 from application.use_cases.upload_document import UploadDocumentCommand
-from config.container import Container
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import FileTooLarge, InvalidInput
-from domain.users import User
-from entrypoints.api.dependencies import current_user, get_container
-from entrypoints.api.schemas import AnswerOut, DocumentList, DocumentOut, Problem, QueryIn, UploadOut
+from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkOut, DocumentList, DocumentOut, UploadOut
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (403, 404, 409, 422)}
+ERRORS = PROBLEM_RESPONSES(401, 403, 404, 409, 422)
 READ_CHUNK = 1024 * 1024
-
-ContainerDep = Annotated[Container, Depends(get_container)]
-UserDep = Annotated[User, Depends(current_user)]
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadOut,
-             responses={**ERRORS, 413: ERRORS[422], 415: ERRORS[422]})
+             responses={**ERRORS, **PROBLEM_RESPONSES(413, 415)})
 async def upload(file: Annotated[UploadFile, File(description="The document.")], container: ContainerDep,
-                 user: UserDep) -> UploadOut:
+                 user: UserDep, password: Annotated[str | None, Form(
+                     description="The password of a password-protected PDF (never stored).")] = None) -> UploadOut:
     """Upload a document; it is processed in the background (poll its status)."""
     use_case = container.upload_document()
-    cap = use_case.max_file_bytes(user.id)
+    cap = await run_in_threadpool(use_case.max_file_bytes, user.id)
     data = bytearray()
     while chunk := await file.read(READ_CHUNK):
         data += chunk
         if len(data) > cap:
             raise FileTooLarge(f"The file is larger than the {cap // 2**20} MiB your tier accepts.", limit=cap)
-    result = use_case(UploadDocumentCommand(user_id=user.id, filename=file.filename or "document", data=bytes(data)))
+    command = UploadDocumentCommand(user_id=user.id, filename=file.filename or "document", data=bytes(data),
+                                    password=password or None)
+    result = await run_in_threadpool(use_case, command)
     return UploadOut(**DocumentOut.of(result.document).model_dump(), duplicate=result.duplicate)
 
 
@@ -47,7 +45,9 @@ async def upload(file: Annotated[UploadFile, File(description="The document.")],
 def list_documents(container: ContainerDep, user: UserDep,
                    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
                    kind: DocumentKind | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   cursor: str | None = None) -> DocumentList:
+                   cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$",
+                                                       description="next_cursor of the previous page")] = None,
+                   ) -> DocumentList:
     """Your documents, newest first."""
     page = container.list_documents()(ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind,
                                                          limit=limit, before=_decode_cursor(cursor)))
@@ -64,12 +64,17 @@ def get_document(document_id: uuid.UUID, container: ContainerDep, user: UserDep)
     return DocumentOut.of(container.get_document()(user.id, document_id))
 
 
-@router.post("/{document_id}/query", response_model=AnswerOut, responses={**ERRORS, 429: ERRORS[422]})
-def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: UserDep) -> AnswerOut:
-    """Ask a question; the answer cites where in the document it stands."""
-    conversation = container.query_document()(
-        QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id))
-    return AnswerOut.of(conversation)
+@router.get("/{document_id}/chunks", response_model=list[ChunkOut], responses=ERRORS)
+def list_chunks(document_id: uuid.UUID, container: ContainerDep, user: UserDep) -> list[ChunkOut]:
+    """The document's chunks in order, each with its locators (what citations point into)."""
+    return [ChunkOut.of(c) for c in container.get_document().chunks(user.id, document_id)]
+
+
+@router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_document(document_id: uuid.UUID, container: ContainerDep, user: UserDep) -> Response:
+    """Delete the document, its chunks, its conversations and the stored file."""
+    container.delete_document()(user.id, document_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from domain.errors import DomainError, RateLimited
 
@@ -20,7 +21,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_credentials": 401, "permission_denied": 403, "document_not_found": 404, "document_not_ready": 409,
     "document_failed": 409, "no_active_document": 409, "document_quota_exceeded": 403, "file_empty": 422,
     "file_too_large": 413, "unsupported_file_type": 415, "file_encrypted": 422, "file_corrupt": 422,
-    "no_text_found": 422, "rate_limited": 429,
+    "no_text_found": 422, "rate_limited": 429, "service_unavailable": 503,
+    "token_expired": 401, "registration_closed": 403,
+    "password_required": 422, "file_too_complex": 422, "hostile_file": 422,
 }
 PROBLEM_JSON = "application/problem+json"
 
@@ -35,6 +38,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, **error.details)
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if request.headers.get(
+                "authorization") else "Bearer"
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(max(1, int((error.reset_at - datetime.now(UTC)).total_seconds())))
         return response
@@ -46,9 +52,24 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        return problem(error.status_code, "http_error", str(error.detail))
+        if error.status_code == 400:  # a body that is not JSON at all
+            return problem(400, "invalid_input", "The request body could not be parsed.")
+        response = problem(error.status_code, "http_error", str(error.detail))
+        response.headers.update(getattr(error, "headers", None) or {})
+        if error.status_code == 405:  # every method of the path, not only the first route's
+            response.headers["Allow"] = ", ".join(sorted(_methods_for(request)))
+        return response
 
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("request_crashed", path=request.url.path)
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+def _methods_for(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods

@@ -8,8 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.chunks import Chunk
 from domain.conversations import Conversation
 from domain.documents import Document
+from domain.users import User
 
 
 class Progress(BaseModel):
@@ -48,7 +50,21 @@ class DocumentList(BaseModel):
 
 
 class QueryIn(BaseModel):
-    question: str = Field(..., min_length=1, max_length=4000, examples=["What are the payment terms?"])
+    question: str = Field(..., min_length=1, max_length=4000, pattern=r"[^\s\x00-\x1f\x7f\u200b\ufeff]",
+                          description="At least one visible character.", examples=["What are the payment terms?"])
+
+
+class ChunkOut(BaseModel):
+    ordinal: int
+    text: str
+    label: str = Field(..., examples=["page 3"])
+    locators: list[dict[str, Any]]
+    token_count: int
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> ChunkOut:
+        return cls(ordinal=chunk.ordinal, text=chunk.text, label=chunk.label,
+                   locators=[loc.to_dict() for loc in chunk.locators], token_count=chunk.token_count)
 
 
 class CitationOut(BaseModel):
@@ -88,3 +104,27 @@ class Problem(BaseModel):
     status: int
     detail: str
     code: str
+
+
+def PROBLEM_RESPONSES(*statuses: int) -> dict[int | str, dict[str, Any]]:  # noqa: N802 - reads as a constant
+    """OpenAPI entries for error responses, all application/problem+json (400 always: a malformed request)."""
+    return {status: {"model": Problem, "content": {"application/problem+json": {}}} for status in {400, *statuses}}
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str | None
+    username: str | None
+    telegram_id: int | None
+    role: str
+    tier: str
+    status: str
+    language: str
+    active_document_id: uuid.UUID | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id, email=user.email, username=user.username, telegram_id=user.telegram_id,
+                   role=user.role.value, tier=user.tier.value, status=user.status.value, language=user.language,
+                   active_document_id=user.active_document_id, created_at=user.created_at)

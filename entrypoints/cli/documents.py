@@ -28,6 +28,7 @@ def ingest(
     user: str | None = USER_OPTION,
     wait: bool = typer.Option(True, help="Wait until each document is processed."),
     timeout: float = typer.Option(600.0, help="Seconds to wait for processing."),
+    password: str | None = typer.Option(None, help="Password of password-protected PDFs (never stored)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Upload files and process them, printing each document's id and status."""
@@ -42,7 +43,8 @@ def ingest(
             task = progress.add_task(path.name, total=None, status="uploading")
             try:
                 upload = container().upload_document()(
-                    UploadDocumentCommand(user_id=actor.id, filename=path.name, data=path.read_bytes()))
+                    UploadDocumentCommand(user_id=actor.id, filename=path.name, data=path.read_bytes(),
+                                          password=password))
                 document = upload.document
                 if wait:
                     document = _wait(actor.id, document, timeout, lambda d: progress.update(

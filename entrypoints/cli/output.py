@@ -50,7 +50,10 @@ def usage_dict(report: UsageReport) -> dict[str, Any]:
             "windows": [{"window": w.window.value, "limit": w.limit, "used": w.used, "remaining": w.remaining,
                          "reset_at": w.reset_at.isoformat()} for w in report.windows],
             "documents": {"used": report.documents_used, "allowed": report.documents_allowed},
-            "max_file_bytes": report.max_file_bytes}
+            "max_file_bytes": report.max_file_bytes,
+            "daily": [{"day": d.day.isoformat(), "questions": d.questions, "cached": d.cached,
+                       "tokens_in": d.tokens_in, "tokens_out": d.tokens_out, "cost_usd": d.cost_usd}
+                      for d in report.daily]}
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:

@@ -195,7 +195,8 @@ def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
         assert loaded.kind is DocumentKind.PDF and loaded.status is DocumentStatus.PENDING
         document.start_processing(at(2))
         document.report_progress(3, 10, at(3))
-        document.complete(text="Straße — 東京\n\nsecond", page_count=12, now=at(4))
+        document.complete(text="Straße — 東京\n\nsecond", page_count=12, now=at(4), extractor="pdf",
+                          extractor_version="1", notes="Pages read by OCR: 2, 5.")
         document.fail(code="file_corrupt", message="Broken", now=at(5))
         document.filename, document.kind, document.size = "sheet.xlsx", DocumentKind.XLSX, 2**40
         uow.documents.update(document)
@@ -204,6 +205,7 @@ def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
         loaded = uow.documents.get(document.id)
         assert loaded == document
         assert loaded is not None and loaded.status is DocumentStatus.FAILED and loaded.kind is DocumentKind.XLSX
+        assert (loaded.extractor, loaded.extractor_version, loaded.notes) == ("pdf", "1", "Pages read by OCR: 2, 5.")
         assert loaded.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         assert loaded.created_at.utcoffset() == timedelta(0) or isinstance(uow, FakeUnitOfWork)
         assert uow.documents.get(uuid.uuid4()) is None
@@ -367,6 +369,33 @@ def test_conversations_round_trip_with_citations_newest_first(uow: UnitOfWork) -
         assert loaded.citations == citations and loaded.cached is True and loaded.cost_usd == pytest.approx(0.001234)
         assert uow.conversations.list_for_user(other.id) == [theirs]
         assert uow.conversations.list_for_user(uuid.uuid4()) == []
+
+
+def test_usage_by_day_sums_questions_tokens_and_cost_per_utc_day(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    document = a_document(user)
+    stored(uow, user, other, documents=(document,))
+    day1, day2 = datetime(2026, 1, 5, 23, 30, tzinfo=UTC), datetime(2026, 1, 6, 0, 30, tzinfo=UTC)
+    plus_two = timezone(timedelta(hours=2))  # 01:30 on the 7th at UTC+2 is still the 6th in UTC
+    with uow:
+        for conversation in (
+            a_conversation(user, document, tokens_in=100, tokens_out=10, cost_usd=0.000055, created_at=day1),
+            a_conversation(user, None, tokens_in=50, tokens_out=5, cost_usd=0.000025, created_at=day1 + timedelta(minutes=1)),
+            a_conversation(user, document, cached=True, created_at=day2),
+            a_conversation(user, document, tokens_in=7, tokens_out=3, cost_usd=0.5,
+                           created_at=datetime(2026, 1, 7, 1, 30, tzinfo=plus_two)),
+            a_conversation(user, document, tokens_in=999, created_at=day1 - timedelta(days=3)),  # before `since`
+            a_conversation(other, None, tokens_in=999, created_at=day1),
+        ):
+            uow.conversations.add(conversation)
+        uow.commit()
+    with uow:
+        usage = uow.conversations.usage_by_day(user.id, since=day1 - timedelta(days=1))
+        assert [(u.day.isoformat(), u.questions, u.cached, u.tokens_in, u.tokens_out) for u in usage] == [
+            ("2026-01-05", 2, 0, 150, 15), ("2026-01-06", 2, 1, 7, 3)]
+        assert [u.cost_usd for u in usage] == [pytest.approx(0.00008), pytest.approx(0.5)]
+        assert uow.conversations.usage_by_day(user.id, since=day2) == usage[1:]
+        assert uow.conversations.usage_by_day(uuid.uuid4(), since=day1) == []
 
 
 def test_events_are_listed_per_user_oldest_first_since_inclusive(uow: UnitOfWork) -> None:

@@ -1,9 +1,8 @@
-"""The API walking skeleton over real HTTP: `assistant serve` in a subprocess, httpx as the client."""
+"""The API over real HTTP: `assistant serve` in a subprocess, httpx as the client."""
 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import uuid
@@ -15,47 +14,21 @@ import pytest
 
 from application.use_cases.upload_document import UploadDocumentCommand
 from config.bootstrap import build_container, local_user
-
+from tests.e2e.api_server import PROBLEM, Server, free_port, healthy, run_server
 from tests.e2e.conftest import ASSISTANT, NOTES, clean_env
-
-PROBLEM = "application/problem+json"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    home = tmp_path_factory.mktemp("api")
-    port = _free_port()
-    env = {**clean_env(home), "ASSISTANT_PORT": str(port),
-           "ASSISTANT_TIERS": json.dumps({"free": {"max_file_bytes": 64 * 1024}})}
-    server = subprocess.Popen([str(ASSISTANT), "serve"], cwd=home, env=env,
-                              stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-    try:
-        if not _healthy(client):
-            pytest.fail("server did not start: " + (home / "server.log").read_text())
-        yield client
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=15)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from run_server(tmp_path_factory.mktemp("api"),
+                          {"ASSISTANT_TIERS": json.dumps({"free": {"max_file_bytes": 64 * 1024}})})
 
 
-def _healthy(client: httpx.Client, attempts: int = 150) -> bool:
-    """Wait until the server answers /healthz."""
-    for _ in range(attempts):
-        try:
-            if client.get("/healthz").status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    return False
+@pytest.fixture(scope="module")
+def api(server: Server) -> Iterator[httpx.Client]:
+    client = server.register()
+    yield client
+    client.close()
 
 
 def _upload(api: httpx.Client, name: str, data: bytes) -> httpx.Response:
@@ -71,12 +44,16 @@ def _wait_completed(api: httpx.Client, doc_id: str) -> dict:
     raise AssertionError("document not processed in time")
 
 
-def test_health_docs_and_request_id(api: httpx.Client) -> None:
-    health = api.get("/healthz", headers={"X-Request-ID": "abc-123"})
-    assert health.json() == {"status": "ok"} and health.headers["x-request-id"] == "abc-123"
-    assert api.get("/docs").status_code == 200
-    paths = api.get("/openapi.json").json()["paths"]
-    assert {"/api/v1/documents", "/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}/query"} <= set(paths)
+def test_health_docs_and_request_id(server: Server) -> None:
+    with server.client() as anonymous:
+        health = anonymous.get("/healthz", headers={"X-Request-ID": "abc-123"})
+        assert health.json() == {"status": "ok"} and health.headers["x-request-id"] == "abc-123"
+        forged = "forged id <script>"
+        assert anonymous.get("/healthz", headers={"X-Request-ID": forged}).headers["x-request-id"] != forged
+        assert anonymous.get("/docs").status_code == 200
+        paths = anonymous.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/documents", "/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}/query",
+            "/api/v1/auth/login", "/api/v1/users/me"} <= set(paths)
 
 
 def test_upload_list_get_and_ask(api: httpx.Client) -> None:
@@ -119,25 +96,176 @@ def test_errors_are_problem_details(api: httpx.Client) -> None:
         assert "Traceback" not in response.text
 
 
+def test_another_users_document_is_not_found_on_every_route(server: Server, api: httpx.Client) -> None:
+    doc_id = _upload(api, "mine.txt", b"Private numbers: 42 and 7.").json()["id"]
+    _wait_completed(api, doc_id)
+    with server.register() as intruder:
+        assert intruder.get(f"/api/v1/documents/{doc_id}").status_code == 404
+        assert intruder.post(f"/api/v1/documents/{doc_id}/query", json={"question": "numbers?"}).status_code == 404
+        assert doc_id not in [d["id"] for d in intruder.get("/api/v1/documents").json()["items"]]
+    assert api.get(f"/api/v1/documents/{doc_id}").status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/api/v1/documents", "/api/v1/users/me"])
+def test_requests_without_a_valid_token_get_401(server: Server, route: str) -> None:
+    import jwt
+
+    now = int(time.time())
+    secret = server.jwt_secret
+    claims = {"sub": str(uuid.uuid4()), "typ": "access", "iss": "ai-business-assistant", "iat": now, "exp": now + 60}
+    good_user = server.register()
+    valid = good_user.tokens["access_token"]  # type: ignore[attr-defined]
+    header, payload, signature = valid.split(".")
+    tampered = ".".join([header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1], signature])
+    unsigned = jwt.encode({**claims, "sub": good_user.get("/api/v1/users/me").json()["id"]}, None, algorithm="none")
+    wrong_algorithm = jwt.encode(claims, secret, algorithm="HS512")
+    expired = jwt.encode({**claims, "iat": now - 120, "exp": now - 60}, secret, algorithm="HS256")
+    refresh_as_access = good_user.tokens["refresh_token"]  # type: ignore[attr-defined]
+    cases = {None: "invalid_credentials", "garbage": "invalid_credentials", tampered: "invalid_credentials",
+             unsigned: "invalid_credentials", wrong_algorithm: "invalid_credentials", expired: "token_expired",
+             refresh_as_access: "invalid_credentials"}
+    for token, code in cases.items():
+        with server.client(token) as client:
+            response = client.get(route)
+        assert response.status_code == 401, (token, response.text)
+        assert response.json()["code"] == code and response.headers["www-authenticate"].startswith("Bearer")
+    assert good_user.get(route).status_code == 200
+
+
+def test_login_refresh_and_me(server: Server) -> None:
+    client = server.register("Carol@Example.com")
+    me = client.get("/api/v1/users/me").json()
+    assert me["email"] == "carol@example.com" and me["tier"] == "free" and me["role"] == "user"
+    with server.client() as anonymous:
+        wrong = anonymous.post("/api/v1/auth/login", json={"email": "carol@example.com", "password": "nope nope"})
+        assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_credentials"
+        taken = anonymous.post("/api/v1/auth/register", json={"email": "carol@example.com", "password": "x" * 12})
+        assert taken.status_code == 409 and taken.json()["code"] == "email_taken"
+        fresh = anonymous.post("/api/v1/auth/refresh", json={"refresh_token": client.tokens["refresh_token"]})  # type: ignore[attr-defined]
+        assert fresh.status_code == 200
+        access_as_refresh = anonymous.post("/api/v1/auth/refresh",
+                                           json={"refresh_token": client.tokens["access_token"]})  # type: ignore[attr-defined]
+        assert access_as_refresh.status_code == 401
+    with server.client(fresh.json()["access_token"]) as refreshed:
+        assert refreshed.get("/api/v1/users/me").json()["id"] == me["id"]
+
+
+def test_admin_routes_and_a_banned_user(server: Server) -> None:
+    server.cli("users", "create", "root@example.com", "--password", "admin password", "--admin")
+    with server.client() as anonymous:
+        tokens = anonymous.post("/api/v1/auth/login", json={"email": "root@example.com",
+                                                            "password": "admin password"}).json()
+    admin = server.client(tokens["access_token"])
+    dave = server.register("dave@example.com")
+    dave_id = dave.get("/api/v1/users/me").json()["id"]
+
+    assert dave.get("/api/v1/users").status_code == 403
+    assert dave.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "enterprise"}).json()["code"] == "permission_denied"
+    assert dave_id in [u["id"] for u in admin.get("/api/v1/users").json()]
+    assert admin.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "premium"}).json()["tier"] == "premium"
+
+    assert admin.post(f"/api/v1/users/{dave_id}/ban").json()["status"] == "banned"
+    for response in (dave.get("/api/v1/users/me"), dave.get("/api/v1/documents"),
+                     _upload(dave, "a.txt", b"some text")):
+        assert response.status_code == 403 and response.json()["code"] == "user_banned"
+    with server.client() as anonymous:
+        login = anonymous.post("/api/v1/auth/login", json={"email": "dave@example.com",
+                                                           "password": "correct horse battery"})
+        assert login.status_code == 403 and login.json()["code"] == "user_banned"
+    assert admin.post(f"/api/v1/users/{dave_id}/unban").json()["status"] == "active"
+    assert dave.get("/api/v1/users/me").status_code == 200
+    admin.close()
+    dave.close()
+
+
+def test_closed_registration_refuses_self_service(tmp_path: Path) -> None:
+    for server in run_server(tmp_path, {"ASSISTANT_REGISTRATION": "closed"}):
+        with server.client() as anonymous:
+            response = anonymous.post("/api/v1/auth/register", json={"email": "x@example.com", "password": "x" * 10})
+        assert response.status_code == 403 and response.json()["code"] == "registration_closed"
+
+
 def test_documents_left_pending_by_a_stopped_server_are_processed_at_the_next_start(tmp_path: Path) -> None:
     """A document recorded but never processed (the process died first) is not lost."""
     env = clean_env(tmp_path)
     container = build_container(home=Path(env["ASSISTANT_HOME"]), queue_backend="inline", inline_workers=1)
     user = local_user(container)
-    queue = container.queue()
-    queue.shutdown()  # the process "dies" before the job runs: uploads stay recorded as pending
+    container.queue().shutdown()  # the process "dies" before the job runs: uploads stay recorded as pending
     document = container.upload_document()(UploadDocumentCommand(
         user_id=user.id, filename="notes.md", data=NOTES.encode())).document
     assert container.get_document()(user.id, document.id).status.value == "pending"
     container.engine().dispose()
 
-    port = _free_port()
-    server = subprocess.Popen([str(ASSISTANT), "serve", "--port", str(port)], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    process = subprocess.Popen([str(ASSISTANT), "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            assert _healthy(client)
-            assert _wait_completed(client, str(document.id))["status"] == "completed"
+        assert healthy(httpx.Client(base_url=f"http://127.0.0.1:{port}"))
+        recovered = build_container(home=Path(env["ASSISTANT_HOME"])).get_document()
+        for _ in range(100):
+            if recovered(user.id, document.id).status.value == "completed":
+                break
+            time.sleep(0.1)
+        assert recovered(user.id, document.id).status.value == "completed"
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
+    from httpx_sse import connect_sse
+
+    doc_id = _upload(api, "stream.md", b"# Terms\n\nDelivery takes five business days from the order.").json()["id"]
+    _wait_completed(api, doc_id)
+    with connect_sse(api, "POST", f"/api/v1/documents/{doc_id}/query", params={"stream": "true"},
+                     json={"question": "How long does delivery take?"}) as source:
+        assert source.response.headers["content-type"].startswith("text/event-stream")
+        events = [(e.event, e.json()) for e in source.iter_sse()]
+    deltas = "".join(data["text"] for name, data in events if name == "delta")
+    name, final = events[-1]
+    assert name == "answer" and [n for n, _ in events[:-1]] == ["delta"] * (len(events) - 1)
+    assert deltas == final["answer"] and "five business days" in final["answer"] and final["citations"]
+
+    with connect_sse(api, "POST", f"/api/v1/documents/{uuid.uuid4()}/query",
+                     headers={"Accept": "text/event-stream"}, json={"question": "x?"}) as source:
+        assert source.response.status_code == 404  # errors before the stream are problem details
+
+
+def test_chunks_delete_and_usage(api: httpx.Client) -> None:
+    doc_id = _upload(api, "gone.md", b"# Gone\n\nThis file will be deleted soon.").json()["id"]
+    _wait_completed(api, doc_id)
+    chunks = api.get(f"/api/v1/documents/{doc_id}/chunks").json()
+    assert chunks and chunks[0]["ordinal"] == 0 and "deleted soon" in chunks[0]["text"]
+    usage = api.get("/api/v1/usage")
+    assert usage.json()["tier"] == "free" and usage.json()["documents"]["allowed"] == 10
+    assert usage.headers["ratelimit-limit"] == "10" and "ratelimit-reset" in usage.headers
+    assert api.delete(f"/api/v1/documents/{doc_id}").status_code == 204
+    assert api.get(f"/api/v1/documents/{doc_id}").status_code == 404
+    assert api.delete(f"/api/v1/documents/{doc_id}").status_code == 404
+
+
+def test_the_eleventh_question_in_a_minute_is_429_with_retry_after(server: Server) -> None:
+    with server.register() as client:
+        doc_id = _upload(client, "q.md", b"# Q\n\nThe answer is forty-two.").json()["id"]
+        _wait_completed(client, doc_id)
+        while time.time() % 60 > 45:  # fixed windows: keep the eleven requests inside one minute
+            time.sleep(0.5)
+        remaining = []
+        for _ in range(10):
+            ok = client.post(f"/api/v1/documents/{doc_id}/query", json={"question": "What is the answer?"})
+            assert ok.status_code == 200
+            remaining.append(int(ok.headers["ratelimit-remaining"]))
+        refused = client.post(f"/api/v1/documents/{doc_id}/query", json={"question": "What is the answer?"})
+    assert remaining == list(range(9, -1, -1))
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert refused.json()["window"] == "minute" and 1 <= int(refused.headers["retry-after"]) <= 60
+
+
+def test_readiness_and_metrics(server: Server, api: httpx.Client) -> None:
+    with server.client() as anonymous:
+        ready = anonymous.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready", "checks": {"database": "ok"}}
+        api.get("/api/v1/documents")
+        scrape = anonymous.get("/metrics").text
+    assert 'assistant_http_request_seconds_count{method="GET",route="/api/v1/documents",status="200"}' in scrape
+    assert "assistant_questions_total" in scrape

@@ -61,3 +61,21 @@ def test_a_term_in_every_chunk_still_ranks() -> None:
 def test_parameters_are_validated() -> None:
     with pytest.raises(ValueError):
         BM25Retriever(b=1.5)
+
+
+def test_word_forms_match_through_the_stem() -> None:
+    ranked = BM25Retriever().rank("revenues", chunks(), limit=5)
+    assert [s.chunk.ordinal for s in ranked] == [2, 0]  # "revenue" three times outranks once
+    assert BM25Retriever().rank("выручки", chunks(), limit=5)[0].chunk.ordinal == 3
+
+
+def test_function_words_alone_match_nothing() -> None:
+    assert BM25Retriever().rank("what is the", chunks(), limit=5) == []
+
+
+def test_the_index_of_a_document_is_built_once() -> None:
+    retriever, document = BM25Retriever(cached_indexes=1), chunks()
+    first = retriever._index(document)
+    assert retriever._index(document) is first
+    assert retriever._index(document[:3]) is not first  # another set of chunks, another index
+    assert retriever._index(document) is not first  # the LRU kept only one

@@ -26,7 +26,7 @@ def test_picks_the_right_sentence_with_its_source_number() -> None:
 def test_quotes_several_sentences_best_first_each_with_its_source() -> None:
     sources = (Source(number=1, label="p1", text="The office is in Berlin. Parking is free for visitors."),
                Source(number=2, label="p2", text="Acme employs 300 people in the Berlin office.\nLunch is at noon."))
-    question = "How many people work in the Berlin office?"
+    question = "How many people are in the Berlin office?"
     assert ask(question, sources=sources).text == (
         'According to the document: "Acme employs 300 people in the Berlin office". [2] '
         '"The office is in Berlin". [1]')
@@ -84,3 +84,24 @@ def test_stream_joins_to_the_complete_text() -> None:
     deltas = items[:-1]
     assert len(deltas) > 3 and all(isinstance(d, CompletionDelta) for d in deltas)
     assert "".join(d.text for d in deltas) == items[-1].text
+
+
+def test_a_question_about_something_the_sources_never_name_is_not_answered() -> None:
+    # shares "revenue" and "2023" with a sentence, but asks about a subsidiary never mentioned
+    assert ask("What was the revenue of the Zurich subsidiary Helvetica Robotics in 2023?").text == (
+        "The document does not contain information about this.")
+
+
+def test_notes_for_a_map_reduce_pass_are_plain_cited_sentences() -> None:
+    request = AnswerRequest(system=SYSTEM_PROMPT, question="Summarize the document", sources=SOURCES, purpose="notes")
+    text = OfflineLanguageModel().complete(request).text
+    assert text.startswith("Acme Corp was founded in 1999 in Berlin. [1]") and '"' not in text
+    nothing = AnswerRequest(system=SYSTEM_PROMPT, question="Who is the CEO?", sources=SOURCES, purpose="notes")
+    assert OfflineLanguageModel().complete(nothing).text == "NONE"  # as MAP_PROMPT asks
+
+
+def test_summary_questions_get_the_opening_sentences_in_document_order() -> None:
+    text = ask("Summarize the document").text
+    assert text.startswith('According to the document: "Acme Corp was founded in 1999 in Berlin". [1]')
+    assert text.index("[1]") < text.index("[2]") < text.index("[3]")
+    assert ask("Кратко перескажи документ").text.startswith("Согласно документу:")

@@ -66,11 +66,41 @@ def test_a_bad_configuration_is_one_line_naming_the_setting(
 def test_the_container_serves_the_use_cases_on_the_embedded_profile(isolated: Path) -> None:
     container = build_container()
     assert (isolated / "var" / "assistant.db").is_file()  # migrated on first start
-    assert type(container.language_model()).__name__ == "OfflineLanguageModel"
+    assert [type(m).__name__ for m in container.language_model().models] == ["OfflineLanguageModel"]
     assert type(container.queue()).__name__ == "InlineJobQueue"
     assert container.tiers().for_tier("free").per_minute == 10
     container.queue().shutdown()
     container.engine().dispose()
+
+
+def test_the_language_model_chain_comes_from_the_backend_and_the_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_LLM_BACKEND", "gemini")
+    monkeypatch.setenv("ASSISTANT_GEMINI_API_KEY", "k")
+    monkeypatch.setenv("ASSISTANT_GEMINI_BASE_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("ASSISTANT_LLM_FALLBACK", "openai, offline")
+    monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("ASSISTANT_LLM_MAX_RETRIES", "4")
+    monkeypatch.setenv("ASSISTANT_LLM_PRICES", '{"gpt-4o-mini": {"input": 1, "output": 2}}')
+    container = build_container()
+    chain = container.language_model()
+    assert [type(m).__name__ for m in chain.models] == [
+        "GeminiLanguageModel", "OpenAILanguageModel", "OfflineLanguageModel"]
+    assert (chain.name, chain.max_retries) == ("gemini-2.5-flash", 4)
+    assert container.query_document().prices.cost("gpt-4o-mini", 10**6, 10**6) == 3.0
+    container.engine().dispose()
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"ASSISTANT_LLM_FALLBACK": "gemini"}, "ASSISTANT_GEMINI_API_KEY"),
+    ({"ASSISTANT_LLM_FALLBACK": "openai"}, "ASSISTANT_OPENAI_API_KEY"),
+    ({"ASSISTANT_LLM_FALLBACK": "claude"}, "ASSISTANT_LLM_FALLBACK"),
+])
+def test_a_fallback_backend_is_validated_like_the_backend(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+                                                          message: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        build_container()
 
 
 def test_tier_overrides_reach_the_use_cases(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from domain.documents import DocumentKind
-from domain.errors import FileEncrypted, UnsupportedFileType
+from domain.errors import FileCorrupt, FileEncrypted, UnsupportedFileType
 from domain.file_kinds import sniff_kind
 from tests.corpus import corpus_path
 
@@ -94,7 +94,6 @@ def test_cfb_magic_is_an_encrypted_or_legacy_office_file() -> None:
         make_zip(),  # an empty zip (end-of-directory record only)
         make_zip("[Content_Types].xml"),  # an OOXML package that is neither docx nor xlsx
         make_zip("photo.jpg", "notes.txt"),
-        b"PK\x03\x04" + b"\x00" * 40,  # a broken zip
         b"\x00\x01\x02\x03binary\x00stuff\x00",
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         b"MZ\x90\x00\x03\x00\x00\x00",
@@ -153,3 +152,9 @@ def test_corpus_docx_renamed_pdf_sniffs_as_docx() -> None:
 def test_corpus_password_protected_office_files(path: str) -> None:
     with pytest.raises(FileEncrypted):
         sniff_kind(corpus_file(path), Path(path).name)
+
+
+def test_a_broken_zip_is_corrupt_not_unsupported() -> None:
+    """A truncated .docx/.xlsx (its central directory is lost) is reported as damaged."""
+    with pytest.raises(FileCorrupt):
+        sniff_kind(b"PK\x03\x04" + b"\x00" * 40, "report.docx")

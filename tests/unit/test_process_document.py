@@ -28,7 +28,8 @@ class PagedExtractor(FakeExtractor):
         super().__init__()
         self.on_extract, self.after_progress = on_extract, after_progress
 
-    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None) -> Extraction:
+    def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
+                budget=None) -> Extraction:  # noqa: ANN001
         if self.on_extract:
             self.on_extract()
         pages = data.decode().split("\f")

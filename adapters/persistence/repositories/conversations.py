@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import Integer, RowMapping, cast, func, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import conversations
-from domain.conversations import Citation, Conversation
+from domain.conversations import Citation, Conversation, DailyUsage
 
 
 class SqlAlchemyConversationRepository(SqlAlchemyRepository):
@@ -21,6 +22,22 @@ class SqlAlchemyConversationRepository(SqlAlchemyRepository):
         query = (select(conversations).where(conversations.c.user_id == user_id)
                  .order_by(conversations.c.created_at.desc(), conversations.c.id.desc()).limit(limit))
         return [_conversation(row) for row in self._conn.execute(query).mappings()]
+
+    def usage_by_day(self, user_id: uuid.UUID, *, since: datetime) -> list[DailyUsage]:
+        """Grouped in SQL by the UTC day (SQLite keeps naive UTC text, PostgreSQL timestamptz)."""
+        c = conversations.c
+        if self._conn.dialect.name == "postgresql":
+            day = func.to_char(func.timezone("UTC", c.created_at), "YYYY-MM-DD")
+        else:
+            day = func.substr(c.created_at, 1, 10)
+        query = (select(day.label("day"), func.count().label("questions"),
+                        func.sum(cast(c.cached, Integer)).label("cached"), func.sum(c.tokens_in).label("tokens_in"),
+                        func.sum(c.tokens_out).label("tokens_out"), func.sum(c.cost_usd).label("cost_usd"))
+                 .where(c.user_id == user_id, c.created_at >= since).group_by(day).order_by(day))
+        return [DailyUsage(day=date.fromisoformat(row.day), questions=int(row.questions), cached=int(row.cached or 0),
+                           tokens_in=int(row.tokens_in or 0), tokens_out=int(row.tokens_out or 0),
+                           cost_usd=round(float(row.cost_usd or 0), 6))
+                for row in self._conn.execute(query)]
 
 
 def _conversation(row: RowMapping) -> Conversation:

@@ -1,0 +1,1 @@
+"""Speech to text: the Whisper API (OpenAI or a compatible server) and offline pocketsphinx."""

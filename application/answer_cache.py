@@ -1,0 +1,71 @@
+"""The answer cache: keys, and the per-document index that lets a deleted document drop its answers.
+
+Key = prompt version + model + the content hash(es) of the document(s) + the normalised question,
+so the same question on the same content with the same model and prompt is answered once.
+Each document keeps an index entry listing the answer keys that involve it; deleting the
+document deletes those keys and the index. The index is read-modify-write on a plain cache, so
+two answers stored at the same instant can lose one index line: that entry then just expires
+with its TTL (it held an answer about the very same content, so it is never a wrong answer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+
+import structlog
+
+from application.ports.cache import Cache
+from application.prompts import PROMPT_VERSION
+from domain.text import normalise_question
+
+log = structlog.get_logger(__name__)
+
+MAX_INDEXED_KEYS = 1000
+
+
+def answer_key(model: str, content_hashes: Iterable[str], question: str) -> str:
+    contents = sorted(set(content_hashes))
+    scope = contents[0] if len(contents) == 1 else hashlib.sha256(",".join(contents).encode()).hexdigest()
+    digest = hashlib.sha256(normalise_question(question).encode()).hexdigest()[:32]
+    return f"answer:v{PROMPT_VERSION}:{model}:{scope}:{digest}"
+
+
+def _index_key(document_id: uuid.UUID) -> str:
+    return f"answer-index:{document_id}"
+
+
+def remember(cache: Cache, document_ids: Iterable[uuid.UUID], key: str, *, ttl_seconds: int) -> None:
+    """Note ``key`` in each document's index (kept as long as the answers it lists)."""
+    for document_id in document_ids:
+        keys = _read(cache, document_id)
+        if key not in keys:
+            keys = [*keys, key][-MAX_INDEXED_KEYS:]
+            cache.set(_index_key(document_id), json.dumps(keys).encode(), ttl_seconds=ttl_seconds)
+
+
+def forget_documents(cache: Cache, document_ids: Iterable[uuid.UUID]) -> int:
+    """Delete every cached answer that involves these documents; return how many keys were dropped.
+    A cache failure is logged, never raised: the documents are already gone."""
+    dropped = 0
+    for document_id in document_ids:
+        try:
+            keys = _read(cache, document_id)
+            for key in keys:
+                cache.delete(key)
+            cache.delete(_index_key(document_id))
+            dropped += len(keys)
+        except Exception:
+            log.exception("answer_cache_forget_failed", document_id=str(document_id))
+    return dropped
+
+
+def _read(cache: Cache, document_id: uuid.UUID) -> list[str]:
+    raw = cache.get(_index_key(document_id))
+    try:
+        keys = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []

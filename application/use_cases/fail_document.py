@@ -1,0 +1,52 @@
+"""Give up on a document: mark it failed with a reason the user can read, and tell its owner.
+
+Used when a background job ran out of retries (a service stayed unavailable) or was stopped by
+its time limit. A document that completed meanwhile is left alone."""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+import structlog
+
+from application.ports.clock import Clock
+from application.ports.notifier import Notifier
+from application.ports.unit_of_work import UnitOfWork
+from domain.analytics import AnalyticsEvent, EventType
+from domain.documents import Document, DocumentStatus
+
+log = structlog.get_logger(__name__)
+
+GAVE_UP_CODE = "service_unavailable"
+GAVE_UP_MESSAGE = ("A service needed to process this document stayed unavailable after several attempts; "
+                   "please upload it again later.")
+
+
+@attrs.define
+class FailDocument:
+    uow: UnitOfWork
+    notifier: Notifier
+    clock: Clock
+
+    def __call__(self, document_id: uuid.UUID, *, code: str = GAVE_UP_CODE,
+                 message: str = GAVE_UP_MESSAGE) -> Document | None:
+        """The failed document; None when it is gone, unchanged when it already completed."""
+        with self.uow as uow:
+            document = uow.documents.get(document_id)
+            if document is None or document.status is DocumentStatus.COMPLETED:
+                return document
+            now = self.clock.now()
+            document.fail(code=code, message=message, now=now)
+            uow.documents.update(document)
+            uow.events.add(AnalyticsEvent(user_id=document.owner_id, type=EventType.DOCUMENT_FAILED,
+                                          data={"kind": document.kind.value, "code": code}, created_at=now))
+            uow.commit()
+            owner = uow.users.get(document.owner_id)
+        log.warning("document_given_up", document_id=str(document_id), code=code)
+        if owner is not None:
+            try:
+                self.notifier.document_failed(owner, document)
+            except Exception:  # a notification never undoes the outcome
+                log.exception("notify_failed", document_id=str(document_id))
+        return document

@@ -1,0 +1,51 @@
+"""One-time codes that give a Telegram user API access to the same account.
+
+The bot issues a code (/token); the client exchanges it once, within its lifetime, for tokens."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import attrs
+
+from application.ports.cache import Cache
+from application.ports.security import TokenIssuer
+from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.access import active_user
+from application.use_cases.log_in import TokenPair, issue_pair
+from domain.errors import InvalidCredentials, UserNotFound
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a phone
+CODE_LENGTH = 10  # 31^10 ~ 8e14 codes
+CODE_TTL_SECONDS = 600
+_PREFIX = "link-code:"
+
+
+@attrs.define
+class LinkCodes:
+    uow: UnitOfWork
+    cache: Cache
+    tokens: TokenIssuer
+
+    def issue(self, user_id: uuid.UUID) -> str:
+        """A new code for an active user, valid for CODE_TTL_SECONDS."""
+        with self.uow as uow:
+            user = active_user(uow, user_id)
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        self.cache.set(_PREFIX + code, str(user.id).encode(), ttl_seconds=CODE_TTL_SECONDS)
+        return code
+
+    def exchange(self, code: str) -> TokenPair:
+        """Tokens for the code's user; the code is spent whether or not the user is still active."""
+        key = _PREFIX + code.strip().upper().replace("-", "").replace(" ", "")
+        raw = self.cache.get(key)
+        if raw is None:
+            raise InvalidCredentials("The code is unknown, used or expired; ask the bot for a new one (/token).")
+        self.cache.delete(key)
+        with self.uow as uow:
+            try:
+                user = active_user(uow, uuid.UUID(raw.decode()))
+            except UserNotFound:
+                raise InvalidCredentials("The code is unknown, used or expired.") from None
+        return issue_pair(self.tokens, user)

@@ -1,0 +1,54 @@
+"""Log in with email and password, refresh a token pair, and resolve an access token to its user."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.ports.security import PasswordHasher, TokenIssuer, TokenKind
+from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.access import active_user
+from application.use_cases.authenticate_user import AuthenticateUser
+from domain.errors import InvalidCredentials, UserNotFound
+from domain.users import User
+
+
+@attrs.frozen(kw_only=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    user: User
+
+
+@attrs.define
+class LogIn:
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    tokens: TokenIssuer
+
+    def __call__(self, email: str, password: str) -> TokenPair:
+        user = AuthenticateUser(self.uow, self.hasher)(email, password)
+        return issue_pair(self.tokens, user)
+
+    def refresh(self, refresh_token: str) -> TokenPair:
+        """A new pair for a valid refresh token of a user who is still active."""
+        user_id = self.tokens.verify(refresh_token, kind=TokenKind.REFRESH)
+        with self.uow as uow:
+            try:
+                user = active_user(uow, user_id)
+            except UserNotFound:
+                raise InvalidCredentials("The token is not valid.") from None
+        return issue_pair(self.tokens, user)
+
+    def user_for(self, access_token: str) -> User:
+        """The active user an access token belongs to (banned users are refused on every request)."""
+        user_id = self.tokens.verify(access_token, kind=TokenKind.ACCESS)
+        with self.uow as uow:
+            try:
+                return active_user(uow, user_id)
+            except UserNotFound:  # deleted since the token was issued
+                raise InvalidCredentials("The token is not valid.") from None
+
+
+def issue_pair(tokens: TokenIssuer, user: User) -> TokenPair:
+    return TokenPair(access_token=tokens.issue(user.id, kind=TokenKind.ACCESS),
+                     refresh_token=tokens.issue(user.id, kind=TokenKind.REFRESH), user=user)

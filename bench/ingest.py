@@ -1,0 +1,101 @@
+"""Ingestion throughput: the whole pipeline vs pdfplumber-only text extraction, pages per second.
+
+Pipeline = what a worker does for an uploaded PDF: UploadDocument (sniff the type from the bytes,
+store the blob, record the document in SQLite) then ProcessDocument (pypdfium2 text per page,
+pdfplumber tables on the pages that may hold one, OCR of textless pages, normalise, chunk, store
+the chunks), built by the real container (embedded profile, a temporary ASSISTANT_HOME).
+Baseline = ``pdfplumber.open(f).pages[i].extract_text()`` on every page of the same files, in
+the same run. Each measurement runs in a fresh child process so its peak RSS is its own.
+
+Run: .venv/bin/python -m bench.ingest [FILE.pdf ...]
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf"
+DEFAULT_FILES = [CORPUS / "text" / "GeoTopo-komprimiert.pdf",
+                 *sorted((CORPUS / "sec-10q").glob("*.pdf"))]
+
+
+class _NoQueue:
+    def enqueue_processing(self, document_id, *, priority) -> None:  # noqa: ANN001 - processed in-line below
+        pass
+
+
+def pipeline(path: Path) -> dict:
+    from dependency_injector import providers
+
+    from application.use_cases.upload_document import UploadDocumentCommand
+    from config.bootstrap import build_container, local_user
+
+    with TemporaryDirectory() as home:
+        container = build_container(home=Path(home), log_level="WARNING")
+        container.queue.override(providers.Object(_NoQueue()))
+        user = local_user(container)
+        started = time.perf_counter()
+        document = container.upload_document()(UploadDocumentCommand(
+            user_id=user.id, filename=path.name, data=path.read_bytes())).document
+        container.process_document()(document.id)
+        elapsed = time.perf_counter() - started
+        with container.uow() as uow:
+            stored = uow.documents.get(document.id)
+            chunks = uow.chunks.count_for_document(document.id)
+            tables = sum("|---|" in c.text for c in uow.chunks.list_for_document(document.id))
+        return {"pages": stored.page_count, "seconds": elapsed, "chunks": chunks, "table_chunks": tables,
+                "status": stored.status.value}
+
+
+def plumber(path: Path) -> dict:
+    import pdfplumber
+
+    started = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        pages = 0
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+            pages += 1
+    return {"pages": pages, "seconds": time.perf_counter() - started}
+
+
+def _child(function, path: Path, results: mp.Queue) -> None:  # noqa: ANN001
+    out = function(path)
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results.put(out)
+
+
+def measure(function, path: Path) -> dict:  # noqa: ANN001
+    results: mp.Queue = mp.get_context("fork").Queue()
+    child = mp.get_context("fork").Process(target=_child, args=(function, path, results))
+    child.start()
+    out = results.get()
+    child.join()
+    return out
+
+
+def main(argv: list[str]) -> None:
+    files = [Path(a) for a in argv] or DEFAULT_FILES
+    print(f"{'file':<28}{'pages':>6}{'pipeline p/s':>14}{'pdfplumber p/s':>16}{'ratio':>8}"
+          f"{'tables':>8}{'peak MiB (pipe/plumb)':>24}")
+    totals = {"pages": 0, "pipe": 0.0, "plumb": 0.0}
+    for path in files:
+        ours, base = measure(pipeline, path), measure(plumber, path)
+        rate, base_rate = ours["pages"] / ours["seconds"], base["pages"] / base["seconds"]
+        totals["pages"] += ours["pages"]
+        totals["pipe"] += ours["seconds"]
+        totals["plumb"] += base["seconds"]
+        print(f"{path.name:<28}{ours['pages']:>6}{rate:>14.1f}{base_rate:>16.1f}{rate / base_rate:>7.1f}x"
+              f"{ours['table_chunks']:>8}{ours['peak_mib']:>13.0f} / {base['peak_mib']:.0f}")
+    rate, base_rate = totals["pages"] / totals["pipe"], totals["pages"] / totals["plumb"]
+    print(f"{'all':<28}{totals['pages']:>6}{rate:>14.1f}{base_rate:>16.1f}{rate / base_rate:>7.1f}x")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

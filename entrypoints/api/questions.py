@@ -1,0 +1,72 @@
+"""Questions about a document: a JSON answer, or Server-Sent Events with deltas and a final answer."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from application.ports.language_model import CompletionDelta
+from application.use_cases.query_document import QueryDocumentCommand
+from domain.conversations import Conversation
+from domain.errors import DomainError
+from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.metrics import Metrics
+from entrypoints.api.problems import STATUS_BY_CODE
+from entrypoints.api.ratelimit_headers import rate_limit_headers
+from entrypoints.api.schemas import PROBLEM_RESPONSES, AnswerOut, QueryIn
+
+router = APIRouter(prefix="/api/v1", tags=["questions"])
+SSE_EXAMPLE = ('event: delta\ndata: {"text": "Invoices are payable "}\n\n'
+               'event: answer\ndata: {"answer": "Invoices are payable within 30 days [1].", "citations": [...]}\n\n')
+
+
+@router.post(
+    "/documents/{document_id}/query", response_model=AnswerOut,
+    responses={**PROBLEM_RESPONSES(401, 403, 404, 409, 422, 429),
+               200: {"content": {"text/event-stream": {"example": SSE_EXAMPLE}},
+                     "description": "The answer (JSON), or with ?stream=true / Accept: text/event-stream "
+                                    "a stream of `delta` events and a final `answer` event."}},
+)
+def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: UserDep, request: Request,
+          response: Response,
+          stream: Annotated[bool, Query(description="Stream the answer as Server-Sent Events.")] = False,
+          accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> Any:
+    """Ask a question; the answer cites where in the document it stands."""
+    command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
+    use_case = container.query_document()
+    if stream or "text/event-stream" in (accept or ""):
+        events = use_case.stream(command)
+        first = next(events)  # errors before the first byte (not found, rate limit...) are plain problems
+        headers = rate_limit_headers(container.get_usage()(user.id))
+        return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
+                                 headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    conversation = use_case(command)
+    request.app.state.metrics.observe_answer(conversation)
+    answer = AnswerOut.of(conversation)
+    response.headers.update(rate_limit_headers(container.get_usage()(user.id)))
+    return answer
+
+
+def _sse(first: CompletionDelta | Conversation, rest: Iterator[CompletionDelta | Conversation],
+         metrics: Metrics) -> Iterator[str]:
+    items = iter([first])
+    try:
+        for source in (items, rest):
+            for item in source:
+                if isinstance(item, Conversation):
+                    metrics.observe_answer(item)
+                    yield _event("answer", AnswerOut.of(item).model_dump(mode="json"))
+                else:
+                    yield _event("delta", {"text": item.text})
+    except DomainError as error:  # after the stream started: an error event, never a broken connection
+        yield _event("error", {"code": error.code, "detail": error.message,
+                               "status": STATUS_BY_CODE.get(error.code, 400)})
+
+
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

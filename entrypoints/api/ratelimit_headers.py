@@ -1,0 +1,23 @@
+"""RateLimit headers (IETF draft "RateLimit header fields for HTTP") from a usage report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from application.use_cases.get_usage import UsageReport
+
+
+def rate_limit_headers(report: UsageReport, now: datetime | None = None) -> dict[str, str]:
+    """The tightest window: the one with the fewest questions left (nothing for unlimited tiers)."""
+    if not report.windows:
+        return {}
+    now = now or datetime.now(UTC)
+    tightest = min(report.windows, key=lambda w: (w.remaining, w.reset_at))
+    reset = max(0, int((tightest.reset_at - now).total_seconds()))
+    policy = ", ".join(f"{w.limit};w={_seconds(w.window.value)}" for w in report.windows)
+    return {"RateLimit-Limit": str(tightest.limit), "RateLimit-Remaining": str(tightest.remaining),
+            "RateLimit-Reset": str(reset), "RateLimit-Policy": policy}
+
+
+def _seconds(window: str) -> int:
+    return {"minute": 60, "hour": 3600, "day": 86400}[window]

@@ -1,0 +1,1 @@
+"""The background worker shell: ``assistant worker`` runs RQ jobs and sweeps stuck documents."""

@@ -1,0 +1,50 @@
+"""The RQ job: process one document with the container built once per worker process.
+
+RQ calls ``process_document`` by its dotted path (config.container names it), so neither the
+container nor this module needs to know the other. Transient errors are re-raised for RQ's
+Retry; on the last attempt, or when the job runs past its tier's time limit, the document is
+marked failed with a readable reason first."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+import structlog
+
+from application.errors import TransientError
+from application.ports.job_queue import JobTimedOut
+from config.bootstrap import build_container
+from config.container import Container
+
+log = structlog.get_logger(__name__)
+
+TIMED_OUT_CODE = "file_too_complex"
+TIMED_OUT_MESSAGE = "Processing this document took longer than your tier allows; try a smaller file."
+
+
+@functools.cache
+def container() -> Container:
+    """Built on the first job of the process (or earlier by the worker shell), then reused."""
+    return build_container()
+
+
+def process_document(document_id: str) -> str | None:
+    """Return the document's final status (None when the document is gone)."""
+    c = container()
+    doc_id = uuid.UUID(document_id)
+    with structlog.contextvars.bound_contextvars(document_id=document_id):
+        try:
+            status = c.process_document()(doc_id)
+        except TransientError as error:
+            if c.queue().final_attempt():
+                log.warning("job_retries_exhausted", error=str(error))
+                c.fail_document()(doc_id)
+            else:
+                log.info("job_will_retry", error=str(error))
+            raise
+        except JobTimedOut as error:
+            log.warning("job_timed_out", error=str(error))
+            failed = c.fail_document()(doc_id, code=TIMED_OUT_CODE, message=TIMED_OUT_MESSAGE)
+            return failed.status.value if failed is not None else None  # not raised: RQ would retry it
+    return status.value if status is not None else None

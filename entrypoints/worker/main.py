@@ -1,0 +1,31 @@
+"""Run a worker: sweep once, start the periodic sweeper, then work the queues in priority order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+
+from config.errors import ConfigError
+from entrypoints.worker import jobs
+from entrypoints.worker.sweeper import Sweeper, sweep_once
+
+log = structlog.get_logger(__name__)
+
+
+def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
+    """Blocks until the worker is stopped (SIGTERM/SIGINT) or, with ``burst``, the queues are empty."""
+    container = jobs.container()  # the one container of this process, shared with the jobs
+    settings = container.settings()
+    if settings.queue_backend != "rq":
+        raise ConfigError("the worker needs ASSISTANT_QUEUE_BACKEND=rq (and ASSISTANT_REDIS_URL)")
+    chosen = list(queues or ("high", "default", "low"))
+    log.info("worker_starting", queues=chosen, burst=burst)
+    sweep_once(container, settings.recover_after_seconds)
+    sweeper = Sweeper(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds)
+    if not burst:
+        sweeper.start()
+    try:
+        container.worker_runner().run(chosen, burst=burst)
+    finally:
+        sweeper.stop()

@@ -1,0 +1,49 @@
+"""The container wires every extractor, the OCR engine and the transcriber chosen by settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from config.bootstrap import build_container
+from config.errors import ConfigError
+from domain.documents import DocumentKind
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith("ASSISTANT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_every_kind_has_an_extractor_and_the_offline_transcriber_is_the_default() -> None:
+    container = build_container()
+    extractors = container.extractors()
+    assert extractors.supported_kinds() == frozenset(DocumentKind)
+    names = {kind: extractors.for_kind(kind).name for kind in DocumentKind}
+    assert names[DocumentKind.PDF] == "pdf" and names[DocumentKind.AUDIO] == "audio/pocketsphinx"
+    assert container.process_document().tiers is container.tiers()
+    container.engine().dispose()
+
+
+def test_whisper_uses_the_openai_settings_unless_its_own_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TRANSCRIPTION_BACKEND", "whisper")
+    monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("ASSISTANT_WHISPER_MODEL", "whisper-large-v3")
+    container = build_container()
+    transcriber = container.transcriber()
+    assert type(transcriber).__name__ == "WhisperApiTranscriber"
+    assert transcriber.model == "whisper-large-v3"
+    assert str(transcriber._client.base_url).startswith("http://127.0.0.1:9/v1")  # noqa: SLF001
+    container.engine().dispose()
+
+
+def test_whisper_without_a_key_or_url_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TRANSCRIPTION_BACKEND", "whisper")
+    with pytest.raises(ConfigError, match="transcription.backend=whisper needs"):
+        build_container()

@@ -1,0 +1,109 @@
+"""The PDF, XLSX and DOCX extractors on real corpus files: locators, progress, passwords, caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.extractors.docx import DocxExtractor
+from adapters.extractors.pdf import PdfExtractor
+from adapters.extractors.registry import ExtractorMap
+from adapters.extractors.xlsx import ROWS_PER_BLOCK, XlsxExtractor
+from application.ports.extractor import Budget, ExtractionLimits
+from domain.documents import DocumentKind
+from domain.errors import FileTooComplex, PasswordRequired
+from tests.corpus import corpus_path
+
+PDF, XLSX, DOCX = DocumentKind.PDF, DocumentKind.XLSX, DocumentKind.DOCX
+
+
+def read(relative: str) -> bytes:
+    return corpus_path(relative).read_bytes()
+
+
+def test_pdf_pages_are_located_and_progress_is_reported_per_page() -> None:
+    calls: list[tuple[int, int]] = []
+    extraction = PdfExtractor().extract(read("pdf/text/pdflatex-4-pages.pdf"), kind=PDF,
+                                        progress=lambda d, t: calls.append((d, t)))
+    assert extraction.page_count == 4
+    assert [s.locator.page for s in extraction.segments] == [1, 2, 3, 4]
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert "\r" not in extraction.segments[0].text
+
+
+def test_pdf_tables_are_markdown_on_their_own_page() -> None:
+    extraction = PdfExtractor().extract(read("pdf/sec-10q/2023-Q3-AAPL.pdf"), kind=PDF)
+    tables = [s for s in extraction.segments if "|---|" in s.text]
+    assert len(tables) >= 20
+    assert all(t.locator.page is not None for t in tables)
+    pages_with_text = {s.locator.page for s in extraction.segments if "|---|" not in s.text}
+    assert {t.locator.page for t in tables} <= pages_with_text
+
+
+def test_pdf_with_a_password_is_refused_then_unlocked_with_it() -> None:
+    data = read("pdf/encrypted/password-example.pdf")
+    with pytest.raises(PasswordRequired):
+        PdfExtractor().extract(data, kind=PDF)
+    with pytest.raises(PasswordRequired, match="wrong"):
+        ExtractorMap([PdfExtractor()]).unlock(data, kind=PDF, password="nope")
+    unlocked = ExtractorMap([PdfExtractor()]).unlock(data, kind=PDF, password="test")
+    assert PdfExtractor().extract(unlocked, kind=PDF).page_count == 4
+
+
+def test_pdf_page_cap_is_checked_before_reading() -> None:
+    budget = Budget(ExtractionLimits(max_pages=100))
+    with pytest.raises(FileTooComplex):
+        PdfExtractor().extract(read("pdf/text/GeoTopo-komprimiert.pdf"), kind=PDF, budget=budget)
+    assert budget.pages == 0
+
+
+def test_pdf_without_ocr_completes_with_a_note_of_the_textless_pages() -> None:
+    extraction = PdfExtractor(ocr=None).extract(read("pdf/scanned/multipage.pdf"), kind=PDF)
+    assert extraction.notes and "OCR is not installed" in extraction.notes[0]
+
+
+def test_xlsx_blocks_repeat_the_header_and_cite_cell_ranges() -> None:
+    extraction = XlsxExtractor().extract(read("xlsx/FormulaEvalTestData_Copy.xlsx"), kind=XLSX)
+    assert extraction.page_count == 4
+    blocks = [s for s in extraction.segments if s.locator.sheet == "EverythingTests"]
+    assert len(blocks) > 2
+    header = blocks[0].text.splitlines()[1].rstrip(" |")
+    assert all(b.text.splitlines()[1].rstrip(" |") == header for b in blocks)  # the header row repeated
+    assert blocks[0].locator.label().startswith("EverythingTests!A")
+    assert all(b.text.count("\n") <= ROWS_PER_BLOCK + 2 for b in blocks)
+
+
+def test_xlsx_formulas_give_cached_values() -> None:
+    text = "\n".join(s.text for s in XlsxExtractor().extract(read("xlsx/simple-monthly-budget.xlsx"),
+                                                             kind=XLSX).segments)
+    assert "2336" in text and "=SUM" not in text
+
+
+def test_xlsx_shared_string_amplification_stops_at_the_character_cap() -> None:
+    with pytest.raises(FileTooComplex):
+        XlsxExtractor().extract(read("hostile/poc-shared-strings.xlsx"), kind=XLSX,
+                                budget=Budget(ExtractionLimits(max_characters=1_000_000)))
+
+
+def test_docx_keeps_body_order_and_the_heading_path() -> None:
+    segments = DocxExtractor().extract(read("docx/blk-paras-and-tables.docx"), kind=DOCX).segments
+    assert "|---|" in segments[1].text and "|---|" not in segments[0].text  # a table between paragraphs
+    assert [s.locator.paragraph for s in segments] == sorted(s.locator.paragraph for s in segments)
+    nested = DocxExtractor().extract(read("docx/heading123.docx"), kind=DOCX).segments
+    assert nested[-1].locator.section == "First paragraph > Second paragraph > Third paragraph"
+
+
+@pytest.mark.parametrize(("relative", "index"), [("pdf/tables/nics-background-checks-2015-11.pdf", 0),
+                                                 ("pdf/tables/la-precinct-bulletin-2014-p1.pdf", 0),
+                                                 ("pdf/sec-10q/2023-Q3-AAPL.pdf", 3)])
+def test_the_pdfium_fed_table_finder_agrees_with_pdfplumber(relative: str, index: int) -> None:
+    """The fast path (pdfium edges and characters into pdfplumber's finder) vs pdfplumber itself."""
+    import pypdfium2
+
+    from adapters.extractors.pdf_tables import page_tables, plumber_tables
+
+    data = read(relative)
+    page = pypdfium2.PdfDocument(data)[index]
+    fast, slow = page_tables(page, page.get_textpage()), plumber_tables(data, [index])[index]
+    assert len(fast) == len(slow) >= 1
+    cells = [(a, b) for f, s in zip(fast, slow, strict=True) for a, b in zip(f.split("|"), s.split("|"), strict=True)]
+    assert sum(a == b for a, b in cells) / len(cells) >= 0.99

@@ -1,0 +1,70 @@
+"""JwtTokenIssuer: HS256 only, typed tokens, expiry on the injected clock."""
+
+from __future__ import annotations
+
+import uuid
+
+import jwt
+import pytest
+
+from adapters.auth.jwt_tokens import ISSUER, JwtTokenIssuer
+from domain.errors import InvalidCredentials, TokenExpired
+
+SECRET = "s" * 40
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def issuer(clock: Clock) -> JwtTokenIssuer:
+    return JwtTokenIssuer(SECRET, ttls={"access": 900, "refresh": 86400}, clock=clock)
+
+
+def test_round_trip_and_kinds(issuer: JwtTokenIssuer) -> None:
+    user = uuid.uuid4()
+    assert issuer.verify(issuer.issue(user, kind="access"), kind="access") == user
+    with pytest.raises(InvalidCredentials):
+        issuer.verify(issuer.issue(user, kind="refresh"), kind="access")
+
+
+def test_expiry_follows_the_clock(issuer: JwtTokenIssuer, clock: Clock) -> None:
+    token = issuer.issue(uuid.uuid4(), kind="access")
+    clock.now += 899
+    issuer.verify(token, kind="access")
+    clock.now += 1
+    with pytest.raises(TokenExpired):
+        issuer.verify(token, kind="access")
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.parametrize("make", [
+    lambda c: jwt.encode(c, None, algorithm="none"),
+    lambda c: jwt.encode(c, SECRET, algorithm="HS512"),
+    lambda c: jwt.encode(c, "another secret of forty characters......", algorithm="HS256"),
+    lambda c: jwt.encode({k: v for k, v in c.items() if k != "exp"}, SECRET, algorithm="HS256"),
+    lambda c: jwt.encode({**c, "iss": "someone else"}, SECRET, algorithm="HS256"),
+    lambda c: jwt.encode({**c, "sub": "not-a-uuid"}, SECRET, algorithm="HS256"),
+    lambda c: "not.a.token",
+])
+def test_forged_tokens_are_refused(issuer: JwtTokenIssuer, clock: Clock, make) -> None:  # noqa: ANN001
+    claims = {"sub": str(uuid.uuid4()), "typ": "access", "iss": ISSUER, "iat": int(clock.now),
+              "exp": int(clock.now) + 60}
+    with pytest.raises(InvalidCredentials) as error:
+        issuer.verify(make(claims), kind="access")
+    assert error.type is InvalidCredentials
+
+
+def test_a_short_secret_is_refused() -> None:
+    with pytest.raises(ValueError):
+        JwtTokenIssuer("short", ttls={"access": 1})
