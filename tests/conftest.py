@@ -116,3 +116,13 @@ def own_redis(tmp_path: Path) -> Iterator[Callable[..., object]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory of its own and no ASSISTANT_* variables from the parent environment."""
+    for name in list(os.environ):
+        if name.startswith("ASSISTANT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

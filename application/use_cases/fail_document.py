@@ -6,6 +6,7 @@ its time limit. A document that completed meanwhile is left alone."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import attrs
 import structlog
@@ -36,11 +37,7 @@ class FailDocument:
             document = uow.documents.get(document_id)
             if document is None or document.status is DocumentStatus.COMPLETED:
                 return document
-            now = self.clock.now()
-            document.fail(code=code, message=message, now=now)
-            uow.documents.update(document)
-            uow.events.add(AnalyticsEvent(user_id=document.owner_id, type=EventType.DOCUMENT_FAILED,
-                                          data={"kind": document.kind.value, "code": code}, created_at=now))
+            mark_failed(uow, document, code=code, message=message, now=self.clock.now())
             uow.commit()
             owner = uow.users.get(document.owner_id)
         log.warning("document_given_up", document_id=str(document_id), code=code)
@@ -50,3 +47,11 @@ class FailDocument:
             except Exception:  # a notification never undoes the outcome
                 log.exception("notify_failed", document_id=str(document_id))
         return document
+
+
+def mark_failed(uow: UnitOfWork, document: Document, *, code: str, message: str, now: datetime) -> None:
+    """Record a document's failure and its analytics event inside an open unit of work."""
+    document.fail(code=code, message=message, now=now)
+    uow.documents.update(document)
+    uow.events.add(AnalyticsEvent(user_id=document.owner_id, type=EventType.DOCUMENT_FAILED,
+                                  data={"kind": document.kind.value, "code": code}, created_at=now))

@@ -14,6 +14,7 @@ from application.ports.extractor import Budget, ExtractionLimits, ExtractorRegis
 from application.ports.notifier import Notifier
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.fail_document import mark_failed
 from domain.analytics import AnalyticsEvent, EventType
 from domain.chunking import ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
@@ -115,11 +116,7 @@ class ProcessDocument:
             current = uow.documents.get(document_id)
             if current is None:
                 return
-            now = self.clock.now()
-            current.fail(code=code, message=message, now=now)
-            uow.documents.update(current)
-            uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_FAILED,
-                                          data={"kind": current.kind.value, "code": code}, created_at=now))
+            mark_failed(uow, current, code=code, message=message, now=self.clock.now())
             uow.commit()
         log.info("process_failed", document_id=str(document_id), code=code)
 

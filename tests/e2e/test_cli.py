@@ -6,7 +6,9 @@ import json
 import uuid
 from pathlib import Path
 
+from tests.corpus import corpus_path
 from tests.e2e.conftest import Cli
+from tests.llm_stubs import StubServer, gemini_stream
 
 EXIT = {"file_empty": 22, "document_not_found": 17, "user_banned": 12, "document_quota_exceeded": 21,
         "unsupported_file_type": 24, "permission_denied": 16, "config": 78, "no_input": 66}
@@ -109,3 +111,36 @@ def test_logs_are_json_lines_with_job_ids_in_production_format(cli: Cli, notes: 
     completed = next(e for e in events if e["event"] == "process_completed")
     assert completed["document_id"] == result.json()[0]["id"]
     assert completed["job_id"] and completed["level"] == "info" and completed["timestamp"]
+
+
+def test_a_real_pdf_is_answered_with_page_citations_without_any_key(cli: Cli) -> None:
+    pdf = corpus_path("pdf/text/federal-register-2020-17221.pdf")
+    [doc] = cli("ingest", str(pdf), "--json").json()
+    assert doc["status"] == "completed" and doc["page_count"] == 15
+    answer = cli("ask", doc["id"], "What is the effective date of this AD?", "--json")
+    assert answer.code == 0, answer.err
+    labels = [c["label"] for c in answer.json()["citations"]]
+    assert labels and all(label.startswith("page ") for label in labels)
+    assert "Building index" not in answer.err  # no library debug noise at the default level
+
+
+def test_with_the_gemini_backend_ask_goes_through_google_genai(cli: Cli, notes: Path) -> None:
+    [doc] = cli("ingest", str(notes), "--json").json()
+    stub = StubServer([gemini_stream(["Invoices are payable ", "within 30 days [1]."])], repeat_last=True)
+    with stub.running():
+        env = {"ASSISTANT_LLM_BACKEND": "gemini", "ASSISTANT_GEMINI_API_KEY": "test-key",
+               "ASSISTANT_GEMINI_BASE_URL": stub.url}
+        answer = cli("ask", doc["id"], "When are invoices payable?", "--json", env=env)
+    assert answer.code == 0, answer.err
+    body = answer.json()
+    assert body["answer"] == "Invoices are payable within 30 days [1]." and body["model"] == "gemini-2.5-flash"
+    assert (body["tokens_in"], body["tokens_out"]) == (7, 3)
+    assert 'section "Payment terms"' in body["citations"][0]["label"]
+    [request] = stub.requests
+    assert request.path.endswith("models/gemini-2.5-flash:streamGenerateContent?alt=sse")
+    assert request.headers["x-goog-api-key"] == "test-key"
+
+    with stub.running():  # the server gone: a clear error, not a traceback
+        down = stub.url
+    unreachable = cli("ask", doc["id"], "When are invoices payable?", env={**env, "ASSISTANT_GEMINI_BASE_URL": down})
+    assert unreachable.code == 75 and "Traceback" not in unreachable.err

@@ -3,7 +3,6 @@ the container then serves RQ, the layered cache and the Redis rate limiter."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,8 @@ from domain.tiers import QueuePriority
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("ASSISTANT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def isolated(isolated_settings: Path) -> Path:
+    return isolated_settings
 
 
 def test_a_redis_url_switches_queue_cache_and_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:

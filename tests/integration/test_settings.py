@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,8 @@ from config.settings import load_settings
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory of its own and no ASSISTANT_* variables from the parent."""
-    for name in list(os.environ):
-        if name.startswith("ASSISTANT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def isolated(isolated_settings: Path) -> Path:
+    return isolated_settings
 
 
 def test_defaults_are_the_embedded_profile(isolated: Path) -> None:
