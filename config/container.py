@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from adapters.auth.jwt_tokens import JwtTokenIssuer
 from adapters.auth.passwords import Argon2PasswordHasher
 from adapters.cache import redis as redis_cache
+from adapters.cache.health import probes_for
 from adapters.cache.layered import LayeredCache
 from adapters.cache.memory import MemoryCache
 from adapters.extractors.audio import AudioExtractor
@@ -34,6 +35,7 @@ from adapters.speech.pocketsphinx import PocketsphinxTranscriber
 from adapters.speech.whisper import WhisperApiTranscriber
 from adapters.storage.local import LocalFileStorage
 from adapters.system.clock import SystemClock
+from application.use_cases.api_keys import ApiKeys
 from application.use_cases.authenticate_user import AuthenticateUser
 from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.clear_documents import ClearDocuments
@@ -41,6 +43,7 @@ from application.use_cases.delete_document import DeleteDocument
 from application.use_cases.fail_document import FailDocument
 from application.use_cases.ensure_user import EnsureUser
 from application.use_cases.find_user import FindUser
+from application.use_cases.get_analytics import GetAnalytics
 from application.use_cases.get_document import GetDocument
 from application.use_cases.get_usage import GetUsage
 from application.use_cases.list_documents import ListDocuments
@@ -78,7 +81,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(make_engine, config.database.url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine=engine)
-    readiness_probes = providers.List(providers.Singleton(DatabaseProbe, engine=engine))
+    readiness_probes = providers.Singleton(
+        probes_for, providers.Singleton(DatabaseProbe, engine=engine), config.redis.url)
     check_readiness = providers.Factory(CheckReadiness, probes=readiness_probes)
     storage = providers.Selector(
         config.storage.backend,
@@ -172,6 +176,7 @@ class Container(containers.DeclarativeContainer):
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, hasher=hasher)
     log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, tokens=token_issuer)
     link_codes = providers.Factory(LinkCodes, uow=uow, cache=cache, tokens=token_issuer)
+    api_keys = providers.Factory(ApiKeys, uow=uow, clock=clock)
     find_user = providers.Factory(FindUser, uow=uow)
     list_users = providers.Factory(ListUsers, uow=uow)
     set_tier = providers.Factory(SetTier, uow=uow, clock=clock)
@@ -189,5 +194,6 @@ class Container(containers.DeclarativeContainer):
         tiers=tiers, clock=clock, settings=retrieval, prices=prices,
     )
     get_usage = providers.Factory(GetUsage, uow=uow, limiter=limiter, tiers=tiers, clock=clock)
+    get_analytics = providers.Factory(GetAnalytics, uow=uow, clock=clock)
     list_conversations = providers.Factory(ListConversations, uow=uow)
     recover_documents = providers.Factory(RecoverDocuments, uow=uow, queue=queue, tiers=tiers, clock=clock)

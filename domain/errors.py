@@ -41,6 +41,12 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 
 
+class ApiKeyNotFound(DomainError):
+    """Also raised for another user's key: its existence is never revealed."""
+
+    code = "api_key_not_found"
+
+
 class PermissionDenied(DomainError):
     code = "permission_denied"
 

@@ -15,6 +15,7 @@ from application.ports.job_queue import JobQueueUnavailable
 from application.ports.repositories import DuplicateRecord
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
 from domain.analytics import AnalyticsEvent, AuditEntry
+from domain.api_keys import ApiKey
 from domain.chunks import Chunk, Segment
 from domain.conversations import Conversation, DailyUsage, daily_usage
 from domain.documents import Document, DocumentKind, DocumentStatus
@@ -32,6 +33,7 @@ class _Store:
     conversations: list[Conversation] = attrs.Factory(list)
     events: list[AnalyticsEvent] = attrs.Factory(list)
     audit: list[AuditEntry] = attrs.Factory(list)
+    api_keys: dict[uuid.UUID, ApiKey] = attrs.Factory(dict)
 
 
 class _Repo:
@@ -96,6 +98,15 @@ class FakeDocumentRepository(_Repo):
     def count_for_owner(self, owner_id: uuid.UUID) -> int:
         return sum(1 for d in self._s.documents.values() if d.owner_id == owner_id)
 
+    def counts_by_kind_and_status(
+        self, owner_id: uuid.UUID | None
+    ) -> dict[tuple[DocumentKind, DocumentStatus], int]:
+        counts: dict[tuple[DocumentKind, DocumentStatus], int] = {}
+        for d in self._s.documents.values():
+            if owner_id is None or d.owner_id == owner_id:
+                counts[(d.kind, d.status)] = counts.get((d.kind, d.status), 0) + 1
+        return counts
+
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
         docs = [d for d in self._s.documents.values() if d.status in statuses and d.updated_at < updated_before]
         return copy.deepcopy(sorted(docs, key=lambda d: (d.updated_at, str(d.id))))
@@ -133,8 +144,18 @@ class FakeConversationRepository(_Repo):
         mine = [c for c in self._s.conversations if c.user_id == user_id]
         return copy.deepcopy(sorted(mine, key=lambda c: (c.created_at, str(c.id)), reverse=True)[:limit])
 
-    def usage_by_day(self, user_id: uuid.UUID, *, since: datetime) -> list[DailyUsage]:
-        return daily_usage(c for c in self._s.conversations if c.user_id == user_id and c.created_at >= since)
+    def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
+        return daily_usage(self._period(user_id, since))
+
+    def latencies(self, user_id: uuid.UUID | None, *, since: datetime) -> list[int]:
+        return sorted(c.latency_ms for c in self._period(user_id, since))
+
+    def count_users(self, *, since: datetime) -> int:
+        return len({c.user_id for c in self._period(None, since)})
+
+    def _period(self, user_id: uuid.UUID | None, since: datetime) -> list[Conversation]:
+        return [c for c in self._s.conversations
+                if (user_id is None or c.user_id == user_id) and c.created_at >= since]
 
 
 class FakeAnalyticsRepository(_Repo):
@@ -154,6 +175,32 @@ class FakeAuditLog(_Repo):
         return sorted(self._s.audit, key=lambda e: e.created_at, reverse=True)[:limit]
 
 
+class FakeApiKeyRepository(_Repo):
+    def add(self, api_key: ApiKey) -> None:
+        if any(k.hash == api_key.hash for k in self._s.api_keys.values()):
+            raise AssertionError("duplicate API key hash")  # the real table has a unique index
+        self._s.api_keys[api_key.id] = copy.deepcopy(api_key)
+
+    def get(self, key_id: uuid.UUID) -> ApiKey | None:
+        return copy.deepcopy(self._s.api_keys.get(key_id))
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None:
+        return copy.deepcopy(next((k for k in self._s.api_keys.values() if k.hash == key_hash), None))
+
+    def list_for_user(self, user_id: uuid.UUID) -> list[ApiKey]:
+        mine = [k for k in self._s.api_keys.values() if k.user_id == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda k: (k.created_at, str(k.id)), reverse=True))
+
+    def revoke(self, key_id: uuid.UUID, *, at: datetime) -> None:
+        key = self._s.api_keys.get(key_id)
+        if key is not None and key.revoked_at is None:
+            key.revoked_at = at
+
+    def touch(self, key_id: uuid.UUID, *, at: datetime) -> None:
+        if (key := self._s.api_keys.get(key_id)) is not None:
+            key.last_used_at = at
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; ``commit`` publishes it, leaving without it discards it."""
 
@@ -167,6 +214,7 @@ class FakeUnitOfWork:
         self.conversations = FakeConversationRepository(self)
         self.events = FakeAnalyticsRepository(self)
         self.audit = FakeAuditLog(self)
+        self.api_keys = FakeApiKeyRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed_store)

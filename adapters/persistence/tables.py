@@ -174,3 +174,18 @@ audit_log = Table(
     Column("data", Json, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("hash", String(64), nullable=False),  # SHA-256 hex of the whole key; the key itself is never stored
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime(), nullable=True),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Index("ix_api_keys_hash", "hash", unique=True),
+    Index("ix_api_keys_user_created", "user_id", "created_at"),
+)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from adapters.persistence.repositories import (
     SqlAlchemyAnalyticsRepository,
+    SqlAlchemyApiKeyRepository,
     SqlAlchemyAuditLog,
     SqlAlchemyChunkRepository,
     SqlAlchemyConversationRepository,
@@ -34,6 +35,7 @@ class SqlAlchemyUnitOfWork:
         self.conversations = SqlAlchemyConversationRepository(self._current)
         self.events = SqlAlchemyAnalyticsRepository(self._current)
         self.audit = SqlAlchemyAuditLog(self._current)
+        self.api_keys = SqlAlchemyApiKeyRepository(self._current)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.analytics import AnalyticsEvent, AuditEntry
+from domain.api_keys import ApiKey
 from domain.chunks import Chunk
 from domain.conversations import Conversation, DailyUsage
 from domain.documents import Document, DocumentKind, DocumentStatus
@@ -46,6 +47,12 @@ class DocumentRepository(Protocol):
         """Newest first; ``before`` is a (created_at, id) cursor."""
         ...
     def count_for_owner(self, owner_id: uuid.UUID) -> int: ...
+    def counts_by_kind_and_status(
+        self, owner_id: uuid.UUID | None
+    ) -> dict[tuple[DocumentKind, DocumentStatus], int]:
+        """How many documents of each (kind, status) pair exist now; ``owner_id`` None: everyone's.
+        Pairs without documents are absent."""
+        ...
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]: ...
     def delete(self, document_id: uuid.UUID) -> None: ...
 
@@ -61,8 +68,15 @@ class ChunkRepository(Protocol):
 class ConversationRepository(Protocol):
     def add(self, conversation: Conversation) -> None: ...
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]: ...
-    def usage_by_day(self, user_id: uuid.UUID, *, since: datetime) -> list[DailyUsage]:
-        """Questions, tokens and cost per UTC day from ``since`` (inclusive), oldest day first."""
+    def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
+        """Questions, tokens and cost per UTC day from ``since`` (inclusive), oldest day first;
+        ``user_id`` None: everyone's questions."""
+        ...
+    def latencies(self, user_id: uuid.UUID | None, *, since: datetime) -> list[int]:
+        """The latency (ms) of every question from ``since`` (inclusive), ascending; ``user_id`` None: everyone's."""
+        ...
+    def count_users(self, *, since: datetime) -> int:
+        """How many distinct users asked at least one question from ``since`` (inclusive)."""
         ...
 
 
@@ -74,3 +88,21 @@ class AnalyticsRepository(Protocol):
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def list(self, *, limit: int = 100) -> list[AuditEntry]: ...
+
+
+class ApiKeyRepository(Protocol):
+    """API keys, found by the digest of their secret. Revoking and touching write one column each,
+    so a request recording its use can never undo a revocation committed meanwhile."""
+
+    def add(self, api_key: ApiKey) -> None: ...
+    def get(self, key_id: uuid.UUID) -> ApiKey | None: ...
+    def get_by_hash(self, key_hash: str) -> ApiKey | None: ...
+    def list_for_user(self, user_id: uuid.UUID) -> list[ApiKey]:
+        """Newest first, revoked keys included."""
+        ...
+    def revoke(self, key_id: uuid.UUID, *, at: datetime) -> None:
+        """Set revoked_at unless the key is already revoked (the first revocation time stays)."""
+        ...
+    def touch(self, key_id: uuid.UUID, *, at: datetime) -> None:
+        """Set last_used_at."""
+        ...

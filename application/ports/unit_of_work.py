@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from application.ports.repositories import (
     AnalyticsRepository,
+    ApiKeyRepository,
     AuditLog,
     ChunkRepository,
     ConversationRepository,
@@ -22,6 +23,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     events: AnalyticsRepository
     audit: AuditLog
+    api_keys: ApiKeyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from config.bootstrap import build_container
 from config.container import Container
 from config.settings import Settings
-from entrypoints.api import auth, documents, metrics, problems, questions, usage, users
+from entrypoints.api import analytics, api_keys, auth, documents, metrics, problems, questions, usage, users
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = structlog.get_logger("api.access")
@@ -51,9 +51,11 @@ def create_app(container: Container | None = None) -> FastAPI:
     _install_http_options(app, container.settings())
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(api_keys.router)
     app.include_router(documents.router)
     app.include_router(questions.router)
     app.include_router(usage.router)
+    app.include_router(analytics.router)
 
     access_log = container.settings().access_log
 

@@ -1,4 +1,4 @@
-"""Request dependencies: the container and the user behind the bearer token."""
+"""Request dependencies: the container and the user behind the access token or API key."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from config.container import Container
-from domain.errors import InvalidCredentials
+from domain.api_keys import looks_like_api_key
+from domain.errors import InvalidCredentials, PermissionDenied
 from domain.users import User
 
-bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/login.")
+bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/login "
+                    "(an API key is accepted here too: `Authorization: Bearer ak_...`).")
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="An API key from POST /api/v1/api-keys (`ak_...`), for server-to-server use.")
+AUTH_TOKEN, AUTH_API_KEY = "token", "api_key"
 
 
 def get_container(request: Request) -> Container:
@@ -21,18 +26,42 @@ def get_container(request: Request) -> Container:
 
 
 async def current_user(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> User:
-    """The active user of the access token (401 without one, 403 when banned).
+    """The active user of the access token or API key (401 without one, 403 when banned).
 
-    Async (with the database lookup in the thread pool) so the ``user_id`` bound here reaches
-    the logs of the whole request."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>'.")
-    user = await run_in_threadpool(get_container(request).log_in().user_for, credentials.credentials)
-    structlog.contextvars.bind_contextvars(user_id=str(user.id))
+    ``X-API-Key`` wins when both headers are sent; a bearer credential starting with ``ak_`` is an
+    API key too. Async (with the database lookup in the thread pool) so the ``user_id`` bound here
+    reaches the logs of the whole request."""
+    container = get_container(request)
+    if api_key is None and credentials is not None and credentials.scheme.lower() == "bearer":
+        if looks_like_api_key(credentials.credentials):
+            api_key = credentials.credentials
+        else:
+            user = await run_in_threadpool(container.log_in().user_for, credentials.credentials)
+            return _authenticated(request, user, AUTH_TOKEN)
+    if api_key is None:
+        raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
+                                 "or 'X-API-Key: <API key>'.")
+    return _authenticated(request, await run_in_threadpool(container.api_keys().user_for, api_key), AUTH_API_KEY)
+
+
+def _authenticated(request: Request, user: User, method: str) -> User:
+    request.state.auth_method = method
+    structlog.contextvars.bind_contextvars(user_id=str(user.id), auth=method)
+    return user
+
+
+async def session_user(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+    """The user of an access token (a login), not of an API key: a leaked key must not be able to
+    mint keys that would outlive its own revocation."""
+    if request.state.auth_method != AUTH_TOKEN:
+        raise PermissionDenied("API keys cannot create API keys: use an access token from POST /api/v1/auth/login.")
     return user
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 UserDep = Annotated[User, Depends(current_user)]
+SessionUserDep = Annotated[User, Depends(session_user)]

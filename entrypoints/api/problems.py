@@ -22,7 +22,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "document_failed": 409, "no_active_document": 409, "document_quota_exceeded": 403, "file_empty": 422,
     "file_too_large": 413, "unsupported_file_type": 415, "file_encrypted": 422, "file_corrupt": 422,
     "no_text_found": 422, "rate_limited": 429, "service_unavailable": 503,
-    "token_expired": 401, "registration_closed": 403,
+    "token_expired": 401, "registration_closed": 403, "api_key_not_found": 404,
     "password_required": 422, "file_too_complex": 422, "hostile_file": 422,
 }
 PROBLEM_JSON = "application/problem+json"

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from pydantic import Field
 
 from application.ports.language_model import CompletionDelta
 from application.use_cases.query_document import QueryDocumentCommand
+from config.container import Container
 from domain.conversations import Conversation
 from domain.errors import DomainError
 from entrypoints.api.dependencies import ContainerDep, UserDep
@@ -25,31 +27,60 @@ SSE_EXAMPLE = ('event: delta\ndata: {"text": "Invoices are payable "}\n\n'
                'event: answer\ndata: {"answer": "Invoices are payable within 30 days [1].", "citations": [...]}\n\n')
 
 
-@router.post(
-    "/documents/{document_id}/query", response_model=AnswerOut,
-    responses={**PROBLEM_RESPONSES(401, 403, 404, 409, 422, 429),
-               200: {"content": {"text/event-stream": {"example": SSE_EXAMPLE}},
-                     "description": "The answer (JSON), or with ?stream=true / Accept: text/event-stream "
-                                    "a stream of `delta` events and a final `answer` event."}},
-)
+ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES(401, 403, 404, 409, 422, 429, 503),
+    200: {"content": {"text/event-stream": {"example": SSE_EXAMPLE}},
+          "description": "The answer (JSON), or with ?stream=true / Accept: text/event-stream "
+                         "a stream of `delta` events and a final `answer` event."},
+}
+StreamFlag = Annotated[bool, Query(description="Stream the answer as Server-Sent Events.")]
+AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
+
+
+class LibraryQueryIn(QueryIn):
+    document_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50,
+                                          description="Documents to ask about; none: your whole library.")
+    whole_library: bool = Field(False, description="Ask about every completed document of yours "
+                                                   "(also what an empty document_ids means).")
+
+
+@router.post("/documents/{document_id}/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
 def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: UserDep, request: Request,
-          response: Response,
-          stream: Annotated[bool, Query(description="Stream the answer as Server-Sent Events.")] = False,
-          accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> Any:
+          response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
+    return _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+
+
+@router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
+def query_library(body: LibraryQueryIn, container: ContainerDep, user: UserDep, request: Request,
+                  response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
+    """Ask across several documents (or your whole library); citations name the document they point into."""
+    command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
+                                   whole_library=body.whole_library or not body.document_ids)
+    return _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+
+
+@router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
+def conversations(container: ContainerDep, user: UserDep,
+                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[AnswerOut]:
+    """Your latest questions and answers, newest first."""
+    return [AnswerOut.of(c) for c in container.list_conversations()(user.id, limit=limit)]
+
+
+def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
+            stream: bool) -> Any:
     use_case = container.query_document()
-    if stream or "text/event-stream" in (accept or ""):
+    if stream:
         events = use_case.stream(command)
         first = next(events)  # errors before the first byte (not found, rate limit...) are plain problems
-        headers = rate_limit_headers(container.get_usage()(user.id))
+        headers = rate_limit_headers(container.get_usage()(command.user_id))
         return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
                                  headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     conversation = use_case(command)
     request.app.state.metrics.observe_answer(conversation)
-    answer = AnswerOut.of(conversation)
-    response.headers.update(rate_limit_headers(container.get_usage()(user.id)))
-    return answer
+    response.headers.update(rate_limit_headers(container.get_usage()(command.user_id)))
+    return AnswerOut.of(conversation)
 
 
 def _sse(first: CompletionDelta | Conversation, rest: Iterator[CompletionDelta | Conversation],

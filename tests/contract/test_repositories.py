@@ -21,6 +21,7 @@ from adapters.persistence.tables import metadata
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, AuditEntry, EventType
+from domain.api_keys import ApiKey
 from domain.chunks import Chunk
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
@@ -262,6 +263,24 @@ def test_count_and_get_by_sha256(uow: UnitOfWork) -> None:
         assert uow.documents.get_by_sha256(stranger.id, "b" * 64) is None
 
 
+def test_counts_by_kind_and_status_of_one_owner_or_everyone(uow: UnitOfWork) -> None:
+    owner, stranger = a_user(), a_user()
+    docs = (a_document(owner), a_document(owner), a_document(owner, status=DocumentStatus.COMPLETED),
+            a_document(owner, kind=DocumentKind.AUDIO, status=DocumentStatus.FAILED),
+            a_document(stranger, status=DocumentStatus.COMPLETED), a_document(stranger, kind=DocumentKind.XLSX))
+    stored(uow, owner, stranger, documents=docs)
+    pdf, audio, xlsx = DocumentKind.PDF, DocumentKind.AUDIO, DocumentKind.XLSX
+    pending, completed, failed = DocumentStatus.PENDING, DocumentStatus.COMPLETED, DocumentStatus.FAILED
+    with uow:
+        assert uow.documents.counts_by_kind_and_status(owner.id) == {
+            (pdf, pending): 2, (pdf, completed): 1, (audio, failed): 1}
+        assert uow.documents.counts_by_kind_and_status(None) == {
+            (pdf, pending): 2, (pdf, completed): 2, (audio, failed): 1, (xlsx, pending): 1}
+        assert uow.documents.counts_by_kind_and_status(uuid.uuid4()) == {}
+        counts = uow.documents.counts_by_kind_and_status(stranger.id)
+        assert all(type(k) is DocumentKind and type(s) is DocumentStatus for k, s in counts)
+
+
 def test_list_by_status_finds_stale_documents_oldest_first(uow: UnitOfWork) -> None:
     owner = a_user()
     stale_pending = a_document(owner, updated_at=at(10))
@@ -396,6 +415,28 @@ def test_usage_by_day_sums_questions_tokens_and_cost_per_utc_day(uow: UnitOfWork
         assert [u.cost_usd for u in usage] == [pytest.approx(0.00008), pytest.approx(0.5)]
         assert uow.conversations.usage_by_day(user.id, since=day2) == usage[1:]
         assert uow.conversations.usage_by_day(uuid.uuid4(), since=day1) == []
+        everyone = uow.conversations.usage_by_day(None, since=day1 - timedelta(days=1))
+        assert [(u.day.isoformat(), u.questions, u.tokens_in) for u in everyone] == [
+            ("2026-01-05", 3, 1149), ("2026-01-06", 2, 7)]
+
+
+def test_latencies_and_count_users_over_a_period(uow: UnitOfWork) -> None:
+    ann, bob, idle = a_user(), a_user(), a_user()
+    stored(uow, ann, bob, idle)
+    with uow:
+        for user, latency, seconds in ((ann, 900, 10), (ann, 5, 20), (ann, 120, 30), (bob, 40, 30),
+                                       (bob, 7000, -1), (idle, 1, -50)):  # before `since`: the last two
+            uow.conversations.add(a_conversation(user, None, latency_ms=latency, created_at=at(seconds)))
+        uow.commit()
+    with uow:
+        assert uow.conversations.latencies(ann.id, since=at(0)) == [5, 120, 900]
+        assert uow.conversations.latencies(None, since=at(0)) == [5, 40, 120, 900]
+        assert uow.conversations.latencies(None, since=at(-100)) == [1, 5, 40, 120, 900, 7000]
+        assert uow.conversations.latencies(bob.id, since=at(30)) == [40]  # since is inclusive
+        assert uow.conversations.latencies(idle.id, since=at(0)) == []
+        assert uow.conversations.count_users(since=at(0)) == 2
+        assert uow.conversations.count_users(since=at(-100)) == 3
+        assert uow.conversations.count_users(since=at(31)) == 0
 
 
 def test_events_are_listed_per_user_oldest_first_since_inclusive(uow: UnitOfWork) -> None:
@@ -437,6 +478,75 @@ def test_audit_log_lists_newest_first(uow: UnitOfWork) -> None:
     with uow:
         assert uow.audit.list() == entries[::-1]
         assert uow.audit.list(limit=2) == [entries[3], entries[2]]
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+def an_api_key(user: User, **overrides: object) -> ApiKey:
+    secret = uuid.uuid4().hex
+    values: dict[str, object] = {"user_id": user.id, "name": "CI server", "prefix": "ak_" + secret[:8],
+                                 "hash": (secret * 2)[:64], "created_at": T0}
+    return ApiKey(**values | overrides)  # type: ignore[arg-type]
+
+
+def test_api_keys_round_trip_and_are_found_by_hash(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    stored(uow, user, other)
+    plain = an_api_key(user, name="Сервер «1»")
+    used = an_api_key(user, last_used_at=at(5), revoked_at=at(9), created_at=at(1))
+    with uow:
+        uow.api_keys.add(plain)
+        uow.api_keys.add(used)
+        uow.commit()
+    with uow:
+        assert uow.api_keys.get(plain.id) == plain
+        assert uow.api_keys.get(used.id) == used
+        assert uow.api_keys.get_by_hash(plain.hash) == plain
+        assert uow.api_keys.get_by_hash(used.hash) == used
+        assert uow.api_keys.get_by_hash("0" * 64) is None
+        assert uow.api_keys.get(uuid.uuid4()) is None
+        loaded = uow.api_keys.get(used.id)
+        assert loaded is not None and loaded.revoked_at is not None and loaded.revoked_at.utcoffset() == timedelta(0)
+
+
+def test_api_keys_are_listed_per_user_newest_first(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    stored(uow, user, other)
+    mine = [an_api_key(user, created_at=at(s)) for s in (2, 0, 1, 1)]
+    theirs = an_api_key(other)
+    with uow:
+        for key in (*mine, theirs):
+            uow.api_keys.add(key)
+        uow.commit()
+    with uow:
+        assert uow.api_keys.list_for_user(user.id) == sorted(mine, key=lambda k: (k.created_at, str(k.id)),
+                                                             reverse=True)
+        assert uow.api_keys.list_for_user(other.id) == [theirs]
+        assert uow.api_keys.list_for_user(uuid.uuid4()) == []
+
+
+def test_api_key_revoke_keeps_the_first_time_and_touch_sets_last_used(uow: UnitOfWork) -> None:
+    user = a_user()
+    stored(uow, user)
+    key, untouched = an_api_key(user), an_api_key(user)
+    with uow:
+        uow.api_keys.add(key)
+        uow.api_keys.add(untouched)
+        uow.commit()
+    with uow:
+        uow.api_keys.touch(key.id, at=at(3))
+        uow.api_keys.revoke(key.id, at=at(4))
+        uow.commit()
+    with uow:
+        uow.api_keys.revoke(key.id, at=at(8))  # already revoked: nothing changes
+        uow.api_keys.touch(key.id, at=at(9))
+        uow.api_keys.revoke(uuid.uuid4(), at=at(9))  # unknown: nothing happens
+        uow.commit()
+    with uow:
+        loaded = uow.api_keys.get(key.id)
+        assert loaded is not None and (loaded.last_used_at, loaded.revoked_at) == (at(9), at(4))
+        assert uow.api_keys.get(untouched.id) == untouched
 
 
 # --- unit of work -----------------------------------------------------------------------------

@@ -269,3 +269,27 @@ def test_readiness_and_metrics(server: Server, api: httpx.Client) -> None:
         scrape = anonymous.get("/metrics").text
     assert 'assistant_http_request_seconds_count{method="GET",route="/api/v1/documents",status="200"}' in scrape
     assert "assistant_questions_total" in scrape
+
+
+def test_questions_across_documents_and_the_conversation_history(server: Server) -> None:
+    with server.register() as client:
+        terms = _upload(client, "terms.md", b"# Terms\n\nInvoices are payable within 30 days.").json()["id"]
+        office = _upload(client, "office.md", b"# Office\n\nThe Lisbon office opens at 8 am.").json()["id"]
+        for doc_id in (terms, office):
+            _wait_completed(client, doc_id)
+        both = client.post("/api/v1/query", json={"question": "When does the Lisbon office open?",
+                                                  "document_ids": [terms, office]})
+        assert both.status_code == 200, both.text
+        assert "8 am" in both.json()["answer"] and both.json()["document_id"] is None
+        assert {c["document_id"] for c in both.json()["citations"]} == {office}
+        library = client.post("/api/v1/query", json={"question": "When are invoices payable?", "whole_library": True})
+        assert "30 days" in library.json()["answer"]
+        everything = client.post("/api/v1/query", json={"question": "When does the Lisbon office open?"})
+        assert "8 am" in everything.json()["answer"]  # no documents named: the whole library
+        history = client.get("/api/v1/conversations").json()
+        assert [h["question"] for h in history] == ["When does the Lisbon office open?", "When are invoices payable?",
+                                                    "When does the Lisbon office open?"]
+        with server.register() as other:
+            foreign = other.post("/api/v1/query", json={"question": "invoices?", "document_ids": [terms]})
+            assert foreign.status_code == 404
+            assert other.get("/api/v1/conversations").json() == []

@@ -14,11 +14,12 @@ from adapters.persistence import migrate
 from adapters.persistence.engine import make_engine
 from adapters.persistence.tables import metadata
 
-TABLES = {"users", "documents", "chunks", "conversations", "analytics_events", "audit_log"}
+TABLES = {"users", "documents", "chunks", "conversations", "analytics_events", "audit_log", "api_keys"}
 INDEXES = {
     "documents": {("owner_id", "created_at", "id"), ("owner_id", "sha256"), ("status", "updated_at")},
     "conversations": {("user_id", "created_at")},
     "analytics_events": {("user_id", "created_at"), ("type", "created_at")},
+    "api_keys": {("hash",), ("user_id", "created_at")},
 }
 
 
@@ -56,6 +57,7 @@ def test_schema_has_the_tables_keys_and_indexes(database_url: str) -> None:
             ("document_id", "ordinal")}
         assert {tuple(u["column_names"]) for u in inspector.get_unique_constraints("users")} == {
             ("email",), ("telegram_id",)}
+        assert [ix["unique"] for ix in inspector.get_indexes("api_keys") if ix["column_names"] == ["hash"]] == [True]
         active = [fk for fk in inspector.get_foreign_keys("users") if fk["referred_table"] == "documents"]
         assert [(fk["constrained_columns"], fk["options"].get("ondelete")) for fk in active] == [
             (["active_document_id"], "SET NULL")]

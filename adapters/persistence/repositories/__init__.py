@@ -1,6 +1,7 @@
 """SQLAlchemy Core repositories: explicit row <-> entity mapping, one module per aggregate."""
 
 from adapters.persistence.repositories.analytics import SqlAlchemyAnalyticsRepository, SqlAlchemyAuditLog
+from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepository
 from adapters.persistence.repositories.chunks import SqlAlchemyChunkRepository
 from adapters.persistence.repositories.conversations import SqlAlchemyConversationRepository
 from adapters.persistence.repositories.documents import SqlAlchemyDocumentRepository
@@ -8,6 +9,7 @@ from adapters.persistence.repositories.users import SqlAlchemyUserRepository
 
 __all__ = [
     "SqlAlchemyAnalyticsRepository",
+    "SqlAlchemyApiKeyRepository",
     "SqlAlchemyAuditLog",
     "SqlAlchemyChunkRepository",
     "SqlAlchemyConversationRepository",

@@ -60,6 +60,16 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         query = select(func.count()).select_from(documents).where(documents.c.owner_id == owner_id)
         return int(self._conn.execute(query).scalar_one())
 
+    def counts_by_kind_and_status(
+        self, owner_id: uuid.UUID | None
+    ) -> dict[tuple[DocumentKind, DocumentStatus], int]:
+        """One GROUP BY kind, status; ``owner_id`` None: everyone's documents."""
+        query = select(documents.c.kind, documents.c.status, func.count()).group_by(documents.c.kind,
+                                                                                     documents.c.status)
+        if owner_id is not None:
+            query = query.where(documents.c.owner_id == owner_id)
+        return {(DocumentKind(kind), DocumentStatus(status)): int(n) for kind, status, n in self._conn.execute(query)}
+
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
         """Documents in one of ``statuses`` untouched since ``updated_before``, oldest update first."""
         query = (select(documents)
