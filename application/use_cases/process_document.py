@@ -20,6 +20,7 @@ from domain.chunking import ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError, NoTextFound
 from domain.tiers import TierLimits, TierPolicy
+from domain.users import User
 
 log = structlog.get_logger(__name__)
 
@@ -55,32 +56,39 @@ class ProcessDocument:
             uow.documents.update(document)
             uow.commit()
         log.info("process_started", document_id=str(document_id), kind=document.kind.value)
+        progress = _ProgressWriter(self, document_id)
         try:
-            self._extract_and_store(document, limits)
+            finished = self._extract_and_store(document, limits, progress)
         except TransientError:
             raise
         except DomainError as error:
-            self._finish_failed(document_id, error.code, error.message)
+            finished = self._finish_failed(document_id, error.code, error.message)
         except Exception:
             log.exception("process_crashed", document_id=str(document_id))
-            self._finish_failed(document_id, INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE)
-        return self._notify(document_id)
+            finished = self._finish_failed(document_id, INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE)
+        if finished is None:
+            return None
+        self._notify(finished, owner)
+        return finished.status
 
-    def _extract_and_store(self, document: Document, limits: TierLimits | None) -> None:
+    def _extract_and_store(self, document: Document, limits: TierLimits | None,
+                           progress: _ProgressWriter) -> Document | None:
+        """The completed document (None when it was deleted meanwhile)."""
         data = self.storage.get(document.storage_key)
         extractor = self.extractors.for_kind(document.kind)
         budget = Budget(_extraction_limits(limits))
-        extraction = extractor.extract(data, kind=document.kind, progress=self._progress_reporter(document.id),
-                                       budget=budget)
+        extraction = extractor.extract(data, kind=document.kind, progress=progress, budget=budget)
         chunked = chunk_segments(document.id, extraction.segments, self.chunking)
         if not chunked.chunks:
             raise NoTextFound("No readable text was found in this document.")
         with self.uow as uow:
             current = uow.documents.get(document.id)
             if current is None:
-                return
+                return None
             uow.chunks.replace(current.id, chunked.chunks)
             now = self.clock.now()
+            if progress.last is not None:  # the last report rides on this write instead of its own commit
+                current.report_progress(*progress.last, now)
             current.complete(text=chunked.text, page_count=extraction.page_count, now=now,
                              extractor=getattr(extractor, "name", type(extractor).__name__),
                              extractor_version=getattr(extractor, "version", None),
@@ -91,49 +99,52 @@ class ProcessDocument:
                                                 "pages": extraction.page_count}, created_at=now))
             uow.commit()
         log.info("process_completed", document_id=str(document.id), chunks=len(chunked.chunks))
+        return current
 
-    def _progress_reporter(self, document_id: uuid.UUID):  # noqa: ANN202 - a ProgressCallback
-        """Stores progress; at most once per ``progress_interval`` seconds (a commit per page of a
-        fast extractor would cost more than the page), the last page always."""
-        last = [-float("inf")]
-
-        def report(done: int, total: int) -> None:
-            now = time.monotonic()
-            if done < total and now - last[0] < self.progress_interval:
-                return
-            last[0] = now
-            with self.uow as uow:
-                current = uow.documents.get(document_id)
-                if current is not None:
-                    current.report_progress(done, total, self.clock.now())
-                    uow.documents.update(current)
-                    uow.commit()
-
-        return report
-
-    def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> None:
+    def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> Document | None:
         with self.uow as uow:
             current = uow.documents.get(document_id)
             if current is None:
-                return
+                return None
             mark_failed(uow, current, code=code, message=message, now=self.clock.now())
             uow.commit()
         log.info("process_failed", document_id=str(document_id), code=code)
+        return current
 
-    def _notify(self, document_id: uuid.UUID) -> DocumentStatus | None:
-        with self.uow as uow:
-            document = uow.documents.get(document_id)
-            owner = uow.users.get(document.owner_id) if document else None
-        if document is None or owner is None:
-            return None
+    def _notify(self, document: Document, owner: User | None) -> None:
+        if owner is None:
+            return
         try:
             if document.status is DocumentStatus.COMPLETED:
                 self.notifier.document_completed(owner, document)
             else:
                 self.notifier.document_failed(owner, document)
         except Exception:  # a notification never undoes the processing
-            log.exception("notify_failed", document_id=str(document_id))
-        return document.status
+            log.exception("notify_failed", document_id=str(document.id))
+
+
+class _ProgressWriter:
+    """Stores progress at most once per ``progress_interval`` seconds (a commit per page of a fast
+    extractor would cost more than the page). The last report is kept in ``last`` and written with
+    the completion, so a small document costs no progress commit at all."""
+
+    def __init__(self, process: ProcessDocument, document_id: uuid.UUID) -> None:
+        self._process, self._document_id = process, document_id
+        self._stored_at = -float("inf")  # the first report is stored at once
+        self.last: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        self.last = (done, total)
+        now = time.monotonic()
+        if done >= total or now - self._stored_at < self._process.progress_interval:
+            return
+        self._stored_at = now
+        with self._process.uow as uow:
+            current = uow.documents.get(self._document_id)
+            if current is not None:
+                current.report_progress(done, total, self._process.clock.now())
+                uow.documents.update(current)
+                uow.commit()
 
 
 def _extraction_limits(limits: TierLimits | None) -> ExtractionLimits:

@@ -95,10 +95,14 @@ class _FivePages(FakeExtractor):
         return super().extract(data, kind=kind, budget=budget)
 
 
-def test_progress_is_stored_at_most_once_per_interval_and_always_at_the_end() -> None:
+def test_progress_is_stored_at_most_once_per_interval_and_the_end_with_the_completion() -> None:
     world = World()
     world.extractors = FakeExtractors(_FivePages(world))
     document = world.upload(world.add_user())
+    commits = world.uow.commits
     ProcessDocument(uow=world.uow, storage=world.storage, extractors=world.extractors, notifier=world.notifier,
                     clock=world.clock, progress_interval=3600)(document.id)
-    assert world.extractors.extractor.seen == [1, 1, 1, 1, 5]
+    assert world.extractors.extractor.seen == [1, 1, 1, 1, 1]
+    done = world.store.documents[document.id]
+    assert (done.progress_done, done.progress_total) == (5, 5)
+    assert world.uow.commits - commits == 3  # processing, the first page, completion

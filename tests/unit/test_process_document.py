@@ -74,9 +74,10 @@ def test_pages_progress_and_page_count(world: World) -> None:
     world.process_use_case(ChunkingPolicy(budget=4, overlap=1))(document.id)
     stored = world.document(document.id)
     assert stored.page_count == 3
+    # pages are stored as they come; the last one is written with the completion, not on its own
     assert seen == [(1, 3, DocumentStatus.PROCESSING), (2, 3, DocumentStatus.PROCESSING),
-                    (3, 3, DocumentStatus.PROCESSING)]
-    assert (stored.progress_done, stored.progress_total) == (3, 3)
+                    (2, 3, DocumentStatus.PROCESSING)]
+    assert (stored.progress_done, stored.progress_total, stored.status) == (3, 3, DocumentStatus.COMPLETED)
     assert [c.label for c in world.store.chunks[document.id]] == ["page 1", "page 2", "page 3"]
 
 
