@@ -88,7 +88,7 @@ class Document:
             raise DocumentNotReady(
                 f"Document {self.filename!r} is still {self.status.value}; ask again when it is ready.",
                 document_id=str(self.id),
-                status=self.status.value,
+                document_status=self.status.value,
             )
 
 

@@ -28,16 +28,17 @@ STATUS_BY_CODE: dict[str, int] = {
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(), "status": status,
-            "detail": detail, "code": code, **extra}
+def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> JSONResponse:
+    """A problem document; ``extra`` members never replace the standard ones (type, status ...)."""
+    body = {**(extra or {}), "type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(),
+            "status": status, "detail": detail, "code": code}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, **error.details)
+        response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, error.details)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if request.headers.get(
                 "authorization") else "Bearer"
@@ -48,7 +49,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
-        return problem(422, "invalid_input", "The request is not valid.", errors=errors)
+        return problem(422, "invalid_input", "The request is not valid.", {"errors": errors})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:

@@ -24,3 +24,20 @@ def test_a_code_from_the_bot_gives_api_access_to_the_same_account_once(tmp_path:
         assert again.status_code == 401 and again.json()["code"] == "invalid_credentials"
     container.queue().shutdown()
     container.engine().dispose()
+
+
+def test_a_question_about_a_document_still_processing_is_409_not_ready(tmp_path: Path) -> None:
+    """A domain error's details never clash with the problem document's own members."""
+    container = build_container(home=tmp_path)
+    container.queue().shutdown()  # nothing processes: the document stays pending
+    with TestClient(create_app(container)) as client:
+        client.post("/api/v1/auth/register", json={"email": "p@example.com", "password": "x" * 10})
+        token = client.post("/api/v1/auth/login", json={"email": "p@example.com", "password": "x" * 10}
+                            ).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        doc = client.post("/api/v1/documents", headers=auth, files={"file": ("t.md", b"# T\n\nText.")}).json()["id"]
+        response = client.post(f"/api/v1/documents/{doc}/query", headers=auth, json={"question": "What?"})
+    assert response.status_code == 409
+    assert response.json()["status"] == 409 and response.json()["code"] == "document_not_ready"
+    assert response.json()["document_status"] == "pending"
+    container.engine().dispose()

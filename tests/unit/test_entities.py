@@ -95,7 +95,7 @@ def test_an_unfinished_document_is_not_answerable(status: DocumentStatus) -> Non
     with pytest.raises(DocumentNotReady) as caught:
         document.ensure_answerable()
     assert caught.value.code == "document_not_ready"
-    assert caught.value.details == {"document_id": str(document.id), "status": status.value}
+    assert caught.value.details == {"document_id": str(document.id), "document_status": status.value}
 
 
 def test_a_failed_document_is_not_answerable_and_says_why() -> None:
