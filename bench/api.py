@@ -93,7 +93,8 @@ def main() -> None:
     if args.database_url:
         env.update({"ASSISTANT_DATABASE_URL": args.database_url, "ASSISTANT_DATABASE_AUTO_MIGRATE": "true"})
     if args.redis_url:
-        env["ASSISTANT_REDIS_URL"] = args.redis_url
+        env["ASSISTANT_REDIS_URL"] = args.redis_url  # Redis cache and rate limits; documents are
+        env["ASSISTANT_QUEUE_BACKEND"] = "inline"     # processed in the API process (no worker needed)
     app_port, hello_port = free_port(), free_port()
     servers = [start([str(ASSISTANT), "serve", "--port", str(app_port)], env, home),
                start([sys.executable, "-m", "uvicorn", "bench.hello_app:app", "--port", str(hello_port),
