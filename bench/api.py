@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of both servers")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -96,9 +97,10 @@ def main() -> None:
         env["ASSISTANT_REDIS_URL"] = args.redis_url  # Redis cache and rate limits; documents are
         env["ASSISTANT_QUEUE_BACKEND"] = "inline"     # processed in the API process (no worker needed)
     app_port, hello_port = free_port(), free_port()
-    servers = [start([str(ASSISTANT), "serve", "--port", str(app_port)], env, home),
+    servers = [start([str(ASSISTANT), "serve", "--port", str(app_port), "--workers", str(args.workers)], env, home),
                start([sys.executable, "-m", "uvicorn", "bench.hello_app:app", "--port", str(hello_port),
-                      "--log-level", "warning", "--no-access-log"], {**env, "PYTHONPATH": os.getcwd()}, Path.cwd())]
+                      "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+                     {**env, "PYTHONPATH": os.getcwd()}, Path.cwd())]
     try:
         app, hello = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{hello_port}"
         for url, path in ((app, "/healthz"), (hello, "/hello")):
@@ -122,7 +124,8 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
     ceiling = runs["ceiling: bare FastAPI GET /hello"]["rps"]
     profile = ("PostgreSQL" if args.database_url else "SQLite") + (" + Redis" if args.redis_url else "")
-    print(f"bench.api: {profile}, {args.connections} connections, {args.seconds}s per route, wrk, 2 cores shared")
+    print(f"bench.api: {profile}, {args.workers} worker process(es) each, {args.connections} connections, "
+          f"{args.seconds}s per route, wrk, 2 cores shared")
     print(f"{'route':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11} {'non-2xx':>8}")
     for name, r in runs.items():
         print(f"{name:<36} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps'] / ceiling:>10.2f}x "

@@ -13,8 +13,10 @@ API_FACTORY = "entrypoints.api.app:create_app"  # by name: the shells stay indep
 def serve(
     host: str | None = typer.Option(None, help="Interface (default: ASSISTANT_HOST)."),
     port: int | None = typer.Option(None, help="Port (default: ASSISTANT_PORT)."),
+    workers: int | None = typer.Option(None, min=1, max=64,
+                                       help="Worker processes (default: ASSISTANT_API_WORKERS, 1)."),
 ) -> None:
     """Serve the REST API (interactive docs at /docs)."""
     settings = container().settings()
     uvicorn.run(API_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
-                log_config=None, access_log=False)
+                workers=workers or settings.api_workers, log_config=None, access_log=False)
