@@ -70,6 +70,9 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_download_limit_mb: int = Field(20, ge=0)  # getFile limit of the Bot API server; 0: none (self-hosted)
+    telegram_local_mode: bool = False  # a self-hosted Bot API server run with --local on this machine
+    telegram_edit_interval: float = Field(1.0, ge=0, le=60)  # seconds between edits of a streamed answer
     jwt_secret: SecretStr | None = None
     access_token_ttl: int = Field(900, ge=30, le=86400)
     refresh_token_ttl: int = Field(30 * 86400, ge=300)
@@ -79,6 +82,7 @@ class Settings(BaseSettings):
     access_log: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    api_workers: int = Field(1, ge=1, le=64)  # uvicorn worker processes of `assistant serve`
 
     log_format: Literal["console", "json"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -185,6 +189,8 @@ class Settings(BaseSettings):
             "tiers": self.tiers,
             "auth": {"jwt_secret": secret(self.jwt_secret), "access_ttl": self.access_token_ttl,
                      "refresh_ttl": self.refresh_token_ttl, "registration": self.registration},
+            "telegram": {"token": secret(self.telegram_token), "base_url": self.telegram_api_base_url.rstrip("/"),
+                         "notifier": "telegram" if self.telegram_token else "logging"},
             "chunking": {"budget": self.chunk_tokens, "overlap": self.chunk_overlap},
             "retrieval": {"context_tokens": self.context_tokens, "top_k": self.retrieval_top_k,
                           "cache_ttl": self.answer_cache_ttl},
