@@ -33,8 +33,10 @@ system-deps:
 	  echo "note: install $(SYSTEM_PACKAGES) (Debian) for OCR and the speech tests; they are skipped without them"; \
 	fi
 
+# With ASSISTANT_TELEGRAM_TOKEN set (environment, .env or assistant.yaml) the bot polls beside the API.
 run: install
 	$(VENV)/bin/assistant db upgrade
+	$(VENV)/bin/assistant bot --if-configured & bot=$$!; trap 'kill $$bot 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/assistant serve
 
 lint: install

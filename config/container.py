@@ -22,6 +22,7 @@ from adapters.llm.gemini import GeminiLanguageModel
 from adapters.llm.offline import OfflineLanguageModel
 from adapters.llm.openai_compatible import OpenAILanguageModel
 from adapters.notify.logging import LoggingNotifier
+from adapters.notify.telegram import TelegramNotifier
 from adapters.persistence.engine import make_engine
 from adapters.persistence.health import DatabaseProbe
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -56,6 +57,7 @@ from application.use_cases.query_document import QueryDocument, RetrievalSetting
 from application.use_cases.recover_documents import RecoverDocuments
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.select_active_document import SelectActiveDocument
+from application.use_cases.set_language import SetLanguage
 from application.use_cases.set_status import SetStatus
 from application.use_cases.set_tier import SetTier
 from application.use_cases.upload_document import UploadDocument
@@ -143,7 +145,12 @@ class Container(containers.DeclarativeContainer):
                                   config.llm.chain, language_models),
         max_retries=config.llm.max_retries, base_delay=config.llm.retry_delay,
     )
-    notifier = providers.Singleton(LoggingNotifier)
+    notifier = providers.Selector(  # "telegram" when ASSISTANT_TELEGRAM_TOKEN is set
+        config.telegram.notifier,
+        logging=providers.Singleton(LoggingNotifier),
+        telegram=providers.Singleton(TelegramNotifier, token=config.telegram.token,
+                                     base_url=config.telegram.base_url),
+    )
     hasher = providers.Singleton(Argon2PasswordHasher)
     token_issuer = providers.Singleton(
         JwtTokenIssuer, secret=config.auth.jwt_secret,
@@ -181,6 +188,7 @@ class Container(containers.DeclarativeContainer):
     list_users = providers.Factory(ListUsers, uow=uow)
     set_tier = providers.Factory(SetTier, uow=uow, clock=clock)
     set_status = providers.Factory(SetStatus, uow=uow, clock=clock)
+    set_language = providers.Factory(SetLanguage, uow=uow, clock=clock)
     upload_document = providers.Factory(
         UploadDocument, uow=uow, storage=storage, queue=queue, extractors=extractors, tiers=tiers, clock=clock,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, db, documents, serve, users, worker
+from entrypoints.cli import account, bot, db, documents, serve, users, worker
 from entrypoints.cli.errors import reports_errors
 
 app = typer.Typer(
@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
-for command in (documents.ingest, documents.docs, documents.ask, account.usage, serve.serve,
+for command in (documents.ingest, documents.docs, documents.ask, account.usage, serve.serve, bot.bot,
                 worker.worker, worker.recover):
     app.command(command.__name__)(reports_errors(command))
 

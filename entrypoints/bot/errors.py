@@ -1,0 +1,74 @@
+"""The global error handler: domain errors become translated replies, anything else is logged with
+its traceback and the user gets one apologetic line. A banned user is told once per process."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import structlog
+from telegram import Update
+from telegram.error import NetworkError, RetryAfter
+from telegram.ext import ContextTypes
+
+from domain.errors import DomainError, RateLimited
+from entrypoints.bot.context import lang, reply
+from entrypoints.bot.i18n import error_text, t
+
+log = structlog.get_logger(__name__)
+BANNED_TOLD = "banned_told"
+
+
+def describe(error: DomainError, language: str) -> str:
+    """The translated line for a domain error, with its details filled in."""
+    values: dict[str, Any] = {"message": error.message, **error.details}
+    if isinstance(error, RateLimited):
+        values.update(window=t(language, f"window_{error.window}"), limit=error.limit,
+                      reset=_hhmm(error.reset_at))
+    if "limit" in error.details and error.code == "file_too_large":
+        values["limit_mb"] = round(int(error.details["limit"]) / 2**20)  # type: ignore[call-overload]
+    return error_text(language, error.code, **values)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    if not isinstance(update, Update):  # polling or job errors: PTB retries network errors itself
+        log.warning("bot_background_error", error=repr(error))
+        return
+    language = lang(update, context)
+    if isinstance(error, DomainError):
+        if error.code == "user_banned" and not _first_time_banned(update, context):
+            return
+        log.info("bot_domain_error", code=error.code)
+        await _safe_reply(update, describe(error, language))
+        return
+    if isinstance(error, RetryAfter | NetworkError):
+        log.warning("bot_api_error", error=repr(error))
+    else:
+        log.error("bot_handler_failed", exc_info=error)
+    await _safe_reply(update, t(language, "internal"))
+
+
+def _first_time_banned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    told: set[int] = context.application.bot_data.setdefault(BANNED_TOLD, set())
+    user_id = update.effective_user.id if update.effective_user else 0
+    if user_id in told:
+        return False
+    told.add(user_id)
+    return True
+
+
+async def _safe_reply(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:  # noqa: BLE001 - already answered by the handler
+            pass
+    try:
+        await reply(update, text, html=False)
+    except Exception as error:  # the error handler itself must never raise
+        log.warning("bot_error_reply_failed", error=repr(error))
+
+
+def _hhmm(moment: datetime) -> str:
+    return f"{moment:%H:%M}"

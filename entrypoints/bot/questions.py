@@ -1,0 +1,111 @@
+"""A text message is a question about the active document: the answer streams into one message by
+edits, then the final HTML with citations (split at 4096 characters) and buttons for the sources."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import uuid
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from application.ports.language_model import CompletionDelta
+from application.use_cases.query_document import QueryDocumentCommand
+from domain.conversations import Conversation
+from entrypoints.bot.context import EDIT_INTERVAL, acting_user, container, reply, run
+from entrypoints.bot.formatting import preview, render_answer
+from entrypoints.bot.i18n import t
+from entrypoints.bot.streaming import ThrottledEditor, iterate_in_thread
+
+RECENT_ANSWERS = 50  # source buttons of older answers say "ask again"
+MAX_SOURCE_BUTTONS = 8
+TYPING_REPEAT = 4.5
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    await answer(update, context, message.text)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = await acting_user(update, context)
+    await reply(update, t(user.language, "not_a_file"))
+
+
+async def keep_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Telegram shows "typing" for about 5 s: repeat it until cancelled (the first words arrived)."""
+    while True:
+        await asyncio.sleep(TYPING_REPEAT)
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            pass
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    user = await acting_user(update, context)
+    language = user.language
+    if user.active_document_id is None:
+        await reply(update, t(language, "no_active"))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    typing = asyncio.create_task(keep_typing(context, chat.id))
+    command = QueryDocumentCommand(user_id=user.id, question=question)
+    stream = iterate_in_thread(lambda: container(context).query_document().stream(command))
+    text, editor, conversation = "", None, None
+    try:
+        async for item in stream:  # the first item comes after every check: errors arrive before any message
+            if isinstance(item, Conversation):
+                conversation = item
+                continue
+            if isinstance(item, CompletionDelta):
+                text += item.text
+                if editor is None:
+                    typing.cancel()
+                    sent = await reply(update, preview(text) or t(language, "thinking"), html=False)
+                    editor = ThrottledEditor(sent, context.application.bot_data.get(EDIT_INTERVAL, 1.0))
+                else:
+                    await editor.partial(preview(text))
+    finally:
+        typing.cancel()
+    assert conversation is not None
+    parts = render_answer(conversation, t(language, "sources"))
+    markup = _buttons(conversation, language)
+    if editor is None:
+        for number, part in enumerate(parts):
+            await reply(update, part, reply_markup=markup if number == len(parts) - 1 else None)
+        return
+    await editor.final(parts[0], parse_mode=ParseMode.HTML, reply_markup=markup if len(parts) == 1 else None)
+    for number, part in enumerate(parts[1:], start=2):
+        await reply(update, part, reply_markup=markup if number == len(parts) else None)
+
+
+def _buttons(conversation: Conversation, language: str) -> InlineKeyboardMarkup:
+    """One button per cited passage (the conversation is stored: the buttons work in any bot process,
+    after a restart too, for the user's last RECENT_ANSWERS answers), then "another document"."""
+    rows = [[InlineKeyboardButton(t(language, "btn_cite", n=c.number, label=c.label[:40]),
+                                  callback_data=f"cite:{conversation.id.hex}:{c.number}")]
+            for c in conversation.citations[:MAX_SOURCE_BUTTONS]]
+    rows.append([InlineKeyboardButton(t(language, "btn_other_doc"), callback_data="docs")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, number: int) -> None:
+    user = await acting_user(update, context)
+    wanted = uuid.UUID(hex=key)
+    recent = await run(container(context).list_conversations(), user.id, limit=RECENT_ANSWERS)
+    found = next((c for conversation in recent if conversation.id == wanted
+                  for c in conversation.citations if c.number == number), None)
+    if found is None:
+        await reply(update, t(user.language, "cite_expired"))
+        return
+    label, quote = found.label, found.quote
+    await reply(update, t(user.language, "cite_text", n=number, label=html.escape(label),
+                          quote=html.escape(quote[:3500])))

@@ -1,0 +1,64 @@
+"""TelegramNotifier: one sendMessage per notification in the user's language; retries; falls back
+to logging for users without a Telegram id; never raises."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import httpx
+
+from adapters.notify.telegram import TelegramNotifier
+from domain.documents import Document, DocumentKind, DocumentStatus
+from domain.users import User
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def make(handler, sleeps: list[float] | None = None) -> TelegramNotifier:  # type: ignore[no-untyped-def]
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return TelegramNotifier(token="1:T", base_url="http://bot.test/", client=client,
+                            sleep=(sleeps if sleeps is not None else []).append)
+
+
+def document(**fields: object) -> Document:
+    return Document(owner_id=User(created_at=NOW, updated_at=NOW).id, filename="a<b>.pdf", kind=DocumentKind.PDF,
+                    size=1, sha256="0", storage_key="k", created_at=NOW, updated_at=NOW, **fields)
+
+
+def test_completed_goes_to_the_chat_in_the_users_language_escaped() -> None:
+    seen: list[httpx.Request] = []
+    notifier = make(lambda r: seen.append(r) or httpx.Response(200, json={"ok": True, "result": {}}))
+    user = User(telegram_id=77, language="ru", created_at=NOW, updated_at=NOW)
+    notifier.document_completed(user, document(status=DocumentStatus.COMPLETED, page_count=3))
+    [request] = seen
+    assert str(request.url) == "http://bot.test/bot1:T/sendMessage"
+    body = json.loads(request.content)
+    assert body == {"chat_id": 77, "parse_mode": "HTML",
+                    "text": "✅ <b>a&lt;b&gt;.pdf</b> готов (страниц: 3). Задайте вопрос по документу."}
+
+
+def test_failed_names_the_reason_and_server_errors_and_429_are_retried() -> None:
+    answers = [httpx.Response(500), httpx.Response(429, json={"ok": False, "parameters": {"retry_after": 3}}),
+               httpx.Response(200, json={"ok": True})]
+    seen: list[httpx.Request] = []
+    sleeps: list[float] = []
+    notifier = make(lambda r: seen.append(r) or answers.pop(0), sleeps)
+    user = User(telegram_id=5, created_at=NOW, updated_at=NOW)
+    notifier.document_failed(user, document(status=DocumentStatus.FAILED, error_message="No text."))
+    assert len(seen) == 3 and sleeps == [3.0]
+    assert json.loads(seen[-1].content)["text"] == "❌ I could not read <b>a&lt;b&gt;.pdf</b>: No text."
+
+
+def test_users_without_telegram_are_logged_and_network_errors_never_raise() -> None:
+    calls: list[httpx.Request] = []
+
+    def broken(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ConnectError("down")
+
+    notifier = make(broken)
+    notifier.document_completed(User(email="a@b.c", created_at=NOW, updated_at=NOW), document())
+    assert calls == []
+    notifier.document_completed(User(telegram_id=1, created_at=NOW, updated_at=NOW), document())
+    assert len(calls) == 3
