@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import io
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import pytest
 from dependency_injector import providers
 
-from adapters.speech.decode import RATE, decode_pcm16
 from adapters.speech.pocketsphinx import PocketsphinxTranscriber
-from tests.binaries import require_binary
 from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
 from tests.e2e.bot_harness import BotHarness, Person
 from tests.e2e.conftest import NOTES
+from tests.speech_audio import ogg_opus, spoken_wav
 
 QUESTION = "when are invoices payable"
 GRAMMAR = f"#JSGF V1.0;\ngrammar q;\npublic <s> = {QUESTION} | the meeting starts at noon;\n"
@@ -25,23 +21,7 @@ BOB = Person(id=2001, language="en", first_name="Bob")
 
 
 def voice_note(text: str, tmp: Path) -> bytes:
-    espeak = require_binary("espeak-ng", "espeak-ng")
-    wav = tmp / "speech.wav"
-    subprocess.run([espeak, "-s", "120", "-w", str(wav), text], check=True, capture_output=True)
-    pcm = decode_pcm16(wav.read_bytes())
-    out = io.BytesIO()
-    with av.open(out, "w", format="ogg") as container:
-        stream = container.add_stream("libopus", rate=48000, layout="mono")
-        frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
-        frame.planes[0].update(pcm)
-        frame.sample_rate = RATE
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
-        for resampled in [*resampler.resample(frame), *resampler.resample(None)]:
-            for packet in stream.encode(resampled):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return out.getvalue()
+    return ogg_opus(spoken_wav(text, tmp))
 
 
 @pytest.fixture

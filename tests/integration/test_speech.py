@@ -3,15 +3,12 @@ transcription API (real openai SDK as client), and through pocketsphinx with a g
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import av
 import pytest
 
 from adapters.extractors.audio import AudioExtractor
@@ -21,7 +18,7 @@ from adapters.speech.whisper import WhisperApiTranscriber
 from domain.documents import DocumentKind
 from domain.errors import FileCorrupt
 from domain.file_kinds import sniff_kind
-from tests.binaries import require_binary
+from tests.speech_audio import ogg_opus, spoken_wav
 
 SENTENCE = "the invoice is payable within thirty days"
 GRAMMAR = f"#JSGF V1.0;\ngrammar t;\npublic <s> = {SENTENCE} | the meeting starts at noon;\n"
@@ -29,29 +26,13 @@ GRAMMAR = f"#JSGF V1.0;\ngrammar t;\npublic <s> = {SENTENCE} | the meeting start
 
 @pytest.fixture(scope="module")
 def wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    espeak = require_binary("espeak-ng", "espeak-ng")
-    path = Path(tmp_path_factory.mktemp("audio")) / "speech.wav"
-    subprocess.run([espeak, "-s", "120", "-w", str(path), SENTENCE], check=True, capture_output=True)
-    return path.read_bytes()
+    return spoken_wav(SENTENCE, Path(tmp_path_factory.mktemp("audio")))
 
 
-@pytest.fixture(scope="module")
-def ogg_opus(wav: bytes) -> bytes:
-    """The same speech as an OGG/Opus voice note (PyAV's bundled libopus encodes it)."""
-    pcm = decode_pcm16(wav)
-    out = io.BytesIO()
-    with av.open(out, "w", format="ogg") as container:
-        stream = container.add_stream("libopus", rate=48000, layout="mono")
-        frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
-        frame.planes[0].update(pcm)
-        frame.sample_rate = RATE
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
-        for resampled in [*resampler.resample(frame), *resampler.resample(None)]:
-            for packet in stream.encode(resampled):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return out.getvalue()
+@pytest.fixture(scope="module", name="ogg_opus")
+def ogg_opus_fixture(wav: bytes) -> bytes:
+    """The same speech as an OGG/Opus voice note."""
+    return ogg_opus(wav)
 
 
 class _Whisper(BaseHTTPRequestHandler):
