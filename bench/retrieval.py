@@ -37,6 +37,7 @@ from adapters.llm.offline import OfflineLanguageModel
 from adapters.retrieval.bm25 import BM25Retriever
 from application.ports.language_model import AnswerRequest, Source
 from application.prompts import SYSTEM_PROMPT
+from application.use_cases.query_document import select_context, within_budget
 from domain.chunking import ChunkingPolicy, chunk_segments
 from domain.chunks import Chunk, Segment
 from domain.citations import evidence_by_number, pinpoint
@@ -94,21 +95,9 @@ class Tally:
                 f"| whole document: recall 100.0% share 100.0%   | truncation recall {self.truncation_recall / n:6.1%}")
 
 
-def within(chunks: Sequence[Chunk], budget: int) -> list[Chunk]:
-    chosen, used = [], 0
-    for chunk in chunks:
-        if used + chunk.token_count > budget and chosen:
-            break
-        chosen.append(chunk)
-        used += chunk.token_count
-    return chosen
-
-
 def select(retriever: BM25Retriever, question: str, chunks: list[Chunk], budget: int, top_k: int) -> list[Chunk]:
-    """QueryDocument's choice of sources."""
-    if sum(c.token_count for c in chunks) <= budget:
-        return chunks
-    return within([s.chunk for s in retriever.rank(question, chunks, limit=top_k)] or chunks, budget)
+    """QueryDocument's choice of sources (the same function, not a copy)."""
+    return select_context(retriever, question, chunks, budget=budget, top_k=top_k)
 
 
 def contains(text: str, answers: Sequence[str]) -> bool:
@@ -146,7 +135,7 @@ def bench_squad_long(args: argparse.Namespace, retriever: BM25Retriever) -> None
         doc_tokens = sum(c.token_count for c in chunks)
         if doc_tokens <= LONG:
             continue
-        truncated = " ".join(c.text for c in within(chunks, args.context_tokens))
+        truncated = " ".join(c.text for c in within_budget(chunks, args.context_tokens))
         for question, _, answers in questions:
             if answers:
                 context = select(retriever, question, chunks, args.context_tokens, args.top_k)
@@ -187,7 +176,7 @@ def bench_squad(args: argparse.Namespace, retriever: BM25Retriever) -> None:
     limit = args.squad_questions or 10**9
     for chunks, questions in articles:
         doc_tokens = sum(c.token_count for c in chunks)
-        truncated = within(chunks, args.context_tokens)
+        truncated = within_budget(chunks, args.context_tokens)
         for question, gold, answers in questions:
             if sum(n.values()) >= limit:
                 break
@@ -250,7 +239,7 @@ def bench_sec(args: argparse.Namespace, retriever: BM25Retriever) -> None:
             continue
         context = select(retriever, question, chunks, args.context_tokens, args.top_k)
         hit = contains(" ".join(c.text for c in context), answers)
-        truncation_hit = contains(" ".join(c.text for c in within(chunks, args.context_tokens)), answers)
+        truncation_hit = contains(" ".join(c.text for c in within_budget(chunks, args.context_tokens)), answers)
         every.add(hit, truncation_hit, sum(c.token_count for c in context), doc_tokens)
         if doc_tokens > LONG:
             long_docs.add(hit, truncation_hit, sum(c.token_count for c in context), doc_tokens)

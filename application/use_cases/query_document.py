@@ -206,16 +206,13 @@ class QueryDocument:
         budget = self.settings.context_tokens
         total = sum(c.token_count for c in chunks)
         parts: tuple[tuple[Source, ...], ...] = ()
-        if total <= budget:
-            chosen = list(chunks)  # the whole document fits
-        elif is_overview_question(question):
+        if total > budget and is_overview_question(question):
             chosen = list(chunks)  # every chunk, read part by part
             numbered = [_source(i + 1, c, names) for i, c in enumerate(chosen)]
             groups = min(self.settings.summary_max_calls, -(-total // budget))
             parts = tuple(_batches(numbered, chosen, groups))
         else:
-            ranked = [s.chunk for s in self.retriever.rank(question, chunks, limit=self.settings.top_k)]
-            chosen = _within(ranked or list(chunks), budget)
+            chosen = select_context(self.retriever, question, chunks, budget=budget, top_k=self.settings.top_k)
         by_number = {i + 1: c for i, c in enumerate(chosen)}
         sources = () if parts else tuple(_source(n, c, names) for n, c in by_number.items())
         return _Prepared(user, documents, question, cache_key, sources, by_number, parts)
@@ -292,7 +289,17 @@ def _source(number: int, chunk: Chunk, names: dict[uuid.UUID, str]) -> Source:
     return Source(number=number, label=f"{name}, {chunk.label}" if name else chunk.label, text=chunk.text)
 
 
-def _within(chunks: Sequence[Chunk], budget: int) -> list[Chunk]:
+def select_context(retriever: Retriever, question: str, chunks: Sequence[Chunk], *, budget: int,
+                   top_k: int) -> list[Chunk]:
+    """The chunks a question is answered from: all of them when they fit the budget, else the
+    best ``top_k`` by the retriever (the first chunks when nothing matches) within the budget."""
+    if sum(c.token_count for c in chunks) <= budget:
+        return list(chunks)
+    ranked = [s.chunk for s in retriever.rank(question, chunks, limit=top_k)]
+    return within_budget(ranked or list(chunks), budget)
+
+
+def within_budget(chunks: Sequence[Chunk], budget: int) -> list[Chunk]:
     """The chunks in order until the budget is spent (at least one)."""
     chosen, used = [], 0
     for chunk in chunks:
