@@ -79,6 +79,32 @@ class DailyUsage:
     cost_usd: float = 0.0
 
 
+class DailyTotals:
+    """Totals over a report's ``daily`` rows (mixed into the reports that carry them)."""
+
+    daily: tuple[DailyUsage, ...]
+
+    @property
+    def questions(self) -> int:
+        return sum(d.questions for d in self.daily)
+
+    @property
+    def cached(self) -> int:
+        return sum(d.cached for d in self.daily)
+
+    @property
+    def tokens_in(self) -> int:
+        return sum(d.tokens_in for d in self.daily)
+
+    @property
+    def tokens_out(self) -> int:
+        return sum(d.tokens_out for d in self.daily)
+
+    @property
+    def cost_usd(self) -> float:
+        return round(sum(d.cost_usd for d in self.daily), 6)
+
+
 def daily_usage(conversations: Iterable[Conversation]) -> list[DailyUsage]:
     """Totals per UTC day, oldest day first (days without questions are absent)."""
     days: dict[date, DailyUsage] = {}

@@ -14,6 +14,9 @@ from typing import Any
 
 import attrs
 
+from application.ports.language_model import AnswerRequest, Source
+from application.prompts import SYSTEM_PROMPT
+
 
 @attrs.define
 class Reply:
@@ -157,3 +160,9 @@ def openai_stream(pieces: list[str], *, tokens_in: int = 11, tokens_out: int = 4
 def openai_error(status: int, message: str = "error", **kwargs: Any) -> Reply:
     return json_reply({"error": {"message": message, "type": "server_error" if status >= 500 else "invalid_request_error",
                                  "code": None}}, status=status, **kwargs)
+
+
+def sample_request() -> AnswerRequest:
+    """One question with one numbered source, as QueryDocument sends it to a model."""
+    return AnswerRequest(system=SYSTEM_PROMPT, question="What is the total?",
+                         sources=(Source(number=1, label="page 2", text="The total is 42000 EUR."),))

@@ -21,7 +21,7 @@ import attrs
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, admin_user
-from domain.conversations import DailyUsage
+from domain.conversations import DailyTotals, DailyUsage
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import InvalidInput
 
@@ -52,7 +52,7 @@ def percentiles(ascending: Sequence[int]) -> Percentiles | None:
 
 
 @attrs.frozen(kw_only=True)
-class AnalyticsReport:
+class AnalyticsReport(DailyTotals):
     scope: Scope
     first_day: date
     last_day: date  # today (UTC)
@@ -61,26 +61,6 @@ class AnalyticsReport:
     documents_by_kind: Mapping[DocumentKind, int]  # documents existing now (not only the period's); absent: 0
     documents_by_status: Mapping[DocumentStatus, int]
     active_users: int | None = None  # global scope: distinct users who asked in the period
-
-    @property
-    def questions(self) -> int:
-        return sum(d.questions for d in self.daily)
-
-    @property
-    def cached(self) -> int:
-        return sum(d.cached for d in self.daily)
-
-    @property
-    def tokens_in(self) -> int:
-        return sum(d.tokens_in for d in self.daily)
-
-    @property
-    def tokens_out(self) -> int:
-        return sum(d.tokens_out for d in self.daily)
-
-    @property
-    def cost_usd(self) -> float:
-        return round(sum(d.cost_usd for d in self.daily), 6)
 
     @property
     def cache_hit_rate(self) -> float | None:

@@ -12,7 +12,7 @@ from application.ports.clock import Clock
 from application.ports.rate_limiter import RateLimiter, WindowUsage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
-from domain.conversations import DailyUsage
+from domain.conversations import DailyTotals, DailyUsage
 from domain.tiers import TierPolicy
 from domain.users import Tier
 
@@ -23,25 +23,13 @@ def question_key(user_id: uuid.UUID) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class UsageReport:
+class UsageReport(DailyTotals):
     tier: Tier
     windows: tuple[WindowUsage, ...]  # unlimited windows are absent
     documents_used: int
     documents_allowed: int | None
     max_file_bytes: int
     daily: tuple[DailyUsage, ...] = ()  # oldest day first; days without questions are absent
-
-    @property
-    def tokens_in(self) -> int:
-        return sum(d.tokens_in for d in self.daily)
-
-    @property
-    def tokens_out(self) -> int:
-        return sum(d.tokens_out for d in self.daily)
-
-    @property
-    def cost_usd(self) -> float:
-        return round(sum(d.cost_usd for d in self.daily), 6)
 
 
 @attrs.define

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -61,11 +60,3 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
                        EXIT_INTERNAL) from None
 
     return wrapper
-
-
-def exit_status(code: str | None) -> int:
-    return 0 if code is None else exit_code_for(code)
-
-
-def stderr_isatty() -> bool:
-    return sys.stderr.isatty()

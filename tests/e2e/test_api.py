@@ -261,14 +261,30 @@ def test_the_eleventh_question_in_a_minute_is_429_with_retry_after(server: Serve
     assert refused.json()["window"] == "minute" and 1 <= int(refused.headers["retry-after"]) <= 60
 
 
+QUESTIONS_SAMPLE = 'assistant_questions_total{cached="false",model="offline-extractive"}'
+
+
+def _sample(scrape: str, name: str) -> float:
+    """The value of one Prometheus sample line (0 when it is not there yet)."""
+    for line in scrape.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
 def test_readiness_and_metrics(server: Server, api: httpx.Client) -> None:
     with server.client() as anonymous:
         ready = anonymous.get("/readyz")
         assert ready.status_code == 200 and ready.json() == {"status": "ready", "checks": {"database": "ok"}}
+        before = _sample(anonymous.get("/metrics").text, QUESTIONS_SAMPLE)
         api.get("/api/v1/documents")
+        doc_id = _upload(api, "metrics.md", b"# M\n\nThe metric answer is seven.").json()["id"]
+        _wait_completed(api, doc_id)
+        assert api.post(f"/api/v1/documents/{doc_id}/query", json={"question": "What is the metric answer?"}
+                        ).status_code == 200
         scrape = anonymous.get("/metrics").text
     assert 'assistant_http_request_seconds_count{method="GET",route="/api/v1/documents",status="200"}' in scrape
-    assert "assistant_questions_total" in scrape
+    assert _sample(scrape, QUESTIONS_SAMPLE) == before + 1
 
 
 def test_questions_across_documents_and_the_conversation_history(server: Server) -> None:

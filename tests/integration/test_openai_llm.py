@@ -6,18 +6,15 @@ import pytest
 
 from adapters.llm.openai_compatible import OpenAILanguageModel
 from application.ports.language_model import (
-    AnswerRequest,
     Completion,
     CompletionDelta,
     LanguageModelRejected,
     LanguageModelUnavailable,
-    Source,
 )
 from application.prompts import SYSTEM_PROMPT
-from tests.llm_stubs import Reply, StubServer, openai_answer, openai_error, openai_stream
+from tests.llm_stubs import Reply, StubServer, openai_answer, openai_error, openai_stream, sample_request
 
-REQUEST = AnswerRequest(system=SYSTEM_PROMPT, question="What is the total?",
-                        sources=(Source(number=1, label="page 2", text="The total is 42000 EUR."),))
+REQUEST = sample_request()
 
 
 def model(server: StubServer, **kwargs: object) -> OpenAILanguageModel:
