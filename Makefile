@@ -33,7 +33,8 @@ system-deps:
 	  echo "note: install $(SYSTEM_PACKAGES) (Debian) for OCR and the speech tests; they are skipped without them"; \
 	fi
 
-# With ASSISTANT_TELEGRAM_TOKEN set (environment, .env or assistant.yaml) the bot polls beside the API.
+# With ASSISTANT_TELEGRAM_TOKEN set (environment, .env or assistant.yaml) the bot polls beside the API;
+# with ASSISTANT_TELEGRAM_WEBHOOK_URL too, the API serves the bot's webhook and no bot process runs.
 run: install
 	$(VENV)/bin/assistant db upgrade
 	$(VENV)/bin/assistant bot --if-configured & bot=$$!; trap 'kill $$bot 2>/dev/null' EXIT INT TERM; \

@@ -1,17 +1,21 @@
 """End-to-end processing throughput on RQ workers (PostgreSQL + Redis on this machine).
 
 Small text documents are uploaded through UploadDocument (recorded in PostgreSQL, enqueued on
-Redis) while no worker runs; then 1 or 2 ``assistant worker --burst`` processes drain the queue.
-Figures: the upload rate (record + enqueue), the raw enqueue rate of RqJobQueue, and documents/s
-per configuration, from the completion times the database recorded (first to last completion, so
-process start-up is excluded; the wall time including start-up is printed too). The baseline is
-one SimpleWorker; ProcessDocument called in-process without any queue shows what the queue
-costs, and the forking Worker is measured for the worker-class decision.
+Redis) while no worker runs. Their jobs are then held aside, 1 or 2 ``assistant worker``
+processes are started and waited for (registered with RQ: imports, container and connections
+done), and the jobs are released at once; the workers run until every document is completed.
+So the figure is the steady rate of warm workers, not their start-up race (a second worker
+starting a second later would otherwise be measured as scaling). Figures: the upload rate
+(record + enqueue), the raw enqueue rate of RqJobQueue, documents/s between the release and the
+last completion, and the CPU spent per document by the worker processes, PostgreSQL and Redis
+(read from /proc; PostgreSQL and Redis figures include anything else using those servers
+meanwhile). The baseline is one SimpleWorker; ProcessDocument called in-process without any queue
+shows what the queue costs, and the forking Worker is measured for the worker-class decision.
 
 With ``--pdf`` the five SEC 10-Q filings of the shared corpus (28-52 pages each) are processed by
-1 and 2 workers too (wall time including start-up: too few documents for a first-to-last rate).
+1 and 2 workers too (too few documents for a steady rate: wall time from the release).
 
-Run: .venv/bin/python -m bench.queue [--documents 400] [--pdf]
+Run: .venv/bin/python -m bench.queue [--documents 400] [--pdf] [--repeat N]
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +32,7 @@ import uuid
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from rq import Worker
 from sqlalchemy import create_engine, text
 
 from adapters.persistence.migrate import upgrade
@@ -37,11 +44,28 @@ SERVER = os.environ.get("ASSISTANT_TEST_POSTGRES_URL", "postgresql+psycopg://pos
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 ASSISTANT = Path(sys.executable).with_name("assistant")
 SEC_10Q = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / "sec-10q"
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def small_documents(count: int) -> list[tuple[str, bytes]]:
     body = "# Note {i}\n\nInvoice {i} is payable within {days} days.\n\nRef {ref}.\n"
     return [(f"n{i}.md", body.format(i=i, days=i % 90, ref=uuid.uuid4()).encode()) for i in range(count)]
+
+
+def cpu_seconds(pids: list[int] | None = None, names: tuple[str, ...] = ()) -> float:
+    """User + system CPU of the given processes, or of every process whose name is in ``names``."""
+    total = 0.0
+    for entry in (Path("/proc") / str(pid) for pid in pids) if pids is not None else Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if names and (entry / "comm").read_text().strip() not in names:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / CLOCK_TICK  # with waited-for children (forked jobs)
+    return total
 
 
 def run(workers: int, worker_class: str, files: list[tuple[str, bytes]], home: Path) -> dict[str, float]:
@@ -54,6 +78,7 @@ def run(workers: int, worker_class: str, files: list[tuple[str, bytes]], home: P
            "ASSISTANT_REDIS_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:",
            "ASSISTANT_WORKER_CLASS": "fork" if worker_class == "fork" else "simple",
            "ASSISTANT_LOG_LEVEL": "WARNING", "ASSISTANT_TIERS": '{"free": {"max_documents": null}}'}
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         upgrade(url)
         os.environ.update(env)
@@ -64,32 +89,66 @@ def run(workers: int, worker_class: str, files: list[tuple[str, bytes]], home: P
         for filename, data in files:
             upload(UploadDocumentCommand(user_id=user.id, filename=filename, data=data))
         upload_rate = len(files) / (time.perf_counter() - started)
+        queue = container.queue()
+        connection = queue.connection
+        held = {q.key: connection.lrange(q.key, 0, -1) for q in queue.queues.values()}
+        connection.delete(*held)  # the jobs wait aside while the workers start
+        if workers:
+            procs = [subprocess.Popen([str(ASSISTANT), "worker"], env=env) for _ in range(workers)]
+            deadline = time.monotonic() + 120
+            while len(Worker.all(queue=queue.queues[QueuePriority.LOW])) < workers:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                    raise RuntimeError("the workers did not start")
+                time.sleep(0.05)
+            time.sleep(0.5)  # past registration: in their dequeue loop
+        servers_before = cpu_seconds(names=("postgres", "redis-server"))
+        own_before = time.process_time()
+        workers_before = cpu_seconds([p.pid for p in procs]) if procs else 0.0
         started = time.perf_counter()
-        if workers == 0:  # the baseline: ProcessDocument called in this process, no queue at all
+        if workers:
+            with connection.pipeline() as pipe:
+                for key, ids in held.items():
+                    if ids:
+                        pipe.rpush(key, *ids)
+                pipe.execute()
+            engine = create_engine(url)
+            deadline = time.monotonic() + 600
+            with engine.connect() as c:
+                while c.execute(text("SELECT count(*) FROM documents WHERE status IN ('completed', 'failed')")
+                                ).scalar() < len(files) and time.monotonic() < deadline:
+                    c.rollback()
+                    time.sleep(0.02)
+            engine.dispose()
+        else:  # the baseline: ProcessDocument called in this process, no queue at all
             process = container.process_document()
             with engine_for(url) as c:
                 ids = [r[0] for r in c.execute(text("SELECT id FROM documents"))]
             for document_id in ids:
                 process(document_id)
-        procs = [subprocess.Popen([str(ASSISTANT), "worker", "--burst"], env=env) for _ in range(workers)]
-        for proc in procs:
-            proc.wait(timeout=600)
         wall = time.perf_counter() - started
+        worker_cpu = (cpu_seconds([p.pid for p in procs]) - workers_before if procs
+                      else time.process_time() - own_before)
+        server_cpu = cpu_seconds(names=("postgres", "redis-server")) - servers_before
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=60)
         container.engine().dispose()
-        for q in container.queue().queues.values():
+        for q in queue.queues.values():
             q.empty()
-        engine = create_engine(url)
-        with engine.connect() as c:
+        with engine_for(url) as c:
             done, first, last = c.execute(text(
                 "SELECT count(*), min(created_at), max(created_at) FROM analytics_events "
                 "WHERE type = 'document_processed'")).one()
-        engine.dispose()
-        span = (last - first).total_seconds() if done > 1 else float("nan")
-        with engine_for(url) as c:
             pages = c.execute(text("SELECT coalesce(sum(page_count), 0) FROM documents")).scalar()
-        return {"completed": done, "upload_rate": upload_rate, "docs_per_s": (done - 1) / span, "wall_s": wall,
-                "pages": pages}
+        return {"completed": done, "upload_rate": upload_rate, "docs_per_s": done / wall, "wall_s": wall,
+                "pages": pages, "worker_cpu_ms": worker_cpu * 1000 / max(done, 1),
+                "server_cpu_ms": server_cpu * 1000 / max(done, 1)}
     finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -131,6 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=400)
     parser.add_argument("--pdf", action="store_true", help="Also the SEC 10-Q PDFs of ../shared/corpus.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs of each configuration (the median is printed).")
     args = parser.parse_args()
     print(f"enqueue (RqJobQueue.enqueue_processing): {enqueue_rate(1000):,.0f} jobs/s")
     if args.pdf:
@@ -139,16 +199,21 @@ def main() -> None:
             with TemporaryDirectory() as home:
                 r = run(workers, "simple", pdfs, Path(home))
             print(f"SEC 10-Q PDFs, {workers} x simple worker: {r['completed']} of {len(pdfs)} completed, "
-                  f"{r['pages']} pages in {r['wall_s']:.1f} s wall (with start-up): "
+                  f"{r['pages']} pages in {r['wall_s']:.1f} s: "
                   f"{r['completed'] / r['wall_s']:.2f} documents/s, {r['pages'] / r['wall_s']:.1f} pages/s", flush=True)
     results = {}
     for workers, cls in ((0, "direct"), (1, "simple"), (2, "simple"), (1, "fork")):
-        with TemporaryDirectory() as home:
-            r = run(workers, cls, small_documents(args.documents), Path(home))
+        runs = []
+        for _ in range(args.repeat):
+            with TemporaryDirectory() as home:
+                runs.append(run(workers, cls, small_documents(args.documents), Path(home)))
+        r = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
         results[(workers, cls)] = r
         label = "no queue (ProcessDocument in-process)" if workers == 0 else f"{workers} x {cls} worker"
-        print(f"{label:38}: {r['docs_per_s']:7.1f} documents/s ({r['completed']} of "
-              f"{args.documents} completed; wall {r['wall_s']:.1f} s with start-up); "
+        rates = ", ".join(f"{x['docs_per_s']:.0f}" for x in runs)
+        print(f"{label:38}: {r['docs_per_s']:7.1f} documents/s (runs: {rates}; {r['completed']:.0f} of "
+              f"{args.documents} completed); CPU per document: {'worker' if workers else 'this process'} "
+              f"{r['worker_cpu_ms']:.2f} ms, PostgreSQL + Redis {r['server_cpu_ms']:.2f} ms; "
               f"upload (record + enqueue) {r['upload_rate']:.0f}/s", flush=True)
     base = results[(1, "simple")]["docs_per_s"]
     print(f"2 workers vs 1 (SimpleWorker): {results[(2, 'simple')]['docs_per_s'] / base:.2f}x")

@@ -83,6 +83,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(make_engine, config.database.url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine=engine)
+    read_uow = providers.Factory(SqlAlchemyUnitOfWork, engine=engine, read_only=True)  # use cases that only read
     readiness_probes = providers.Singleton(
         probes_for, providers.Singleton(DatabaseProbe, engine=engine), config.redis.url)
     check_readiness = providers.Factory(CheckReadiness, probes=readiness_probes)
@@ -192,8 +193,8 @@ class Container(containers.DeclarativeContainer):
     upload_document = providers.Factory(
         UploadDocument, uow=uow, storage=storage, queue=queue, extractors=extractors, tiers=tiers, clock=clock,
     )
-    list_documents = providers.Factory(ListDocuments, uow=uow)
-    get_document = providers.Factory(GetDocument, uow=uow)
+    list_documents = providers.Factory(ListDocuments, uow=read_uow)
+    get_document = providers.Factory(GetDocument, uow=read_uow)
     delete_document = providers.Factory(DeleteDocument, uow=uow, storage=storage, clock=clock, cache=cache)
     clear_documents = providers.Factory(ClearDocuments, uow=uow, storage=storage, clock=clock, cache=cache)
     select_active_document = providers.Factory(SelectActiveDocument, uow=uow, clock=clock)
@@ -201,7 +202,7 @@ class Container(containers.DeclarativeContainer):
         QueryDocument, uow=uow, llm=language_model, retriever=retriever, cache=cache, limiter=limiter,
         tiers=tiers, clock=clock, settings=retrieval, prices=prices,
     )
-    get_usage = providers.Factory(GetUsage, uow=uow, limiter=limiter, tiers=tiers, clock=clock)
+    get_usage = providers.Factory(GetUsage, uow=read_uow, limiter=limiter, tiers=tiers, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, uow=uow, clock=clock)
-    list_conversations = providers.Factory(ListConversations, uow=uow)
+    list_conversations = providers.Factory(ListConversations, uow=read_uow)
     recover_documents = providers.Factory(RecoverDocuments, uow=uow, queue=queue, tiers=tiers, clock=clock)

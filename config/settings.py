@@ -6,8 +6,10 @@ present) > defaults. Keys in YAML are the setting names without the prefix, in l
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -21,6 +23,7 @@ from pydantic_settings import (
 from config.errors import ConfigError
 
 ENV_PREFIX = "ASSISTANT_"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 
 
 class Settings(BaseSettings):
@@ -63,8 +66,10 @@ class Settings(BaseSettings):
     job_retries: int = Field(3, ge=0, le=20)  # RQ retries of a job that failed on a transient error
     job_retry_delay: int = Field(10, ge=0, le=3600)  # first retry delay; doubled at each retry
     worker_class: Literal["simple", "fork"] = "simple"
-    sweep_interval_seconds: float = Field(60, gt=0)
+    sweep_interval_seconds: float = Field(15, gt=0)
     recover_after_seconds: float = Field(300, ge=0)  # pending/processing this long without progress: re-enqueue
+    # processing this long and its worker dead (no liveness key): re-enqueue (a live worker's job is left alone)
+    recover_processing_after_seconds: float = Field(10, ge=0)
     storage_backend: Literal["local"] = "local"
     storage_path: Path | None = None
 
@@ -73,6 +78,8 @@ class Settings(BaseSettings):
     telegram_download_limit_mb: int = Field(20, ge=0)  # getFile limit of the Bot API server; 0: none (self-hosted)
     telegram_local_mode: bool = False  # a self-hosted Bot API server run with --local on this machine
     telegram_edit_interval: float = Field(1.0, ge=0, le=60)  # seconds between edits of a streamed answer
+    telegram_webhook_url: str | None = None  # public base URL: the API then serves POST /telegram/webhook
+    telegram_webhook_secret: SecretStr | None = None  # required with the URL; Telegram echoes it in a header
     jwt_secret: SecretStr | None = None
     access_token_ttl: int = Field(900, ge=30, le=86400)
     refresh_token_ttl: int = Field(30 * 86400, ge=300)
@@ -83,6 +90,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     api_workers: int = Field(1, ge=1, le=64)  # uvicorn worker processes of `assistant serve`
+    api_threads: int = Field(40, ge=1, le=200)  # threads per API process running sync routes (a question
+    # waiting for the language model holds one; the database pool keeps 20 connections, up to 40)
 
     log_format: Literal["console", "json"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -115,6 +124,12 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("telegram_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """An empty token (e.g. ``${ASSISTANT_TELEGRAM_TOKEN:-}`` in compose) means no bot."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
         if self.redis_url:  # ASSISTANT_REDIS_URL alone switches the runtime to Redis; explicit settings win
@@ -143,6 +158,12 @@ class Settings(BaseSettings):
             and "ASSISTANT_JWT_SECRET is required when ASSISTANT_ENV=production",
             "jwt_length": self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32
             and "ASSISTANT_JWT_SECRET must be at least 32 characters",
+            "webhook_url": bool(self.telegram_webhook_url) and not _is_base_url(self.telegram_webhook_url)
+            and "ASSISTANT_TELEGRAM_WEBHOOK_URL must be an http(s) URL without query, e.g. https://bot.example.com",
+            "webhook_secret": bool(self.telegram_webhook_url) and not _WEBHOOK_SECRET.fullmatch(
+                self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else "")
+            and "ASSISTANT_TELEGRAM_WEBHOOK_SECRET is required with ASSISTANT_TELEGRAM_WEBHOOK_URL: "
+            "1-256 characters among A-Z, a-z, 0-9, _ and -",
         }
         for problem in problems.values():
             if problem:
@@ -195,6 +216,11 @@ class Settings(BaseSettings):
             "retrieval": {"context_tokens": self.context_tokens, "top_k": self.retrieval_top_k,
                           "cache_ttl": self.answer_cache_ttl},
         }
+
+
+def _is_base_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc) and not parts.query and not parts.fragment
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,16 +6,18 @@ import io
 import zipfile
 
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, FileEncrypted, UnsupportedFileType
+from domain.errors import FileCorrupt, FileEncrypted, PasswordRequired, UnsupportedFileType
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # a CFB directory entry's name
 _AUDIO_MAGICS = (b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3")
 _TEXT_SUFFIXES = {".md": DocumentKind.MARKDOWN, ".markdown": DocumentKind.MARKDOWN, ".csv": DocumentKind.CSV}
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
-    """Return the kind of ``data``; raise UnsupportedFileType or FileEncrypted otherwise."""
+    """Return the kind of ``data``; raise UnsupportedFileType, PasswordRequired (an encrypted
+    .docx/.xlsx) or FileEncrypted (a legacy .doc/.xls) otherwise."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return DocumentKind.PDF
@@ -23,6 +25,8 @@ def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
         return _sniff_zip(data)
     if b"%PDF-" in data[:1024]:  # readers accept a header after up to 1 KiB of junk
         return DocumentKind.PDF
+    if is_encrypted_office(data):
+        raise PasswordRequired("This Word/Excel file is protected by a password; upload it again with its password.")
     if head.startswith(_CFB_MAGIC):
         raise FileEncrypted(
             "This file is a password-protected Office document or an old binary Office format "
@@ -36,6 +40,11 @@ def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
     raise UnsupportedFileType(
         "Unsupported file type: send a PDF, Excel (.xlsx), Word (.docx), text, Markdown, CSV or audio file."
     )
+
+
+def is_encrypted_office(data: bytes) -> bool:
+    """A password-protected .docx/.xlsx: an OLE2 (CFB) container holding an "EncryptedPackage"."""
+    return data.startswith(_CFB_MAGIC) and _ENCRYPTED_PACKAGE in data
 
 
 def _sniff_zip(data: bytes) -> DocumentKind:

@@ -80,6 +80,13 @@ class FakeDocumentRepository(_Repo):
     def update(self, document: Document) -> None:
         self._s.documents[document.id] = copy.deepcopy(document)
 
+    def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
+        stored = self._s.documents.get(document.id)
+        if stored is None or stored.status is not expected:
+            return False
+        self._s.documents[document.id] = copy.deepcopy(document)
+        return True
+
     def get(self, document_id: uuid.UUID) -> Document | None:
         return copy.deepcopy(self._s.documents.get(document_id))
 
@@ -317,6 +324,10 @@ class FakeExtractors:
         if not data.startswith(prefix):
             raise PasswordRequired("wrong password")
         return data[len(prefix):]
+
+    def decrypt_office(self, data: bytes, *, password: str) -> bytes:
+        """Like ``unlock``: the fake "encrypted" payload follows the password line."""
+        return self.unlock(data, kind=next(iter(self.extractor.kinds)), password=password)
 
 
 class ScriptedLanguageModel:

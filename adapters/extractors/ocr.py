@@ -39,11 +39,13 @@ class TesseractOcr:
     def available(self) -> bool:
         return bool(self.usable_languages())
 
-    def image_to_text(self, png: bytes) -> str:
-        """Text of a PNG image; empty when Tesseract fails on it."""
+    def image_to_text(self, png: bytes, *, timeout: float | None = None) -> str:
+        """Text of a PNG image; empty when Tesseract fails on it or runs past ``timeout`` seconds
+        (at most ``self.timeout``): the subprocess is killed then, so a caller's time cap holds."""
+        limit = self.timeout if timeout is None else max(0.0, min(self.timeout, timeout))
         try:
             done = subprocess.run([self.binary, "stdin", "stdout", "-l", self.usable_languages()], input=png,
-                                  capture_output=True, timeout=self.timeout, env=_ENV)
-        except (OSError, subprocess.SubprocessError):
+                                  capture_output=True, timeout=limit, env=_ENV)
+        except (OSError, subprocess.SubprocessError):  # TimeoutExpired: run() has killed it already
             return ""
         return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""

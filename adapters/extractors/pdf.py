@@ -1,6 +1,6 @@
-"""PDF: per-page text with pypdfium2, tables by pdfplumber's table finder over pdfium's parse
+"""PDF: per-page text with pypdfium2, ruled tables found on pdfium's own parse
 (adapters.extractors.pdf_tables) on the pages that may hold one, OCR (Tesseract) for pages
-without a text layer.
+without a text layer, each OCR call limited to the time left under the document's cap.
 
 Encrypted PDFs open with the empty user password (owner-password-only files such as SEC
 filings); one that needs a real password raises PasswordRequired, and ``unlock`` removes a
@@ -15,7 +15,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from adapters.extractors.ocr import TesseractOcr
-from adapters.extractors.pdf_tables import may_hold_table, page_tables, plumber_tables
+from adapters.extractors.pdf_tables import has_rules, looks_tabular, page_tables, path_boxes, plumber_tables
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
@@ -43,7 +43,7 @@ class PdfExtractor:
 
     kinds = frozenset({DocumentKind.PDF})
     name = "pdf"
-    version = "1"
+    version = "2"
 
     def __init__(self, ocr: TesseractOcr | None = None, tables: bool = True) -> None:
         self.ocr = ocr
@@ -94,13 +94,24 @@ class PdfExtractor:
             texts.append(budget.add(text))
             if len("".join(text.split())) < _MIN_TEXT and _has_images(page):
                 textless.append(index)
-            elif self.tables and may_hold_table(page, text):
-                tables[index] = page_tables(page, textpage) if page.get_rotation() == 0 else None  # later
+            elif self.tables:
+                tables[index] = self._tables(page, textpage, text)
             textpage.close()
             page.close()
             if progress is not None and ((index + 1) % step == 0 or index + 1 == total):
                 progress(index + 1, total)
         return texts, tables, textless
+
+    @staticmethod
+    def _tables(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, text: str) -> list[str] | None:
+        """The page's Markdown tables; None for a rotated page that may hold one (left to pdfplumber)."""
+        if not looks_tabular(text):
+            return []
+        width, height = page.get_size()
+        boxes = path_boxes(page, height)
+        if not has_rules(boxes, width, height):
+            return []
+        return page_tables(textpage, boxes, height) if page.get_rotation() == 0 else None
 
     def _read_textless(self, pdf: pypdfium2.PdfDocument, texts: list[str], textless: list[int],
                        budget: Budget) -> str | None:
@@ -116,7 +127,9 @@ class PdfExtractor:
             png = io.BytesIO()
             image.save(png, format="PNG")
             page.close()
-            texts[index] = budget.add(self.ocr.image_to_text(png.getvalue()).strip())
+            text = self.ocr.image_to_text(png.getvalue(), timeout=budget.remaining_seconds())
+            budget.check_time()  # a page that ran out of time fails the document, not just the page
+            texts[index] = budget.add(text.strip())
         return f"Pages read by OCR: {pages}."
 
 

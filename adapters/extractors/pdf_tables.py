@@ -1,103 +1,137 @@
-"""Tables in PDF pages: pdfplumber's table finder fed with what pdfium already parsed.
+"""Tables in PDF pages, found on what pdfium already parsed.
 
 pdfplumber parses a page (pdfminer, pure Python) ~90 times slower than pdfium extracts its
-text. Its table finder ("lines" strategy: ruling edges -> intersections -> cells) and cell text
-assembly only need edges and character boxes, so ``PdfiumPageView`` gives them those from
-pdfium: path objects' bounding boxes as rectangle edges, and loose character boxes (one height
-per line, so punctuation stays on its line) without pdfium's generated spaces and line breaks.
-Only pages with at least ``MIN_RULES`` ruling objects AND ``MIN_NUMERIC_LINES`` lines holding
-two or more numbers are examined. Rotated pages (pdfium reports their characters in unrotated
-space) go to pdfplumber itself: ``plumber_tables``."""
+text, and its table finder spends most of its time pairing edges and sorting characters into
+cells. So: path objects' bounding boxes are read through pdfium's raw API, cells are found by
+``adapters.extractors.pdf_grid`` (pdfplumber's "lines" strategy with the same defaults, done with
+indexes), and each cell's text comes from pdfium's own ``FPDFText_GetBoundedText``. A row whose
+cells all hold the same number (2+) of lines is a band of rows drawn as one (ruled columns,
+rows told apart only by their text, e.g. the NICS report) and is split into those rows. Only
+pages with at least ``MIN_RULES`` ruling objects AND ``MIN_NUMERIC_LINES`` lines holding two or
+more numbers, and not a drawing made of thousands of small marks, are examined. Rotated pages
+(pdfium reports their objects in unrotated space) go to pdfplumber itself: ``plumber_tables``."""
 
 from __future__ import annotations
 
 import ctypes
 import io
 import re
-from collections.abc import Iterator, Sequence
-from functools import cached_property
+from collections.abc import Sequence
+from itertools import repeat
 
 import pdfplumber
 import pypdfium2
 import pypdfium2.raw as pdfium_c
-from pdfplumber import utils as plumber_utils
-from pdfplumber.table import TableFinder
 
 from adapters.extractors.markdown import markdown_table
+from adapters.extractors.pdf_grid import Box, find_tables
 
 MIN_RULES = 3
 MIN_NUMERIC_LINES = 3
-_NUMBER = re.compile(r"^[($€£-]*\d[\d,.]*%?\)?$")
-_SKIP = {0, 10, 13, 0xFFFE}
+_DRAWING_BOXES = 1000
+_MIN_BAND_CELLS = 3  # a band split needs this many non-empty cells with the same line count
+_INSET = 1.5  # points: a glyph straddling a cell border goes to the cell holding its centre
+_NUMBER = r"(?<!\S)[($€£-]*\d[\d,.]*%?\)?(?!\S)"  # a whitespace-delimited number: 1,250 (44) 15.7% $5
+_NUMERIC_LINE = re.compile(rf"^[^\n]*?{_NUMBER}[^\n]*?{_NUMBER}", re.MULTILINE)
 
 
-def may_hold_table(page: pypdfium2.PdfPage, text: str) -> bool:
-    numeric = sum(1 for line in text.splitlines() if sum(1 for t in line.split() if _NUMBER.match(t)) >= 2)
-    return numeric >= MIN_NUMERIC_LINES and _rules(page) >= MIN_RULES
+def looks_tabular(text: str) -> bool:
+    """At least MIN_NUMERIC_LINES lines with two numbers or more (checked before any geometry)."""
+    numeric = 0
+    for _ in _NUMERIC_LINE.finditer(text):
+        numeric += 1
+        if numeric >= MIN_NUMERIC_LINES:
+            return True
+    return False
 
 
-def _rules(page: pypdfium2.PdfPage) -> int:
-    width, height = page.get_size()
+def has_rules(boxes: Sequence[Box], width: float, height: float) -> bool:
+    """At least MIN_RULES long thin lines or wide boxes, the least a ruled table is drawn with;
+    false for a drawing made of marks (over ``_DRAWING_BOXES`` boxes, 90% of them under 10 x 10
+    points: plots, halftones; on the corpus's table pages at most 48% are that small)."""
+    if len(boxes) > _DRAWING_BOXES and sum(b[2] - b[0] < 10 and b[3] - b[1] < 10 for b in boxes) >= 0.9 * len(boxes):
+        return False
     count = 0
-    for left, bottom, right, top in _path_boxes(page):
-        w, h = right - left, top - bottom
+    for left, top, right, bottom in boxes:
+        w, h = right - left, bottom - top
         if (h < 3 and w > 0.1 * width) or (w < 3 and h > 0.03 * height) or (w > 0.1 * width and h > 5):
             count += 1
             if count >= MIN_RULES:
-                break
-    return count
+                return True
+    return False
 
 
-def _path_boxes(page: pypdfium2.PdfPage) -> Iterator[tuple[float, float, float, float]]:
-    """Bounding boxes of the page's top-level path objects, through the raw API (pypdfium2's
-    object wrappers cost more than the rest of the table pass on drawing-heavy pages)."""
-    raw = page.raw
-    box = [ctypes.c_float() for _ in range(4)]
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = pdfium_c.FPDFPage_GetObject(raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(
-                obj, *(ctypes.byref(v) for v in box)):
-            yield box[0].value, box[1].value, box[2].value, box[3].value
+def _rebind(function: object, restype: object, *argtypes: object) -> object:
+    """The same PDFium function with plain pointer types: pypdfium2's bindings build a typed
+    pointer object for every handle returned, 3x the cost of the call on object-heavy pages."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-class PdfiumPageView:
-    """Just enough of a pdfplumber Page (bbox, edges, chars) for TableFinder and Table.extract."""
-
-    def __init__(self, page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> None:
-        width, height = page.get_size()
-        self.bbox, self.width, self.height = (0, 0, width, height), width, height
-        self.edges: list[dict] = []
-        for left, bottom, right, top in _path_boxes(page):
-            self.edges += plumber_utils.rect_to_edges(
-                {"x0": left, "x1": right, "top": height - top, "bottom": height - bottom, "doctop": height - top,
-                 "y0": bottom, "y1": top, "width": right - left, "height": top - bottom, "object_type": "rect"})
-        self._textpage = textpage
-
-    @cached_property
-    def chars(self) -> list[dict]:
-        """Read only when a table was found (most candidate pages have none)."""
-        textpage, height = self._textpage, self.height
-        chars: list[dict] = []
-        for i in range(textpage.count_chars()):
-            code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-            if code in _SKIP or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
-                continue
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            chars.append({"text": chr(code), "x0": left, "x1": right, "top": height - top,
-                          "bottom": height - bottom, "doctop": height - top, "upright": True,
-                          "size": top - bottom, "width": right - left, "height": top - bottom,
-                          "object_type": "char"})
-        return chars
+_FLOAT_P = ctypes.POINTER(ctypes.c_float)
+_GET_OBJECT = _rebind(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_TYPE = _rebind(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_GET_BOUNDS = _rebind(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, ctypes.c_void_p, *[_FLOAT_P] * 4)
 
 
-def page_tables(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[str]:
+def path_boxes(page: pypdfium2.PdfPage, height: float) -> list[Box]:
+    """Top-down bounding boxes ``(x0, top, x1, bottom)`` of the page's top-level path objects.
+    Filings hold thousands of text objects per page, so the type scan runs in ``map``."""
+    raw = ctypes.cast(page.raw, ctypes.c_void_p).value
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    objects = list(map(_GET_OBJECT, repeat(raw, count), range(count)))
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = ctypes.pointer(left), ctypes.pointer(bottom), ctypes.pointer(right), ctypes.pointer(top)
+    boxes = []
+    for obj, kind in zip(objects, map(_GET_TYPE, objects)):
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH and _GET_BOUNDS(obj, *refs):
+            boxes.append((left.value, height - top.value, right.value, height - bottom.value))
+    return boxes
+
+
+def page_tables(textpage: pypdfium2.PdfTextPage, boxes: Sequence[Box], height: float) -> list[str]:
     """Markdown tables (two rows or more, some text) found on the page."""
+    found = find_tables(boxes)
+    if not found:
+        return []
+    cell_text = _CellReader(textpage, height)
     tables = []
-    for table in TableFinder(PdfiumPageView(page, textpage)).tables:
-        rendered = markdown_table(table.extract())
+    for rows in found:
+        texts = [[cell_text(cell) for cell in row] for row in rows]
+        rendered = markdown_table([line for row in texts for line in _split_band(row)])
         if rendered.count("\n") >= 2 and any(c.isalnum() for c in rendered):
             tables.append(rendered)
     return tables
+
+
+class _CellReader:
+    """A cell's text by one FPDFText_GetBoundedText call into a buffer sized for the whole page
+    (pypdfium2's wrapper calls twice: once for the size). The box is inset by ``_INSET`` points."""
+
+    def __init__(self, textpage: pypdfium2.PdfTextPage, height: float) -> None:
+        self._raw, self._height = textpage.raw, height
+        self._size = 2 * pdfium_c.FPDFText_CountChars(self._raw) + 64  # room for added line breaks
+        self._buffer = (ctypes.c_ushort * self._size)()
+
+    def __call__(self, cell: Box | None) -> str | None:
+        if cell is None:
+            return None
+        x0, top, x1, bottom = cell
+        height, inset = self._height, _INSET
+        count = pdfium_c.FPDFText_GetBoundedText(self._raw, x0 + inset, height - top - inset, x1 - inset,
+                                                 height - bottom + inset, self._buffer, self._size)
+        if count <= 0:
+            return ""
+        text = ctypes.string_at(self._buffer, 2 * count).decode("utf-16-le", "ignore").rstrip("\0")  # NUL counted
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "").strip()
+
+
+def _split_band(row: list[str | None]) -> list[list[str | None]]:
+    """One row, or the rows of a band (every non-empty cell has the same number of lines, 2+)."""
+    lines = [cell.split("\n") if cell else None for cell in row]
+    counts = {len(cell) for cell in lines if cell is not None}
+    if len(counts) != 1 or counts == {1} or sum(cell is not None for cell in lines) < _MIN_BAND_CELLS:
+        return [row]
+    return [[cell[i] if cell is not None else None for cell in lines] for i in range(counts.pop())]
 
 
 def plumber_tables(data: bytes, page_indexes: Sequence[int]) -> dict[int, list[str]]:

@@ -1,9 +1,11 @@
-"""Which extractor serves which document kind, and which can remove a file's password."""
+"""Which extractor serves which document kind, and which can remove a file's password
+(PDFs through their extractor, Word/Excel packages through adapters.extractors.office_crypto)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.extractors.office_crypto import decrypt_office
 from application.ports.extractor import Extractor
 from domain.documents import DocumentKind
 from domain.errors import UnsupportedFileType
@@ -32,3 +34,6 @@ class ExtractorMap:
         if unlock is None:
             raise UnsupportedFileType(f"Password-protected {kind.value} files are not supported.", kind=kind.value)
         return unlock(data, password=password)
+
+    def decrypt_office(self, data: bytes, *, password: str) -> bytes:
+        return decrypt_office(data, password)

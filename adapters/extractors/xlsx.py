@@ -6,8 +6,9 @@ The first non-empty row of a sheet is its header; data rows follow in blocks of 
 ``ROWS_PER_BLOCK`` rows or ``BLOCK_CHARS`` characters, each a Markdown table that repeats the
 header, located ``Sheet!A2:F21``. Every cell's text is counted against the character cap as it
 is read, so a shared-strings amplification workbook stops at the cap, not at the end of memory.
-Merged ranges are not expanded (read-only mode does not expose them): the value stands in the
-top-left cell. openpyxl parses with defusedxml when it is installed (it is)."""
+Merged ranges (read-only mode does not expose them) are read from the sheet's XML part by
+adapters.extractors.xlsx_merges: a merged header labels every column it spans, a cell merged down
+a column repeats in each row it spans. openpyxl parses with defusedxml when it is installed (it is)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 from adapters.extractors.markdown import cell_text, markdown_table
+from adapters.extractors.xlsx_merges import MergeFiller, merged_ranges
 from adapters.extractors.zip_guard import open_zip
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
@@ -35,12 +37,12 @@ class XlsxExtractor:
 
     kinds = frozenset({DocumentKind.XLSX})
     name = "xlsx"
-    version = "1"
+    version = "2"
 
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
         budget = budget or Budget()
-        open_zip(data)
+        package = open_zip(data)
         import openpyxl  # about 0.3 s: loaded with the first workbook, not at start-up
 
         try:
@@ -58,7 +60,8 @@ class XlsxExtractor:
                 for sheet in sheets:
                     sheet.reset_dimensions()  # a stale <dimension> would hide rows
                 rows = zip(sheets[0].iter_rows(values_only=True), sheets[1].iter_rows(values_only=True))
-                segments.extend(_blocks(name, rows, budget))
+                merges = MergeFiller(merged_ranges(package, getattr(sheets[0], "_worksheet_path", "")))
+                segments.extend(_blocks(name, rows, budget, merges))
                 if progress is not None:
                     progress(number, len(names))
         except (FileCorrupt, NoTextFound) as error:
@@ -68,17 +71,23 @@ class XlsxExtractor:
         finally:
             values.close()
             formulas.close()
+            package.close()
         if not segments:
             raise NoTextFound("The workbook's sheets are empty.")
         return Extraction(segments=segments, page_count=len(names))
 
 
-def _blocks(sheet: str, rows: Iterator[tuple[tuple, tuple]], budget: Budget) -> Iterator[Segment]:
+def _blocks(sheet: str, rows: Iterator[tuple[tuple, tuple]], budget: Budget,
+            merges: MergeFiller | None = None) -> Iterator[Segment]:
     header: list[str] | None = None
     block: list[list[str]] = []
     first = last = width = chars = 0
     for number, (cached, formula) in enumerate(rows, start=1):
         cells = [budget.add(_render(v, f)) for v, f in zip(cached, formula)]
+        if merges:
+            before = sum(map(len, cells))
+            cells = merges.fill(number, cells, header=header is None and any(cells))
+            budget.add(" " * (sum(map(len, cells)) - before))  # filled-in copies count against the cap
         while cells and not cells[-1]:
             cells.pop()
         if not cells:

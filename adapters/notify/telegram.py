@@ -3,7 +3,8 @@
 Synchronous on purpose: it runs in the inline queue's threads or in an RQ worker process, where
 there is no event loop and no python-telegram-bot Application. Users without a Telegram id (API,
 CLI) fall back to the logging notifier. A failed send is logged, never raised: the document is
-processed either way and the user can see it with /mydocs."""
+processed either way and the user can see it with /mydocs. A failure is explained by its error
+code's text in the user's language (application.error_texts, the catalog the bot replies with)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ import httpx
 import structlog
 
 from adapters.notify.logging import LoggingNotifier
+from application import error_texts
 from domain.documents import Document
 from domain.users import User
 
 log = structlog.get_logger(__name__)
 
 MAX_WAIT_SECONDS = 10.0
-MESSAGES = {  # the bot's catalog lives in the bot shell; the worker needs only these two lines
+MESSAGES = {  # the bot's catalog lives in the bot shell; the worker needs only these lines and the error texts
     "en": {"completed": "✅ <b>{name}</b> is ready{pages}. Ask me anything about it.",
            "pages": " ({n} pages)",
            "failed": "❌ I could not read <b>{name}</b>: {reason}"},
@@ -50,7 +52,7 @@ class TelegramNotifier:
                    completed=True)
 
     def document_failed(self, user: User, document: Document) -> None:
-        reason = html.escape(document.error_message or document.error_code or "?")
+        reason = html.escape(failure_reason(user.language, document.error_code, document.error_message))
         self._send(user, document, _catalog(user)["failed"].format(name=html.escape(document.filename),
                                                                      reason=reason), completed=False)
 
@@ -81,6 +83,15 @@ def _retry_after(response: httpx.Response) -> float:
         return float(response.json().get("parameters", {}).get("retry_after", 1))
     except (ValueError, AttributeError):
         return 1.0
+
+
+def failure_reason(language: str, code: str | None, message: str | None) -> str:
+    """The error code's text in the user's language; else the stored (English) message; else a generic line."""
+    if error_texts.knows(code):
+        text = error_texts.error_text(language, str(code), message=message or "")
+        if text != error_texts.error_text(language, "domain_error"):  # not a template missing its values
+            return text
+    return message or error_texts.error_text(language, "processing_error")
 
 
 def _catalog(user: User) -> dict[str, str]:

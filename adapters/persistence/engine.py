@@ -6,18 +6,30 @@ every transaction starts with ``BEGIN IMMEDIATE`` (the recipe in SQLAlchemy's SQ
 IMMEDIATE instead of plain BEGIN): a unit of work typically reads then writes, and a deferred
 transaction that upgrades to a writer after another thread committed fails at once with
 SQLITE_BUSY instead of waiting for ``busy_timeout``. Readers are never blocked under WAL.
+
+PostgreSQL connections are pooled (``POOL_SIZE`` kept open, up to ``MAX_OVERFLOW`` more under a
+burst): the pool is as large as the API's thread pool, so a busy API does not open and close a
+connection per request. A connection is checked with a round trip (``SELECT 1``) only when it
+has been idle in the pool for ``PING_AFTER_IDLE_SECONDS`` or more: a dead one (the server was
+restarted) is replaced before use, while a connection in steady use pays no extra round trip per
+checkout (SQLAlchemy's ``pool_pre_ping`` would ping on every checkout). A connection that breaks
+while in use fails that statement and SQLAlchemy invalidates the pool, as with ``pool_pre_ping``.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 5000
+POOL_SIZE = 20
+MAX_OVERFLOW = 20
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def make_engine(url: str) -> Engine:
@@ -25,7 +37,29 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    event.listen(engine, "checkin", _on_checkin)
+    event.listen(engine, "checkout", _on_checkout)
+    return engine
+
+
+def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a connection that sat idle; a dead one is replaced (the pool retries the checkout)."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    autocommit = dbapi_connection.autocommit
+    try:
+        dbapi_connection.autocommit = True  # the ping must not open a transaction
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.autocommit = autocommit
+    except Exception as error:
+        raise exc.DisconnectionError(str(error)) from error
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -24,10 +24,18 @@ class SqlAlchemyUnitOfWork:
     ``commit()`` and ``rollback()`` end the current transaction and the next statement begins a
     new one, so the block can go on (e.g. after an IntegrityError and a rollback). The instance can
     be entered again after it is left, but not while it is in use, and by one thread at a time.
+
+    ``read_only=True``: for use cases that only read; ``commit()`` is refused. On PostgreSQL no
+    transaction is opened (AUTOCOMMIT: each statement on its own), which saves the BEGIN and
+    ROLLBACK round trips; under READ COMMITTED, PostgreSQL's level, every statement of a transaction
+    takes a fresh snapshot anyway, so a reader sees the same as it would in a transaction. SQLite
+    keeps its transaction (its connections are set up for SQLAlchemy-driven BEGIN, see engine).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
+        self._autocommit = read_only and engine.dialect.name == "postgresql"
         self._connection: Connection | None = None
         self.users = SqlAlchemyUserRepository(self._current)
         self.documents = SqlAlchemyDocumentRepository(self._current)
@@ -42,7 +50,10 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("this unit of work is already in use; nested `with` blocks are not supported")
         connection = self._engine.connect()
         try:
-            connection.begin()
+            if self._autocommit:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                connection.begin()
         except BaseException:
             connection.close()
             raise
@@ -61,6 +72,8 @@ class SqlAlchemyUnitOfWork:
             connection.close()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._current().commit()
 
     def rollback(self) -> None:

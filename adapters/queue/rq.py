@@ -5,10 +5,21 @@ the shell that builds the container. Each job carries RQ's ``Retry`` with expone
 (``retry_delays``, run by the worker's scheduler) and the job timeout of the tier's priority.
 
 A document has at most one live job: a pointer key ``<prefix>doc:<id>`` names its last job, and
-while that job is queued, scheduled or deferred, or started less than its time limit ago, no
-other is enqueued (the sweepers of every worker and the API start-up may all ask). A job started
-longer ago than its limit belongs to a killed worker (RQ would have stopped it otherwise), so the
-document is enqueued again; processing is idempotent. Redis errors become JobQueueUnavailable.
+while that job is queued, scheduled or deferred, or started by a worker that is still alive, no
+other is enqueued (the sweepers of every worker and the API start-up may all ask). A worker is
+alive while its key ``<prefix>alive:<worker name>`` exists (adapters/queue/rq_worker.py refreshes
+it every few seconds), so the job of a worker killed with SIGKILL is recognised within tens of
+seconds; a job started longer ago than its time limit is not live either (RQ would have stopped
+it). Processing is idempotent and completes a document once, should a worker presumed dead still
+finish. A succeeded job and its result expire after ``result_ttl`` (60 s: nothing reads a
+result, the database holds the outcome; ``result_ttl=0`` would cost RQ 3 seven more round trips
+per job to delete the job at once, where an expiry rides in the pipeline it sends anyway); failed
+jobs stay 7 days for inspection. Redis errors become JobQueueUnavailable.
+
+RQ's own keys (``rq:job:*``, ``rq:workers``, registries) are not under ``prefix``: RQ 3 reads its
+prefix once per process from the RQ_KEY_PREFIX environment variable. A deployment is isolated by
+the database index of its Redis URL (README, "Production"); the prefix separates the queue names
+and our own keys, which is enough for test runs sharing one database.
 """
 
 from __future__ import annotations
@@ -44,22 +55,47 @@ def backoff(retries: int, first_delay: int) -> list[int]:
     return [first_delay * 2**i for i in range(retries)]
 
 
+class LeanQueue(Queue):
+    """Non-blocking dequeue from several queues in one round trip: LMPOP (Redis 7) takes from the
+    first non-empty queue, in the order given, as RQ's loop of LPOPs does one queue at a time."""
+
+    _lmpop = True
+
+    @classmethod
+    def lpop(cls, queue_keys, timeout, connection=None):  # noqa: ANN001, ANN206
+        if timeout is not None or len(queue_keys) < 2 or not cls._lmpop or connection is None:
+            return super().lpop(queue_keys, timeout, connection=connection)
+        try:
+            result = connection.execute_command("LMPOP", len(queue_keys), *queue_keys, "LEFT")
+        except redis.ResponseError:  # Redis before 7.0
+            LeanQueue._lmpop = False
+            return super().lpop(queue_keys, timeout, connection=connection)
+        if result is None:
+            return None
+        queue_key, values = result
+        return queue_key, values[0]
+
+
 class RqJobQueue:
     """Implements application.ports.job_queue.JobQueue."""
 
     def __init__(self, connection: redis.Redis, job_function: str, *, retry_delays: Sequence[int] = (5, 10, 20),
                  timeouts: Mapping[QueuePriority, int] | None = None, prefix: str = "",
-                 result_ttl: int = 3600) -> None:
+                 result_ttl: int = 60) -> None:
         self.connection = connection
         self._function = job_function
         self._delays = list(retry_delays)
         self._timeouts = dict(timeouts or {})
         self._prefix = prefix
         self._result_ttl = result_ttl
-        self.queues = {p: Queue(self.queue_name(p), connection=connection) for p in QUEUE_ORDER}
+        self.queues = {p: LeanQueue(self.queue_name(p), connection=connection) for p in QUEUE_ORDER}
 
     def queue_name(self, priority: QueuePriority) -> str:
         return f"{self._prefix}{QueuePriority(priority).value}"
+
+    def alive_key(self, worker_name: str) -> str:
+        """Exists while the worker of that name lives (refreshed by its liveness thread)."""
+        return f"{self._prefix}alive:{worker_name}"
 
     def enqueue_processing(self, document_id: uuid.UUID, *, priority: QueuePriority) -> None:
         pointer = f"{self._prefix}doc:{document_id}"
@@ -83,13 +119,18 @@ class RqJobQueue:
             job = Job.fetch(job_id, connection=self.connection)
         except NoSuchJobError:
             return False
-        status = job.get_status()
+        status = job.get_status(refresh=False)  # fetched just now
         if status in _WAITING:
             return True
-        if status == JobStatus.STARTED and job.started_at is not None:
-            limit = timedelta(seconds=(job.timeout or Queue.DEFAULT_TIMEOUT) + _GRACE_SECONDS)
-            return datetime.now(UTC) - job.started_at.replace(tzinfo=job.started_at.tzinfo or UTC) < limit
-        return False
+        if status != JobStatus.STARTED:
+            return False
+        if job.worker_name and not self.connection.exists(self.alive_key(job.worker_name)):
+            log.info("job_of_dead_worker", job_id=job_id, worker=job.worker_name)
+            return False
+        if job.started_at is None:
+            return bool(job.worker_name)  # its worker is alive (checked above)
+        limit = timedelta(seconds=(job.timeout or Queue.DEFAULT_TIMEOUT) + _GRACE_SECONDS)
+        return datetime.now(UTC) - job.started_at.replace(tzinfo=job.started_at.tzinfo or UTC) < limit
 
     @staticmethod
     def final_attempt() -> bool:

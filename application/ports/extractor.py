@@ -54,6 +54,10 @@ class Budget:
                                  "text, the cap of this tier.", limit=self.limits.max_characters)
         return text
 
+    def remaining_seconds(self) -> float:
+        """Time left before the cap, for calls that take a timeout (e.g. one OCR subprocess)."""
+        return max(0.0, self._deadline - self._clock())
+
     def check_time(self) -> None:
         if self._clock() > self._deadline:
             raise FileTooComplex(f"Processing took longer than {self.limits.max_seconds:.0f} s, the cap of "
@@ -87,4 +91,9 @@ class ExtractorRegistry(Protocol):
     def unlock(self, data: bytes, *, kind: DocumentKind, password: str) -> bytes:
         """The file without its password protection; PasswordRequired when ``password`` is wrong,
         UnsupportedFileType when this kind cannot be unlocked."""
+        ...
+
+    def decrypt_office(self, data: bytes, *, password: str) -> bytes:
+        """The .docx/.xlsx package inside a password-protected Office file (see
+        domain.file_kinds.is_encrypted_office); PasswordRequired when ``password`` is wrong."""
         ...

@@ -30,7 +30,13 @@ INTERNAL_ERROR_MESSAGE = "An unexpected error stopped processing this document; 
 
 @attrs.define
 class ProcessDocument:
-    """Idempotent: processing a document again replaces its chunks."""
+    """Idempotent: processing a document again replaces its chunks. Completed exactly once: the
+    completion is stored only while the document is still ``processing`` (checked and written in
+    one statement), so of two workers processing the same document (a worker presumed dead that
+    was not) one completes it and the other leaves it alone, without a second event or notification.
+
+    A small document costs two transactions: processing (read the document and its owner, mark it)
+    and completion (the conditional update, the chunks replaced, the analytics event)."""
 
     uow: UnitOfWork
     storage: FileStorage
@@ -68,12 +74,15 @@ class ProcessDocument:
             finished = self._finish_failed(document_id, INTERNAL_ERROR_CODE, INTERNAL_ERROR_MESSAGE)
         if finished is None:
             return None
+        if isinstance(finished, _Superseded):  # another worker finished it: nothing to tell
+            return finished.status
         self._notify(finished, owner)
         return finished.status
 
     def _extract_and_store(self, document: Document, limits: TierLimits | None,
-                           progress: _ProgressWriter) -> Document | None:
-        """The completed document (None when it was deleted meanwhile)."""
+                           progress: _ProgressWriter) -> Document | _Superseded | None:
+        """The completed document (None when it was deleted meanwhile, _Superseded when another
+        worker completed or failed it meanwhile)."""
         data = self.storage.get(document.storage_key)
         extractor = self.extractors.for_kind(document.kind)
         budget = Budget(_extraction_limits(limits))
@@ -81,19 +90,23 @@ class ProcessDocument:
         chunked = chunk_segments(document.id, extraction.segments, self.chunking)
         if not chunked.chunks:
             raise NoTextFound("No readable text was found in this document.")
+        current = document  # as marked processing by this call (only progress was written since)
+        now = self.clock.now()
+        if progress.last is not None:  # the last report rides on this write instead of its own commit
+            current.report_progress(*progress.last, now)
+        current.complete(text=chunked.text, page_count=extraction.page_count, now=now,
+                         extractor=getattr(extractor, "name", type(extractor).__name__),
+                         extractor_version=getattr(extractor, "version", None),
+                         notes=" ".join(extraction.notes) or None)
         with self.uow as uow:
-            current = uow.documents.get(document.id)
-            if current is None:
-                return None
+            # first: the row lock makes a concurrent completion wait, then find it completed
+            if not uow.documents.update_if_status(current, DocumentStatus.PROCESSING):
+                stored = uow.documents.get(document.id)
+                if stored is None:
+                    return None
+                log.info("process_superseded", document_id=str(document.id), status=stored.status.value)
+                return _Superseded(stored.status)
             uow.chunks.replace(current.id, chunked.chunks)
-            now = self.clock.now()
-            if progress.last is not None:  # the last report rides on this write instead of its own commit
-                current.report_progress(*progress.last, now)
-            current.complete(text=chunked.text, page_count=extraction.page_count, now=now,
-                             extractor=getattr(extractor, "name", type(extractor).__name__),
-                             extractor_version=getattr(extractor, "version", None),
-                             notes=" ".join(extraction.notes) or None)
-            uow.documents.update(current)
             uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_PROCESSED,
                                           data={"kind": current.kind.value, "chunks": len(chunked.chunks),
                                                 "pages": extraction.page_count}, created_at=now))
@@ -101,11 +114,13 @@ class ProcessDocument:
         log.info("process_completed", document_id=str(document.id), chunks=len(chunked.chunks))
         return current
 
-    def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> Document | None:
+    def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> Document | _Superseded | None:
         with self.uow as uow:
             current = uow.documents.get(document_id)
             if current is None:
                 return None
+            if current.status is DocumentStatus.COMPLETED:  # by another worker meanwhile: keep it
+                return _Superseded(current.status)
             mark_failed(uow, current, code=code, message=message, now=self.clock.now())
             uow.commit()
         log.info("process_failed", document_id=str(document_id), code=code)
@@ -123,14 +138,22 @@ class ProcessDocument:
             log.exception("notify_failed", document_id=str(document.id))
 
 
+@attrs.frozen
+class _Superseded:
+    """Another worker completed (or failed) the document while this call was extracting it."""
+
+    status: DocumentStatus
+
+
 class _ProgressWriter:
     """Stores progress at most once per ``progress_interval`` seconds (a commit per page of a fast
-    extractor would cost more than the page). The last report is kept in ``last`` and written with
-    the completion, so a small document costs no progress commit at all."""
+    extractor would cost more than the page), the first time ``progress_interval`` after the start.
+    The last report is kept in ``last`` and written with the completion, so a document processed
+    within ``progress_interval`` costs no progress commit at all."""
 
     def __init__(self, process: ProcessDocument, document_id: uuid.UUID) -> None:
         self._process, self._document_id = process, document_id
-        self._stored_at = -float("inf")  # the first report is stored at once
+        self._stored_at = time.monotonic()  # "processing" was just stored
         self.last: tuple[int, int] | None = None
 
     def __call__(self, done: int, total: int) -> None:

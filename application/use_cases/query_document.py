@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import attrs
 import structlog
@@ -33,7 +34,7 @@ from application.ports.language_model import (
     LanguageModelUnavailable,
     Source,
 )
-from application.ports.rate_limiter import RateLimiter
+from application.ports.rate_limiter import RateDecision, RateLimiter
 from application.ports.retriever import Retriever
 from application.ports.unit_of_work import UnitOfWork
 from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT, is_overview_question
@@ -54,6 +55,7 @@ log = structlog.get_logger(__name__)
 
 MAX_QUESTION_CHARS = 4000
 MAX_LIBRARY_DOCUMENTS = 200
+RateObserver = Callable[[RateDecision], None]
 
 
 @attrs.frozen(kw_only=True)
@@ -103,21 +105,26 @@ class QueryDocument:
     settings: RetrievalSettings = RetrievalSettings()
     prices: PriceTable = attrs.Factory(PriceTable)
 
-    def __call__(self, command: QueryDocumentCommand) -> Conversation:
+    def __call__(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None) -> Conversation:
         final = None
-        for item in self.stream(command):
+        for item in self.stream(command, on_rate=on_rate):
             if isinstance(item, Conversation):
                 final = item
         assert final is not None
         return final
 
-    def stream(self, command: QueryDocumentCommand) -> Iterator[CompletionDelta | Conversation]:
+    def stream(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None,
+               ) -> Iterator[CompletionDelta | Conversation]:
         """Partial text as CompletionDelta items, then the stored Conversation.
+
+        ``on_rate`` receives the rate-limit decision that admitted the question (with the windows'
+        usage after it), before the first item; it is not called for an unlimited tier. Shells show
+        it (RateLimit headers) without asking the limiter again.
 
         A model that cannot answer (every model of the chain, after its retries) is reported as
         ServiceUnavailable, which every shell shows as "try again later"; nothing is stored."""
         try:
-            yield from self._stream(command)
+            yield from self._stream(command, on_rate)
         except LanguageModelUnavailable as error:
             log.warning("llm_unavailable", model=error.model, status=error.status, error=str(error))
             raise ServiceUnavailable("The language model is not answering right now; please try again in a minute.",
@@ -127,12 +134,18 @@ class QueryDocument:
             raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
                                      service="language_model") from error
 
-    def _stream(self, command: QueryDocumentCommand) -> Iterator[CompletionDelta | Conversation]:
+    def _stream(self, command: QueryDocumentCommand,
+                on_rate: RateObserver | None) -> Iterator[CompletionDelta | Conversation]:
         started = time.perf_counter()
-        prepared, cached = self._prepare(command)
+        answered = self._answer_from_cache(command, on_rate, started)
+        if isinstance(answered, Conversation):  # a cache hit, already recorded: the whole answer at once
+            yield CompletionDelta(text=answered.answer)
+            yield answered
+            return
+        prepared, cached = answered
         if cached is not None:
-            yield CompletionDelta(text=cached.text)
-            yield self._record(prepared, cached, started, cached=True)
+            yield CompletionDelta(text=cached.text)  # an entry cached without its source map: stored
+            yield self._record(prepared, cached, started, cached=True, refresh_cache=True)  # again with it
             return
         system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
         if prepared.map_parts:
@@ -151,7 +164,11 @@ class QueryDocument:
 
     # --- preparation ---------------------------------------------------------------------------
 
-    def _prepare(self, command: QueryDocumentCommand) -> tuple[_Prepared, Completion | None]:
+    def _answer_from_cache(self, command: QueryDocumentCommand, on_rate: RateObserver | None,
+                           started: float) -> Conversation | tuple[_Prepared, Completion | None]:
+        """One unit of work: user, documents, rate limit, the answer cache. On a hit (whose entry
+        keeps the answer's citations) the conversation is recorded in the same unit of work: no
+        chunk is loaded, no source selected, no second transaction. Otherwise what the answer needs."""
         question = normalise(command.question)
         if not question:
             raise InvalidInput("The question is empty.", field="question")
@@ -160,17 +177,27 @@ class QueryDocument:
         with self.uow as uow:
             user = active_user(uow, command.user_id)
             documents = self._documents(uow, user, command)
-            self._check_rate(uow, user)
+            decision = self._check_rate(uow, user)
+            if decision is not None and on_rate is not None:
+                on_rate(decision)
+            cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
+            hit = self._cache_get(cache_key)
+            citations = _rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
+            if hit is not None and citations is not None:
+                prepared = _Prepared(user, tuple(documents), question, cache_key, (), {})
+                return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations)
             chunks = [chunk for document in documents for chunk in uow.chunks.list_for_document(document.id)]
-        cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
         names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
         prepared = self._select_sources(user, tuple(documents), question, cache_key, chunks, names)
+        return prepared, (hit[0] if hit is not None else None)
+
+    def _cache_get(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
         try:
-            hit = self.cache.get(cache_key)
+            raw = self.cache.get(cache_key)
         except Exception:  # the answer cache is an optimisation: a broken one is a miss
             log.warning("answer_cache_get_failed", exc_info=True)
-            hit = None
-        return prepared, (_decode(hit) if hit else None)
+            return None
+        return _decode(raw) if raw else None
 
     def _documents(self, uow: UnitOfWork, user: User, command: QueryDocumentCommand) -> list[Document]:
         if command.whole_library:
@@ -185,10 +212,10 @@ class QueryDocument:
             document.ensure_answerable()
         return documents
 
-    def _check_rate(self, uow: UnitOfWork, user: User) -> None:
+    def _check_rate(self, uow: UnitOfWork, user: User) -> RateDecision | None:
         limits = self.tiers.for_tier(user.tier).request_limits()
         if not limits:
-            return
+            return None
         decision = self.limiter.hit(question_key(user.id), limits)
         window = decision.exhausted
         if window is not None:
@@ -200,6 +227,7 @@ class QueryDocument:
                 f"more at {window.reset_at:%H:%M} UTC.",
                 window=window.window.value, limit=window.limit, reset_at=window.reset_at,
             )
+        return decision
 
     def _select_sources(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
                         chunks: Sequence[Chunk], names: dict[uuid.UUID, str]) -> _Prepared:
@@ -251,12 +279,17 @@ class QueryDocument:
                                       locators=locators, quote=quote))
         return citations
 
-    def _record(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool) -> Conversation:
+    def _record(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool,
+                uow: UnitOfWork | None = None, refresh_cache: bool = False,
+                citations: list[Citation] | None = None) -> Conversation:
+        """Store the conversation and its analytics event (in ``uow`` when one is open), and
+        cache a fresh answer with its citations."""
         now = self.clock.now()
         tokens_in, tokens_out = (0, 0) if cached else (completion.tokens_in, completion.tokens_out)
         conversation = Conversation(
             user_id=prepared.user.id, document_id=prepared.document_id, question=prepared.question,
-            answer=completion.text, citations=self._citations(prepared, completion.text),
+            answer=completion.text,
+            citations=citations if citations is not None else self._citations(prepared, completion.text),
             tokens_in=tokens_in, tokens_out=tokens_out,
             cost_usd=self.prices.cost(completion.model, tokens_in, tokens_out),
             model=completion.model, latency_ms=int((time.perf_counter() - started) * 1000), cached=cached,
@@ -267,17 +300,19 @@ class QueryDocument:
                 "cost_usd": conversation.cost_usd, "latency_ms": conversation.latency_ms}
         if prepared.document_id is None:
             data["document_ids"] = [str(d.id) for d in prepared.documents]
-        with self.uow as uow:
-            uow.conversations.add(conversation)
-            uow.events.add(AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data=data,
-                                          created_at=now))
-            uow.commit()
+        event = AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data=data, created_at=now)
+        if uow is not None:
+            _store(uow, conversation, event)
+        else:
+            with self.uow as fresh:
+                _store(fresh, conversation, event)
         # only the configured model's own answers are cached: a fallback's answer is not kept
         # in place of the better model's once that one is back
-        if not cached and completion.model == self.llm.name:
+        if (refresh_cache or not cached) and completion.model == self.llm.name:
             ttl = self.settings.cache_ttl_seconds
             try:
-                self.cache.set(prepared.cache_key, _encode(completion), ttl_seconds=ttl)
+                self.cache.set(prepared.cache_key, _encode(completion, prepared, conversation.citations),
+                               ttl_seconds=ttl)
                 remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
             except Exception:  # the answer is stored and given; only its reuse is lost
                 log.warning("answer_cache_set_failed", exc_info=True)
@@ -324,12 +359,35 @@ def _batches(sources: list[Source], chunks: list[Chunk], groups: int) -> Iterato
         yield tuple(by_group[group])
 
 
-def _encode(completion: Completion) -> bytes:
-    return json.dumps(attrs.asdict(completion)).encode()
+def _store(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -> None:
+    uow.conversations.add(conversation)
+    uow.events.add(event)
+    uow.commit()
 
 
-def _decode(raw: bytes) -> Completion | None:
+def _encode(completion: Completion, prepared: _Prepared, citations: Sequence[Citation]) -> bytes:
+    """The completion and its citations, each naming its document by content hash, as the cache
+    key does: a hit on a copy of the document (or the documents in another order) cites that copy."""
+    sha256 = {d.id: d.sha256 for d in prepared.documents}
+    cited = [{**{k: v for k, v in c.to_dict().items() if k != "document_id"}, "sha256": sha256[c.document_id]}
+             for c in citations]
+    return json.dumps({**attrs.asdict(completion), "citations": cited}).encode()
+
+
+def _decode(raw: bytes) -> tuple[Completion, list[dict[str, Any]] | None] | None:
+    """The completion, and its citations (None in an entry written before they were kept)."""
     try:
-        return Completion(**json.loads(raw))
-    except (ValueError, TypeError):
+        data = json.loads(raw)
+        citations = data.pop("citations", None)
+        return Completion(**data), (citations if isinstance(citations, list) else None)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _rebound(cited: list[dict[str, Any]], documents: Sequence[Document]) -> list[Citation] | None:
+    """The cached citations on these documents, or None when one cannot be placed."""
+    document_of = {d.sha256: d.id for d in documents}
+    try:
+        return [Citation.from_dict({**c, "document_id": str(document_of[c["sha256"]])}) for c in cited]
+    except (KeyError, ValueError, TypeError, AttributeError):
         return None

@@ -1,7 +1,10 @@
 """Re-enqueue documents left pending or processing (a stopped process, a lost job, a queue outage).
 
 Safe to run at any time: processing is idempotent, so a document enqueued twice is processed
-into the same chunks. ``older_than_seconds`` keeps it off documents that are being worked on now."""
+into the same chunks (and completed once). ``older_than_seconds`` keeps it off documents that are
+being worked on now; ``processing_older_than_seconds`` (default: the same) can be much shorter,
+because the queue tells a job of a live worker from one of a dead worker (RqJobQueue) and does
+not enqueue a document whose job is still waiting or running: it only saves queue look-ups."""
 
 from __future__ import annotations
 
@@ -28,11 +31,20 @@ class RecoverDocuments:
     tiers: TierPolicy
     clock: Clock
 
-    def __call__(self, *, older_than_seconds: float = 300) -> list[Document]:
+    def __call__(self, *, older_than_seconds: float = 300,
+                 processing_older_than_seconds: float | None = None) -> list[Document]:
         """Return the documents that were enqueued again."""
-        cutoff = self.clock.now() - timedelta(seconds=older_than_seconds)
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=older_than_seconds)
         with self.uow as uow:
-            stuck = uow.documents.list_by_status(STUCK, updated_before=cutoff)
+            if processing_older_than_seconds is None or processing_older_than_seconds == older_than_seconds:
+                stuck = uow.documents.list_by_status(STUCK, updated_before=cutoff)
+            else:
+                processing_cutoff = now - timedelta(seconds=processing_older_than_seconds)
+                stuck = sorted(
+                    uow.documents.list_by_status([DocumentStatus.PENDING], updated_before=cutoff)
+                    + uow.documents.list_by_status([DocumentStatus.PROCESSING], updated_before=processing_cutoff),
+                    key=lambda d: (d.updated_at, str(d.id)))
             owners = {d.owner_id: uow.users.get(d.owner_id) for d in stuck}
         recovered = []
         for document in stuck:

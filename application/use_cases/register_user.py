@@ -14,7 +14,7 @@ from domain.analytics import AnalyticsEvent, EventType
 from domain.errors import EmailTaken, InvalidInput, RegistrationClosed
 from domain.users import Role, Tier, User, normalise_email
 
-EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"  # also the API schema's pattern
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f-\x9f\ufeff]+@[^@\s\x00-\x1f\x7f-\x9f\ufeff]+$"  # also the API schema's pattern
 _EMAIL_RE = re.compile(EMAIL_PATTERN)
 MIN_PASSWORD_LENGTH = 8
 

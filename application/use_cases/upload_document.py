@@ -17,7 +17,7 @@ from application.use_cases.access import active_user
 from domain.analytics import AnalyticsEvent, EventType
 from domain.documents import Document, DocumentStatus, clean_filename
 from domain.errors import DocumentQuotaExceeded, FileEmpty, FileTooLarge, UnsupportedFileType
-from domain.file_kinds import sniff_kind
+from domain.file_kinds import is_encrypted_office, sniff_kind
 from domain.tiers import TierPolicy
 
 log = structlog.get_logger(__name__)
@@ -28,7 +28,7 @@ class UploadDocumentCommand:
     user_id: uuid.UUID
     filename: str
     data: bytes = attrs.field(repr=False)
-    password: str | None = attrs.field(default=None, repr=False)  # opens a password-protected PDF
+    password: str | None = attrs.field(default=None, repr=False)  # opens a password-protected PDF/DOCX/XLSX
 
 
 @attrs.frozen(kw_only=True)
@@ -64,7 +64,10 @@ class UploadDocument:
                     f"{limits.max_file_bytes / 2**20:.0f} MiB.",
                     size=len(data), limit=limits.max_file_bytes,
                 )
-            kind = sniff_kind(data, command.filename)
+            plain = data  # an encrypted .docx/.xlsx is decrypted first: its kind shows only then
+            if command.password and is_encrypted_office(data):
+                plain = self.extractors.decrypt_office(data, password=command.password)
+            kind = sniff_kind(plain, command.filename)
             if kind not in self.extractors.supported_kinds():
                 raise UnsupportedFileType(f"{kind.value} files are not supported yet.", kind=kind.value)
             sha256 = hashlib.sha256(data).hexdigest()
@@ -77,7 +80,9 @@ class UploadDocument:
                     "delete one or upgrade to add more.",
                     limit=limits.max_documents,
                 )
-            stored = self.extractors.unlock(data, kind=kind, password=command.password) if command.password else data
+            stored = plain
+            if command.password and plain is data:
+                stored = self.extractors.unlock(data, kind=kind, password=command.password)
             key = self.storage.put(stored)  # unlocked once here: the password is never stored
             try:
                 now = self.clock.now()

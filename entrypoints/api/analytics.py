@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from application.use_cases.get_analytics import MAX_DAYS, AnalyticsReport, Scope
 from domain.documents import DocumentKind, DocumentStatus
 from entrypoints.api.dependencies import ContainerDep, UserDep
-from entrypoints.api.schemas import PROBLEM_RESPONSES
+from entrypoints.api.schemas import PROBLEM_RESPONSES, example
 from entrypoints.api.usage import DailyOut
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
@@ -38,6 +38,15 @@ class DocumentCountsOut(BaseModel):
 
 
 class AnalyticsOut(BaseModel):
+    model_config = example({
+        "scope": "own", "first_day": "2026-02-01", "last_day": "2026-03-02",
+        "totals": {"questions": 42, "cached": 9, "tokens_in": 51200, "tokens_out": 3900, "cost_usd": 0.0171},
+        "cache_hit_rate": 0.2143, "latency_ms": {"p50": 840, "p90": 2100, "p99": 4800},
+        "daily": [{"day": "2026-03-02", "questions": 12, "cached": 3, "tokens_in": 15400, "tokens_out": 980,
+                   "cost_usd": 0.0052}],
+        "documents": {"by_kind": {"pdf": 3, "xlsx": 1}, "by_status": {"completed": 3, "failed": 1}},
+        "active_users": None})
+
     scope: Scope
     first_day: date = Field(..., description="The period's first UTC day.")
     last_day: date = Field(..., description="Today (UTC), included.")

@@ -11,17 +11,23 @@ from pydantic import BaseModel, Field
 
 from domain.api_keys import NAME_MAX_LENGTH, ApiKey
 from entrypoints.api.dependencies import ContainerDep, SessionUserDep, UserDep
-from entrypoints.api.schemas import PROBLEM_RESPONSES
+from entrypoints.api.schemas import EXAMPLE_TIME, PROBLEM_RESPONSES, example
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"])
 
 
 class ApiKeyIn(BaseModel):
+    model_config = example({"name": "CI server"})
+
     name: str = Field(..., min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"\S",
                       description="What the key is for, to recognise it later.", examples=["CI server"])
 
 
 class ApiKeyOut(BaseModel):
+    model_config = example({"id": "3c9a7e21-6f4b-4d2a-9e8c-5b1f0a7d6e42", "name": "CI server",
+                            "prefix": "ak_1a2b3c4d", "created_at": EXAMPLE_TIME,
+                            "last_used_at": "2026-03-05T11:40:00Z", "revoked_at": None})
+
     id: uuid.UUID
     name: str
     prefix: str = Field(..., description="The first characters of the key, to tell keys apart.",
@@ -37,6 +43,10 @@ class ApiKeyOut(BaseModel):
 
 
 class ApiKeyCreatedOut(BaseModel):
+    model_config = example({"id": "3c9a7e21-6f4b-4d2a-9e8c-5b1f0a7d6e42", "name": "CI server",
+                            "prefix": "ak_1a2b3c4d", "key": "ak_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+                            "created_at": EXAMPLE_TIME})
+
     id: uuid.UUID
     name: str
     prefix: str = Field(..., examples=["ak_1a2b3c4d"])

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import re
-import time
-import uuid
 from collections.abc import AsyncIterator
 
-import structlog
-from fastapi import FastAPI, Request, Response
+import anyio.to_thread
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -17,17 +14,32 @@ from fastapi.responses import JSONResponse
 from config.bootstrap import build_container
 from config.container import Container
 from config.settings import Settings
-from entrypoints.api import analytics, api_keys, auth, documents, metrics, problems, questions, usage, users
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-log = structlog.get_logger("api.access")
+from entrypoints.api import (
+    analytics,
+    api_keys,
+    auth,
+    documents,
+    metrics,
+    openapi,
+    problems,
+    questions,
+    usage,
+    users,
+)
+from entrypoints.api import telegram_webhook
+from entrypoints.api.middleware import RequestContextMiddleware
+from entrypoints.api.schemas import HealthOut, ReadinessOut
 
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start, documents a previous run left unprocessed are queued again (processing is idempotent)."""
+    # the threads that run the sync routes (and so the most questions waiting for the language
+    # model at once); the database pool holds as many connections at most (adapters.persistence.engine)
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.container.settings().api_threads
     app.state.container.recover_documents()(older_than_seconds=0)
-    yield
+    async with telegram_webhook.serving(app):  # the bot by webhook, when configured
+        yield
 
 
 def _install_http_options(app: FastAPI, settings: Settings) -> None:
@@ -47,6 +59,7 @@ def create_app(container: Container | None = None) -> FastAPI:
                   description="Upload documents and ask questions about them; answers cite their sources.")
     app.state.container = container
     problems.install(app)
+    openapi.install(app)
     metrics.install(app)
     _install_http_options(app, container.settings())
     app.include_router(auth.router)
@@ -56,30 +69,19 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(questions.router)
     app.include_router(usage.router)
     app.include_router(analytics.router)
+    telegram_webhook.install(app, container)
 
-    access_log = container.settings().access_log
+    # outermost: request id, access log and latency cover CORS and gzip too
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics,
+                       access_log=container.settings().access_log)
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next):  # noqa: ANN001, ANN202 - starlette signature
-        rid = request.headers.get("x-request-id", "")
-        rid = rid if _REQUEST_ID.match(rid) else uuid.uuid4().hex
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=rid)
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers["X-Request-ID"] = rid
-        if access_log:
-            log.info("http_request", method=request.method, path=request.url.path, status=response.status_code,
-                     duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                     client=request.client.host if request.client else None)
-        return response
-
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], response_model=HealthOut)
     def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
+        """Liveness: the process answers (no dependency is asked; see /readyz)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], responses={503: {"description": "A dependency is unavailable."}})
+    @app.get("/readyz", tags=["operations"], response_model=ReadinessOut, responses={
+        503: {"model": ReadinessOut, "description": "A dependency is unavailable (see `checks`)."}})
     def readyz() -> JSONResponse:
         """Readiness: the database (and Redis when configured) answer."""
         readiness = container.check_readiness()()

@@ -8,12 +8,15 @@ from pydantic import BaseModel, Field
 from application.use_cases.log_in import TokenPair
 from application.use_cases.register_user import EMAIL_PATTERN, RegisterUserCommand
 from entrypoints.api.dependencies import ContainerDep
-from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut
+from entrypoints.api.schemas import EXAMPLE_USER, PROBLEM_RESPONSES, UserOut, example
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 class RegisterIn(BaseModel):
+    model_config = example({"email": "ann@example.com", "password": "correct horse battery", "username": "ann",
+                            "language": "en"})
+
     email: str = Field(..., max_length=254, pattern=EMAIL_PATTERN, examples=["ann@example.com"])
     password: str = Field(..., min_length=8, max_length=1024, examples=["correct horse battery"])
     username: str | None = Field(None, max_length=64)
@@ -21,20 +24,30 @@ class RegisterIn(BaseModel):
 
 
 class LoginIn(BaseModel):
+    model_config = example({"email": "ann@example.com", "password": "correct horse battery"})
+
     email: str = Field(..., max_length=254, examples=["ann@example.com"])
     password: str = Field(..., max_length=1024, examples=["correct horse battery"])
 
 
 class RefreshIn(BaseModel):
+    model_config = example({"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOi...refresh"})
+
     refresh_token: str = Field(..., max_length=4096)
 
 
 class TelegramCodeIn(BaseModel):
+    model_config = example({"code": "K7QW-3MZP-XA"})
+
     code: str = Field(..., min_length=4, max_length=32, examples=["K7QW-3MZP-XA"],
                       description="The one-time code the Telegram bot gave you with /token.")
 
 
 class TokensOut(BaseModel):
+    model_config = example({"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOi...access",
+                            "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOi...refresh",
+                            "token_type": "bearer", "expires_in": 900, "user": EXAMPLE_USER})
+
     access_token: str
     refresh_token: str
     token_type: str = "bearer"

@@ -14,7 +14,7 @@ from application.use_cases.list_documents import ListDocumentsQuery
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import FileTooLarge, InvalidInput
-from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep, as_principal
 from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkOut, DocumentList, DocumentOut, UploadOut
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
@@ -26,7 +26,7 @@ READ_CHUNK = 1024 * 1024
              responses={**ERRORS, **PROBLEM_RESPONSES(413, 415)})
 async def upload(file: Annotated[UploadFile, File(description="The document.")], container: ContainerDep,
                  user: UserDep, password: Annotated[str | None, Form(
-                     description="The password of a password-protected PDF (never stored).")] = None) -> UploadOut:
+                     description="Password of a protected PDF, DOCX or XLSX (never stored).")] = None) -> UploadOut:
     """Upload a document; it is processed in the background (poll its status)."""
     use_case = container.upload_document()
     cap = await run_in_threadpool(use_case.max_file_bytes, user.id)
@@ -42,15 +42,17 @@ async def upload(file: Annotated[UploadFile, File(description="The document.")],
 
 
 @router.get("", response_model=DocumentList, responses=ERRORS)
-def list_documents(container: ContainerDep, user: UserDep,
+def list_documents(container: ContainerDep, user: PrincipalDep,
                    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
                    kind: DocumentKind | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
                    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$",
                                                        description="next_cursor of the previous page")] = None,
                    ) -> DocumentList:
     """Your documents, newest first."""
-    page = container.list_documents()(ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind,
-                                                         limit=limit, before=_decode_cursor(cursor)))
+    query = ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind, limit=limit,
+                               before=_decode_cursor(cursor))
+    with as_principal():
+        page = container.list_documents()(query)
     next_cursor = None
     if page.next_before:
         created, doc_id = page.next_before
@@ -59,15 +61,17 @@ def list_documents(container: ContainerDep, user: UserDep,
 
 
 @router.get("/{document_id}", response_model=DocumentOut, responses=ERRORS)
-def get_document(document_id: uuid.UUID, container: ContainerDep, user: UserDep) -> DocumentOut:
+def get_document(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> DocumentOut:
     """One document: status, progress, pages, error."""
-    return DocumentOut.of(container.get_document()(user.id, document_id))
+    with as_principal():
+        return DocumentOut.of(container.get_document()(user.id, document_id))
 
 
 @router.get("/{document_id}/chunks", response_model=list[ChunkOut], responses=ERRORS)
-def list_chunks(document_id: uuid.UUID, container: ContainerDep, user: UserDep) -> list[ChunkOut]:
+def list_chunks(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> list[ChunkOut]:
     """The document's chunks in order, each with its locators (what citations point into)."""
-    return [ChunkOut.of(c) for c in container.get_document().chunks(user.id, document_id)]
+    with as_principal():
+        return [ChunkOut.of(c) for c in container.get_document().chunks(user.id, document_id)]
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)

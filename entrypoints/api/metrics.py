@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from domain.conversations import Conversation
@@ -34,17 +32,9 @@ class Metrics:
 
 
 def install(app: FastAPI) -> Metrics:
+    """The registry and its /metrics route; requests are timed by entrypoints.api.middleware."""
     metrics = Metrics()
     app.state.metrics = metrics
-
-    @app.middleware("http")
-    async def time_requests(request: Request, call_next):  # noqa: ANN001, ANN202 - starlette signature
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        metrics.requests.labels(request.method, route, str(response.status_code)).observe(
-            time.perf_counter() - started)
-        return response
 
     @app.get("/metrics", include_in_schema=False)
     def scrape() -> Response:

@@ -42,8 +42,10 @@ def install(app: FastAPI) -> None:
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if request.headers.get(
                 "authorization") else "Bearer"
-        if isinstance(error, RateLimited):
-            response.headers["Retry-After"] = str(max(1, int((error.reset_at - datetime.now(UTC)).total_seconds())))
+        if isinstance(error, RateLimited):  # the refusing window: nothing left until it resets
+            retry_after = str(max(1, int((error.reset_at - datetime.now(UTC)).total_seconds())))
+            response.headers.update({"Retry-After": retry_after, "RateLimit-Limit": str(error.limit),
+                                     "RateLimit-Remaining": "0", "RateLimit-Reset": retry_after})
         return response
 
     @app.exception_handler(RequestValidationError)

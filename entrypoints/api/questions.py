@@ -12,15 +12,23 @@ from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from application.ports.language_model import CompletionDelta
+from application.ports.rate_limiter import RateDecision
 from application.use_cases.query_document import QueryDocumentCommand
 from config.container import Container
 from domain.conversations import Conversation
 from domain.errors import DomainError
-from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.metrics import Metrics
 from entrypoints.api.problems import STATUS_BY_CODE
-from entrypoints.api.ratelimit_headers import rate_limit_headers
-from entrypoints.api.schemas import PROBLEM_RESPONSES, AnswerOut, QueryIn
+from entrypoints.api.ratelimit_headers import decision_headers
+from entrypoints.api.schemas import (
+    EXAMPLE_DOCUMENT_ID,
+    PROBLEM_RESPONSES,
+    RATE_LIMIT_HEADERS,
+    AnswerOut,
+    QueryIn,
+    example,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
 SSE_EXAMPLE = ('event: delta\ndata: {"text": "Invoices are payable "}\n\n'
@@ -31,13 +39,18 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEM_RESPONSES(401, 403, 404, 409, 422, 429, 503),
     200: {"content": {"text/event-stream": {"example": SSE_EXAMPLE}},
           "description": "The answer (JSON), or with ?stream=true / Accept: text/event-stream "
-                         "a stream of `delta` events and a final `answer` event."},
+                         "a stream of `delta` events and a final `answer` event. Tiers with limits get "
+                         "RateLimit-* headers (the usage after this question).",
+          "headers": RATE_LIMIT_HEADERS},
 }
 StreamFlag = Annotated[bool, Query(description="Stream the answer as Server-Sent Events.")]
 AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
 
 
 class LibraryQueryIn(QueryIn):
+    model_config = example({"question": "Which contracts mention a penalty for late delivery?",
+                            "document_ids": [EXAMPLE_DOCUMENT_ID], "whole_library": False})
+
     document_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50,
                                           description="Documents to ask about; none: your whole library.")
     whole_library: bool = Field(False, description="Ask about every completed document of yours "
@@ -45,7 +58,7 @@ class LibraryQueryIn(QueryIn):
 
 
 @router.post("/documents/{document_id}/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
-def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: UserDep, request: Request,
+def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
           response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
@@ -53,7 +66,7 @@ def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: 
 
 
 @router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
-def query_library(body: LibraryQueryIn, container: ContainerDep, user: UserDep, request: Request,
+def query_library(body: LibraryQueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
                   response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask across several documents (or your whole library); citations name the document they point into."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
@@ -62,24 +75,30 @@ def query_library(body: LibraryQueryIn, container: ContainerDep, user: UserDep, 
 
 
 @router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
-def conversations(container: ContainerDep, user: UserDep,
+def conversations(container: ContainerDep, user: PrincipalDep,
                   limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[AnswerOut]:
     """Your latest questions and answers, newest first."""
-    return [AnswerOut.of(c) for c in container.list_conversations()(user.id, limit=limit)]
+    with as_principal():
+        return [AnswerOut.of(c) for c in container.list_conversations()(user.id, limit=limit)]
 
 
 def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
             stream: bool) -> Any:
     use_case = container.query_document()
-    if stream:
-        events = use_case.stream(command)
-        first = next(events)  # errors before the first byte (not found, rate limit...) are plain problems
-        headers = rate_limit_headers(container.get_usage()(command.user_id))
-        return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
-                                 headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    conversation = use_case(command)
+    headers: dict[str, str] = {}  # RateLimit-* from the decision that admitted the question
+
+    def on_rate(decision: RateDecision) -> None:
+        headers.update(decision_headers(decision.windows))
+
+    with as_principal():
+        if stream:
+            events = use_case.stream(command, on_rate=on_rate)
+            first = next(events)  # errors before the first byte (not found, rate limit...) are plain problems
+            return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
+                                     headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        conversation = use_case(command, on_rate=on_rate)
     request.app.state.metrics.observe_answer(conversation)
-    response.headers.update(rate_limit_headers(container.get_usage()(command.user_id)))
+    response.headers.update(headers)
     return AnswerOut.of(conversation)
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from application.ports.rate_limiter import WindowUsage
 from application.use_cases.get_usage import UsageReport
 
 
 def rate_limit_headers(report: UsageReport, now: datetime | None = None) -> dict[str, str]:
     """The tightest window: the one with the fewest questions left (nothing for unlimited tiers)."""
-    if not report.windows:
+    return decision_headers(report.windows, now)
+
+
+def decision_headers(windows: Sequence[WindowUsage], now: datetime | None = None) -> dict[str, str]:
+    """The headers for the windows of a rate decision (the usage after the request it admitted)."""
+    if not windows:
         return {}
     now = now or datetime.now(UTC)
-    tightest = min(report.windows, key=lambda w: (w.remaining, w.reset_at))
+    tightest = min(windows, key=lambda w: (w.remaining, w.reset_at))
     reset = max(0, int((tightest.reset_at - now).total_seconds()))
-    policy = ", ".join(f"{w.limit};w={_seconds(w.window.value)}" for w in report.windows)
+    policy = ", ".join(f"{w.limit};w={_seconds(w.window.value)}" for w in windows)
     return {"RateLimit-Limit": str(tightest.limit), "RateLimit-Remaining": str(tightest.remaining),
             "RateLimit-Reset": str(reset), "RateLimit-Policy": policy}
 

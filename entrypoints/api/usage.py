@@ -7,14 +7,17 @@ from datetime import date, datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.ratelimit_headers import rate_limit_headers
-from entrypoints.api.schemas import PROBLEM_RESPONSES
+from entrypoints.api.schemas import PROBLEM_RESPONSES, example
 
 router = APIRouter(prefix="/api/v1", tags=["usage"])
 
 
 class WindowOut(BaseModel):
+    model_config = example({"window": "minute", "limit": 10, "used": 3, "remaining": 7,
+                            "reset_at": "2026-03-02T09:16:00Z"})
+
     window: str
     limit: int
     used: int
@@ -23,11 +26,16 @@ class WindowOut(BaseModel):
 
 
 class DocumentsOut(BaseModel):
+    model_config = example({"used": 4, "allowed": 10})
+
     used: int
     allowed: int | None
 
 
 class DailyOut(BaseModel):
+    model_config = example({"day": "2026-03-02", "questions": 12, "cached": 3, "tokens_in": 15400,
+                            "tokens_out": 980, "cost_usd": 0.0052})
+
     day: date
     questions: int
     cached: int
@@ -37,6 +45,14 @@ class DailyOut(BaseModel):
 
 
 class UsageOut(BaseModel):
+    model_config = example({"tier": "free", "windows": [
+        {"window": "minute", "limit": 10, "used": 3, "remaining": 7, "reset_at": "2026-03-02T09:16:00Z"},
+        {"window": "hour", "limit": 100, "used": 12, "remaining": 88, "reset_at": "2026-03-02T10:00:00Z"},
+        {"window": "day", "limit": 500, "used": 12, "remaining": 488, "reset_at": "2026-03-03T00:00:00Z"}],
+        "documents": {"used": 4, "allowed": 10}, "max_file_bytes": 20971520,
+        "daily": [{"day": "2026-03-02", "questions": 12, "cached": 3, "tokens_in": 15400, "tokens_out": 980,
+                   "cost_usd": 0.0052}]})
+
     tier: str
     windows: list[WindowOut]
     documents: DocumentsOut
@@ -45,9 +61,10 @@ class UsageOut(BaseModel):
 
 
 @router.get("/usage", response_model=UsageOut, responses=PROBLEM_RESPONSES(401, 403))
-def usage(container: ContainerDep, user: UserDep, response: Response) -> UsageOut:
+def usage(container: ContainerDep, user: PrincipalDep, response: Response) -> UsageOut:
     """Questions used and remaining per window (absent windows are unlimited), documents used and allowed."""
-    report = container.get_usage()(user.id, history=True)
+    with as_principal():
+        report = container.get_usage()(user.id, history=True)
     response.headers.update(rate_limit_headers(report))
     return UsageOut(tier=report.tier.value,
                     windows=[WindowOut(window=w.window.value, limit=w.limit, used=w.used, remaining=w.remaining,

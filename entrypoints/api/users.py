@@ -10,13 +10,15 @@ from pydantic import BaseModel
 
 from domain.users import Tier, UserStatus
 from entrypoints.api.dependencies import ContainerDep, UserDep
-from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut
+from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut, example
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 ERRORS = PROBLEM_RESPONSES(401, 403, 404, 422)
 
 
 class TierIn(BaseModel):
+    model_config = example({"tier": "premium"})
+
     tier: Tier
 
 

@@ -1,5 +1,6 @@
 """The global error handler: domain errors become translated replies, anything else is logged with
-its traceback and the user gets one apologetic line. A banned user is told once per process."""
+its traceback and the user gets one apologetic line. A banned user is told once a day: remembered
+in the cache port, which every bot process shares when Redis is configured."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
-from domain.errors import DomainError, RateLimited
-from entrypoints.bot.context import lang, reply
+from domain.errors import DomainError, RateLimited, ServiceUnavailable
+from entrypoints.bot.context import container, lang, reply, run
 from entrypoints.bot.i18n import error_text, t
 
 log = structlog.get_logger(__name__)
-BANNED_TOLD = "banned_told"
+BANNED_TOLD_TTL = 86400  # seconds a banned user is not told again
 
 
 def describe(error: DomainError, language: str) -> str:
@@ -37,7 +38,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     language = lang(update, context)
     if isinstance(error, DomainError):
-        if error.code == "user_banned" and not _first_time_banned(update, context):
+        if error.code == "user_banned" and not await _first_time_banned(update, context):
             return
         log.info("bot_domain_error", code=error.code)
         await _safe_reply(update, describe(error, language))
@@ -49,12 +50,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _safe_reply(update, t(language, "internal"))
 
 
-def _first_time_banned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    told: set[int] = context.application.bot_data.setdefault(BANNED_TOLD, set())
-    user_id = update.effective_user.id if update.effective_user else 0
-    if user_id in told:
-        return False
-    told.add(user_id)
+async def _first_time_banned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True once per BANNED_TOLD_TTL and Telegram user (two processes racing may both say it)."""
+    cache = container(context).cache()
+    key = f"bot:banned-told:{update.effective_user.id if update.effective_user else 0}"
+    try:
+        if await run(cache.get, key) is not None:
+            return False
+        await run(cache.set, key, b"1", ttl_seconds=BANNED_TOLD_TTL)
+    except ServiceUnavailable:  # no shared memory right now: better told twice than never
+        log.warning("bot_banned_memory_unavailable")
     return True
 
 

@@ -1,5 +1,7 @@
 """The English catalog."""
 
+from application import error_texts
+
 TEXTS = {
     "start": "👋 Hello{name}! I answer questions about your documents.\n"
              "1. Send me a PDF, Excel, Word, text or audio file (or a voice note).\n"
@@ -60,33 +62,4 @@ TEXTS = {
     "internal": "Sorry, something went wrong on my side. Please try again in a minute.",
 }
 
-ERRORS = {
-    "domain_error": "That did not work. Please try again.",
-    "invalid_input": "That input is not valid: {message}",
-    "user_not_found": "I do not know this account. Send /start.",
-    "user_banned": "Sorry, this account has been suspended. If you think this is a mistake, contact support.",
-    "user_inactive": "This account is inactive. Contact support to reactivate it.",
-    "email_taken": "That email address is already registered.",
-    "invalid_credentials": "The code or credentials are not valid.",
-    "token_expired": "The code has expired. Ask for a new one with /token.",
-    "permission_denied": "You are not allowed to do that.",
-    "document_not_found": "I cannot find that document. See /mydocs.",
-    "document_not_ready": "The document is still being processed. I will tell you when it is ready.",
-    "document_failed": "I could not read this document. Send it again or choose another one with /mydocs.",
-    "no_active_document": "Send me a document first, then ask about it.",
-    "document_quota_exceeded": "Your plan keeps up to {limit} documents. Delete one (/mydocs) to add more.",
-    "file_empty": "The file is empty.",
-    "file_too_large": "The file is too large for your plan (up to {limit_mb} MB).",
-    "unsupported_file_type": "I cannot read this type of file. Send a PDF, Excel, Word, text or audio file.",
-    "file_encrypted": "The file is encrypted. Save it without a password (as .docx/.xlsx) and send it again.",
-    "file_corrupt": "The file seems damaged; I cannot open it.",
-    "no_text_found": "I found no text in this file.",
-    "password_required": "This PDF is protected by a password. Upload it on the web/API with its password.",
-    "file_too_complex": "This file is over your plan's limits (pages, text or processing time).",
-    "hostile_file": "This file was refused: it looks built to exhaust the reader (zip bomb, XML entities).",
-    "rate_limited": "You have used all {limit} questions of this {window}. More at {reset} UTC.",
-    "processing_error": "Processing failed. Please try again later.",
-    "service_unavailable": "The service is busy right now. Please try again in a minute.",
-    "registration_closed": "Registration is closed.",
-    "api_key_not_found": "That API key does not exist.",
-}
+ERRORS = error_texts.EN  # shared with the Telegram notifier (application.error_texts)

@@ -33,6 +33,8 @@ async def watch_progress(context: ContextTypes.DEFAULT_TYPE, message: Message, u
     shown: tuple[int, int] | None = None
     while time.monotonic() < deadline:
         await asyncio.sleep(interval)
+        if not context.application.running:  # stopping: Application.stop() waits for this task
+            return
         try:
             document = await run(container(context).get_document(), user_id, document_id)
         except DomainError:  # deleted meanwhile, or the user was banned

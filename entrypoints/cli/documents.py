@@ -1,4 +1,4 @@
-"""``assistant ingest``, ``docs`` and ``ask``: documents and questions."""
+"""``assistant ingest``, ``docs``, ``doc`` and ``ask``: documents and questions."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def ingest(
     user: str | None = USER_OPTION,
     wait: bool = typer.Option(True, help="Wait until each document is processed."),
     timeout: float = typer.Option(600.0, help="Seconds to wait for processing."),
-    password: str | None = typer.Option(None, help="Password of password-protected PDFs (never stored)."),
+    password: str | None = typer.Option(None, help="Password of a protected PDF, DOCX or XLSX (never stored)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Upload files and process them, printing each document's id and status."""
@@ -79,6 +79,8 @@ def _print_ingested(results: list[dict[str, Any]], json_out: bool) -> None:
             note = " (already uploaded)" if r["duplicate"] else ""
             detail = f": {r['error_message']}" if r.get("error_message") else ""
             typer.echo(f"{r['id']}  {r['status']:<10} {r['file']}{note}{detail}")
+            if r.get("notes"):
+                typer.echo(f"{'':36}  note: {r['notes']}")
         else:
             typer.echo(f"{'-' * 36}  rejected   {r['file']}: {r['error_message']} [{r['error_code']}]")
 
@@ -96,9 +98,34 @@ def docs(
     if json_out:
         emit_json([document_dict(d) for d in page.documents])
         return
-    table("Documents", ["id", "file", "type", "status", "pages", "added"],
+    table("Documents", ["id", "file", "type", "status", "pages", "extractor", "added", "notes"],
           [[d.id.hex[:8], d.filename, d.kind, d.status if not d.error_code else f"{d.status}: {d.error_code}",
-            d.page_count, f"{d.created_at:%Y-%m-%d %H:%M}"] for d in page.documents])
+            d.page_count, _extractor(d), f"{d.created_at:%Y-%m-%d %H:%M}", d.notes] for d in page.documents])
+
+
+def doc(
+    document: str = typer.Argument(..., help="Document id (or a unique prefix of it)."),
+    user: str | None = USER_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Show one document: status, pages, the extractor (name and version) and its notes."""
+    actor = acting_user(user)
+    found = container().get_document()(actor.id, _resolve_document(actor.id, document))
+    if json_out:
+        emit_json(document_dict(found))
+        return
+    fields = [("id", found.id), ("file", found.filename), ("type", found.kind.value), ("size", found.size),
+              ("status", found.status.value), ("error", f"{found.error_code}: {found.error_message}"
+                                                if found.error_code else None),
+              ("pages", found.page_count), ("extractor", _extractor(found)), ("notes", found.notes),
+              ("added", f"{found.created_at:%Y-%m-%d %H:%M}")]
+    for name, value in fields:
+        if value is not None:
+            typer.echo(f"{name + ':':<11}{value}")
+
+
+def _extractor(document: Document) -> str | None:
+    return f"{document.extractor} {document.extractor_version or ''}".strip() if document.extractor else None
 
 
 def ask(

@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
-for command in (documents.ingest, documents.docs, documents.ask, account.usage, serve.serve, bot.bot,
+for command in (documents.ingest, documents.docs, documents.doc, documents.ask, account.usage, serve.serve, bot.bot,
                 worker.worker, worker.recover):
     app.command(command.__name__)(reports_errors(command))
 

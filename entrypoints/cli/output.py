@@ -34,6 +34,7 @@ def document_dict(doc: Document) -> dict[str, Any]:
             "sha256": doc.sha256, "status": doc.status.value, "error_code": doc.error_code,
             "error_message": doc.error_message, "page_count": doc.page_count,
             "progress": {"done": doc.progress_done, "total": doc.progress_total},
+            "extractor": doc.extractor, "extractor_version": doc.extractor_version, "notes": doc.notes,
             "created_at": doc.created_at.isoformat(), "updated_at": doc.updated_at.isoformat()}
 
 

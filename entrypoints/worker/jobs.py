@@ -8,6 +8,7 @@ marked failed with a readable reason first."""
 from __future__ import annotations
 
 import functools
+import os
 import uuid
 
 import structlog
@@ -23,15 +24,32 @@ TIMED_OUT_CODE = "file_too_complex"
 TIMED_OUT_MESSAGE = "Processing this document took longer than your tier allows; try a smaller file."
 
 
+_owner_pid = os.getpid()  # the process whose connections the container's pool holds
+
+
 @functools.cache
 def container() -> Container:
     """Built on the first job of the process (or earlier by the worker shell), then reused."""
+    global _owner_pid
+    _owner_pid = os.getpid()
     return build_container()
+
+
+def _after_fork(c: Container) -> None:
+    """In a job forked from the worker (ASSISTANT_WORKER_CLASS=fork): the database connections
+    pooled by the parent are the parent's (its sweeper uses them meanwhile). Forget them without
+    closing them, so this child opens its own (SQLAlchemy's recipe for fork); redis-py does the
+    same for its pool by itself."""
+    global _owner_pid
+    if os.getpid() != _owner_pid:
+        c.engine().dispose(close=False)
+        _owner_pid = os.getpid()
 
 
 def process_document(document_id: str) -> str | None:
     """Return the document's final status (None when the document is gone)."""
     c = container()
+    _after_fork(c)
     doc_id = uuid.UUID(document_id)
     with structlog.contextvars.bound_contextvars(document_id=document_id):
         try:

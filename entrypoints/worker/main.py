@@ -21,8 +21,10 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
         raise ConfigError("the worker needs ASSISTANT_QUEUE_BACKEND=rq (and ASSISTANT_REDIS_URL)")
     chosen = list(queues or ("high", "default", "low"))
     log.info("worker_starting", queues=chosen, burst=burst)
-    sweep_once(container, settings.recover_after_seconds)
-    sweeper = Sweeper(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds)
+    processing_after = min(settings.recover_processing_after_seconds, settings.recover_after_seconds)
+    sweep_once(container, settings.recover_after_seconds, processing_after)
+    sweeper = Sweeper(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds,
+                      processing_older_than=processing_after)
     if not burst:
         sweeper.start()
     try:

@@ -212,6 +212,27 @@ def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
         assert uow.documents.get(uuid.uuid4()) is None
 
 
+def test_update_if_status_stores_only_when_the_stored_status_is_the_expected_one(uow: UnitOfWork) -> None:
+    owner = a_user()
+    document = a_document(owner, status=DocumentStatus.PROCESSING)
+    stored(uow, owner, documents=(document,))
+    with uow:
+        document.complete(text="done", page_count=1, now=at(3))
+        assert uow.documents.update_if_status(document, DocumentStatus.PROCESSING)
+        uow.commit()
+    with uow:  # a second completion (another worker) finds it completed: nothing stored
+        late = uow.documents.get(document.id)
+        assert late is not None and late.status is DocumentStatus.COMPLETED
+        late.complete(text="again", page_count=2, now=at(4))
+        assert not uow.documents.update_if_status(late, DocumentStatus.PROCESSING)
+        uow.commit()
+    with uow:
+        assert uow.documents.get(document.id) == document
+        ghost = a_document(owner, status=DocumentStatus.PROCESSING)
+        assert not uow.documents.update_if_status(ghost, DocumentStatus.PROCESSING)  # never stored
+        assert uow.documents.get(ghost.id) is None
+
+
 def test_list_for_owner_is_newest_first_and_pages_with_a_cursor(uow: UnitOfWork) -> None:
     owner, stranger = a_user(), a_user()
     # two documents share a timestamp: the id breaks the tie

@@ -119,14 +119,14 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                     return self._send(200, api.files[file_id], "application/octet-stream")
             if path.startswith(bot_prefix):
                 return self._api(path[len(bot_prefix):], {})
-            self._send(404, b"not found", "text/plain")
+            self._refuse(path)
 
         def do_POST(self) -> None:
             path = unquote(self.path)
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             kind = self.headers.get("content-type", "")
             if not path.startswith(bot_prefix):
-                return self._send(404, b"not found", "text/plain")
+                return self._refuse(path)
             if kind.startswith("application/json"):
                 params = json.loads(body or b"{}")
             elif kind.startswith("multipart/"):
@@ -134,6 +134,13 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             else:
                 params = _decode_form(body)
             self._api(path[len(bot_prefix):], params)
+
+        def _refuse(self, path: str) -> None:
+            """Another token: 401 as Telegram answers it (PTB raises InvalidToken); else 404."""
+            if path.startswith("/bot"):
+                body = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+                return self._send(401, json.dumps(body).encode(), "application/json")
+            self._send(404, b"not found", "text/plain")
 
         def _api(self, method: str, params: dict[str, Any]) -> None:
             status, payload = api.answer(method, params)
@@ -150,9 +157,9 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_bot_api() -> Iterator[FakeBotApi]:
+def running_bot_api(port: int = 0) -> Iterator[FakeBotApi]:
     api = FakeBotApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(api))
     server.daemon_threads = True
     api.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -106,7 +106,7 @@ def test_another_users_document_is_not_found_on_every_route(server: Server, api:
     assert api.get(f"/api/v1/documents/{doc_id}").status_code == 200
 
 
-@pytest.mark.parametrize("route", ["/api/v1/documents", "/api/v1/users/me"])
+@pytest.mark.parametrize("route", ["/api/v1/documents", "/api/v1/users/me", "/api/v1/usage"])
 def test_requests_without_a_valid_token_get_401(server: Server, route: str) -> None:
     import jwt
 
@@ -121,9 +121,10 @@ def test_requests_without_a_valid_token_get_401(server: Server, route: str) -> N
     wrong_algorithm = jwt.encode(claims, secret, algorithm="HS512")
     expired = jwt.encode({**claims, "iat": now - 120, "exp": now - 60}, secret, algorithm="HS256")
     refresh_as_access = good_user.tokens["refresh_token"]  # type: ignore[attr-defined]
+    unknown_user = jwt.encode(claims, secret, algorithm="HS256")  # well signed, for no account
     cases = {None: "invalid_credentials", "garbage": "invalid_credentials", tampered: "invalid_credentials",
              unsigned: "invalid_credentials", wrong_algorithm: "invalid_credentials", expired: "token_expired",
-             refresh_as_access: "invalid_credentials"}
+             refresh_as_access: "invalid_credentials", unknown_user: "invalid_credentials"}
     for token, code in cases.items():
         with server.client(token) as client:
             response = client.get(route)
@@ -165,9 +166,16 @@ def test_admin_routes_and_a_banned_user(server: Server) -> None:
     assert admin.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "premium"}).json()["tier"] == "premium"
 
     assert admin.post(f"/api/v1/users/{dave_id}/ban").json()["status"] == "banned"
+    some_id = "5f0c2d9e-8b1a-4f3e-a6d2-7c4b1e9f0a33"
+    question = {"question": "Anything?"}
     for response in (dave.get("/api/v1/users/me"), dave.get("/api/v1/documents"),
-                     _upload(dave, "a.txt", b"some text")):
-        assert response.status_code == 403 and response.json()["code"] == "user_banned"
+                     _upload(dave, "a.txt", b"some text"), dave.get(f"/api/v1/documents/{some_id}"),
+                     dave.get(f"/api/v1/documents/{some_id}/chunks"), dave.delete(f"/api/v1/documents/{some_id}"),
+                     dave.post(f"/api/v1/documents/{some_id}/query", json=question),
+                     dave.post(f"/api/v1/documents/{some_id}/query?stream=true", json=question),
+                     dave.post("/api/v1/query", json=question), dave.get("/api/v1/conversations"),
+                     dave.get("/api/v1/usage"), dave.get("/api/v1/analytics"), dave.get("/api/v1/api-keys")):
+        assert response.status_code == 403 and response.json()["code"] == "user_banned", response.request.url
     with server.client() as anonymous:
         login = anonymous.post("/api/v1/auth/login", json={"email": "dave@example.com",
                                                            "password": "correct horse battery"})
@@ -259,6 +267,8 @@ def test_the_eleventh_question_in_a_minute_is_429_with_retry_after(server: Serve
     assert remaining == list(range(9, -1, -1))
     assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
     assert refused.json()["window"] == "minute" and 1 <= int(refused.headers["retry-after"]) <= 60
+    assert (refused.headers["ratelimit-limit"], refused.headers["ratelimit-remaining"]) == ("10", "0")
+    assert refused.headers["ratelimit-reset"] == refused.headers["retry-after"]
 
 
 QUESTIONS_SAMPLE = 'assistant_questions_total{cached="false",model="offline-extractive"}'

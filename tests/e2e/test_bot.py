@@ -240,3 +240,35 @@ def test_a_refused_file_is_explained_in_place_of_processing(api: FakeBotApi, tmp
 
     run(scenario())
     assert api.texts("editMessageText") == ["Файл пустой."]
+
+
+def test_a_banned_user_is_told_once_across_bot_processes_sharing_redis(api: FakeBotApi, tmp_path: Path,
+                                                                        redis_server_url: str,
+                                                                        redis_prefix: str) -> None:
+    import redis
+
+    from application.use_cases.ensure_user import EnsureTelegramUserCommand
+    from config.bootstrap import local_user
+    from domain.users import UserStatus
+    from entrypoints.bot.errors import BANNED_TOLD_TTL
+
+    shared = {"redis_url": redis_server_url, "redis_prefix": redis_prefix, "queue_backend": "inline",
+              "ratelimit_backend": "memory"}  # the cache (L1 per process + Redis) is what they share
+
+    async def scenario() -> None:
+        async with BotHarness.create(api, tmp_path, **shared) as first, \
+                BotHarness.create(api, tmp_path, **shared) as second:
+            await first.send(ANN, "/start")
+            user = first.container.ensure_user().telegram(EnsureTelegramUserCommand(telegram_id=ANN.id))
+            first.container.set_status()(local_user(first.container).id, user.id, UserStatus.BANNED)
+            await first.send(ANN, "/help")
+            await second.send(ANN, "Hello?")
+            await second.send(ANN, "/mydocs")
+            await first.send(ANN, "/usage")
+
+    run(scenario())
+    assert api.texts("sendMessage")[1:] == [
+        "Sorry, this account has been suspended. If you think this is a mistake, contact support."]
+    client = redis.Redis.from_url(redis_server_url)
+    assert 0 < client.ttl(f"{redis_prefix}cache:bot:banned-told:{ANN.id}") <= BANNED_TOLD_TTL
+    client.close()

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from adapters.extractors.docx import DocxExtractor
 from adapters.extractors.ocr import TesseractOcr
@@ -35,7 +36,8 @@ EXPECTED: dict[str, tuple] = {
     "pdf/text/federal-register-2020-17221.pdf": ("completed", ["Federal Register"]),
     "pdf/text/scotus-transcript-p1.pdf": ("completed", ["SUPREME COURT", "MIRZAYANCE"]),
     "pdf/text/habibi-arabic.pdf": ("completed", ["habibi"]),
-    "pdf/tables/nics-background-checks-2015-11.pdf": ("completed", ["| Alabama Alaska", "| 18,870 209", TABLE]),
+    "pdf/tables/nics-background-checks-2015-11.pdf": ("completed", ["| Alabama | 18,870 | 23,022 | 22,650 |",
+                                                                    "| Wyoming |", TABLE]),
     "pdf/tables/senate-expenditures.pdf": ("completed", ["| DOCUMENTNO. |", TABLE]),
     "pdf/tables/la-precinct-bulletin-2014-p1.pdf": ("completed", [TABLE]),
     "pdf/tables/chelsea_pdta.pdf": ("completed", [TABLE]),
@@ -54,12 +56,15 @@ EXPECTED: dict[str, tuple] = {
     "pdf/corrupt/docx-renamed.pdf": ("completed", ["Lorem ipsum"]),  # sniffed as the DOCX it is
     **{f"pdf/sec-10q/{name}.pdf": ("completed", ["CONDENSED CONSOLIDATED", TABLE])
        for name in ("2022-Q3-AAPL", "2023-Q1-AAPL", "2023-Q2-AAPL", "2023-Q3-AAPL", "2023-Q3-NVDA")},
+    "pdf/sec-10q/2023-Q3-AAPL.pdf": ("completed", ["CONDENSED CONSOLIDATED",
+                                                   "| Total net sales | $ | 81,797 | $ | 82,959 |"]),
+    "pdf/sec-10q/2023-Q3-NVDA.pdf": ("completed", ["CONDENSED CONSOLIDATED", "| Revenue | $ | 18,120 | $ | 5,931 |"]),
     "docx/IllustrativeCases.docx": ("completed", ["ILLUSTRATIVE CASES", TABLE]),
     "docx/bug57031.docx": ("completed", ["Cancer.csv", TABLE]),
     "docx/bug65649.docx": ("completed", ["ГОСУДАРСТВЕННЫЙ КОНТРАКТ", TABLE]),
     "docx/heading123.docx": ("completed", ["Pellentesque"]),
     "docx/blk-paras-and-tables.docx": ("completed", ["Lorem ipsum", TABLE]),
-    "docx/bug53475-password-is-pass.docx": ("file_encrypted", []),
+    "docx/bug53475-password-is-pass.docx": ("password_required", []),
     "docx/truncated62886.docx": ("file_corrupt", []),
     "xlsx/FormulaEvalTestData_Copy.xlsx": ("completed", ["EverythingTests", TABLE]),
     "xlsx/CVLKRA-KYC_Download_File_Structure_V3.1.xlsx": ("completed", ["KYC HEADER", "| S.No | Field |"]),
@@ -67,7 +72,7 @@ EXPECTED: dict[str, tuple] = {
     "xlsx/simple-monthly-budget.xlsx": ("completed", ["MONTHLY INCOME", "2500"]),
     "xlsx/AverageTaxRates.xlsx": ("completed", ["AVERAGE TAX RATES"]),
     "xlsx/55906-MultiSheetRefs.xlsx": ("completed", ["Hello!"]),
-    "xlsx/protected_passtika.xlsx": ("file_encrypted", []),
+    "xlsx/protected_passtika.xlsx": ("password_required", []),
     "hostile/poc-xmlbomb.xlsx": ("hostile_file", []),
     "hostile/poc-shared-strings.xlsx": ("file_too_complex", []),
     "hostile/ExternalEntityInText.docx": ("hostile_file", []),
@@ -134,12 +139,19 @@ def similarity(extracted: str, truth: str) -> float:
     return 2 * precision * recall / max(1e-9, precision + recall)
 
 
+def levenshtein_similarity(extracted: str, truth: str) -> float:
+    """1 - normalised edit distance after whitespace normalisation (the py-pdf benchmark's measure)."""
+    return Levenshtein.normalized_similarity(" ".join(extracted.split()), " ".join(truth.split()))
+
+
 def test_geotopo_text_matches_its_ground_truth() -> None:
+    """Measured 0.967: the rest is superscripts on their own line ("S\n2" for S²), formulas, and
+    line-end hyphens that pdfium drops ("Schwarz-Weiß" -> "SchwarzWeiß")."""
     truth = corpus_path("groundtruth/GeoTopo-book.txt").read_text()
     extraction = PdfExtractor(tables=False).extract(corpus_path("pdf/text/GeoTopo-komprimiert.pdf").read_bytes(),
                                                     kind=None)
     assert extraction.page_count == 117
-    assert similarity("\n".join(s.text for s in extraction.segments), truth) >= 0.95
+    assert levenshtein_similarity("\n".join(s.text for s in extraction.segments), truth) >= 0.95
 
 
 def test_linn_ocr_text_is_close_to_its_ground_truth() -> None:

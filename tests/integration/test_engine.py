@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
+from adapters.persistence import engine as engine_module
 from adapters.persistence import migrate
 from adapters.persistence.engine import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -70,11 +73,66 @@ def test_sqlite_in_memory_is_one_shared_database() -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_engine_pings_its_pool(postgres_url: str) -> None:
+def test_postgres_pool_replaces_a_connection_that_died_while_idle(postgres_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pooled connection idle past the threshold is pinged at checkout, and replaced when dead
+    (the database restarted); one in steady use is not pinged."""
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)
     engine = make_engine(postgres_url)
+    killer = make_engine(postgres_url)
     try:
-        assert engine.pool._pre_ping  # type: ignore[attr-defined]
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT 1")).scalar() == 1
+            first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            other.commit()
+        with engine.connect() as connection:  # no error: the dead one was pinged and replaced
+            second = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert second != first
+        assert engine.pool.size() >= 20  # type: ignore[attr-defined] - one connection per API thread
+    finally:
+        engine.dispose()
+        killer.dispose()
+
+
+@pytest.mark.postgres
+def test_a_read_only_unit_of_work_opens_no_transaction_on_postgres(postgres_url: str) -> None:
+    migrate.upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    user = User(email=f"{uuid.uuid4().hex[:8]}@example.com", created_at=now, updated_at=now)
+    try:
+        with SqlAlchemyUnitOfWork(engine) as writer:
+            writer.users.add(user)
+            writer.commit()
+        reader = SqlAlchemyUnitOfWork(engine, read_only=True)
+        with reader:
+            assert reader.users.get(user.id) == user
+            status = reader._current().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == psycopg.pq.TransactionStatus.IDLE  # no BEGIN was sent
+            with pytest.raises(RuntimeError, match="read-only"):
+                reader.commit()
+        with SqlAlchemyUnitOfWork(engine) as writer:  # the pooled connection is transactional again
+            writer.users.get(user.id)
+            status = writer._current().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == psycopg.pq.TransactionStatus.INTRANS
+    finally:
+        engine.dispose()
+
+
+def test_a_read_only_unit_of_work_reads_and_refuses_to_commit_on_sqlite(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    user = User(telegram_id=77, created_at=now, updated_at=now)
+    try:
+        with SqlAlchemyUnitOfWork(engine) as writer:
+            writer.users.add(user)
+            writer.commit()
+        reader = SqlAlchemyUnitOfWork(engine, read_only=True)
+        with reader:
+            assert reader.users.get(user.id) == user
+            with pytest.raises(RuntimeError, match="read-only"):
+                reader.commit()
     finally:
         engine.dispose()

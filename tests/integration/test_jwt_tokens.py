@@ -68,3 +68,32 @@ def test_forged_tokens_are_refused(issuer: JwtTokenIssuer, clock: Clock, make) -
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(ValueError):
         JwtTokenIssuer("short", ttls={"access": 1})
+
+
+def test_a_remembered_token_still_expires_on_time(issuer: JwtTokenIssuer, clock: Clock) -> None:
+    user = uuid.uuid4()
+    token = issuer.issue(user, kind="access")
+    assert issuer.verify(token, kind="access") == user
+    assert issuer.verify(token, kind="access") == user  # the second time from memory
+    with pytest.raises(InvalidCredentials):  # remembered per kind: an access token is no refresh token
+        issuer.verify(token, kind="refresh")
+    clock.now += 900
+    with pytest.raises(TokenExpired):
+        issuer.verify(token, kind="access")
+
+
+def test_a_tampered_copy_of_a_remembered_token_is_refused(issuer: JwtTokenIssuer) -> None:
+    token = issuer.issue(uuid.uuid4(), kind="access")
+    issuer.verify(token, kind="access")
+    header, payload, signature = token.split(".")
+    with pytest.raises(InvalidCredentials):
+        issuer.verify(f"{header}.{payload}.{signature[:-2]}AA", kind="access")
+
+
+def test_only_so_many_tokens_are_remembered(clock: Clock) -> None:
+    issuer = JwtTokenIssuer(SECRET, ttls={"access": 900}, clock=clock, remember=3)
+    tokens = [issuer.issue(uuid.uuid4(), kind="access") for _ in range(5)]
+    for token in tokens:
+        issuer.verify(token, kind="access")
+    assert len(issuer._verified) == 3
+    assert all(issuer.verify(token, kind="access") for token in tokens)  # forgotten ones verify again

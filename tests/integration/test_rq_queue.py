@@ -15,7 +15,7 @@ import pytest
 
 from adapters.persistence.migrate import upgrade
 from adapters.queue.rq import RqJobQueue, connect
-from adapters.queue.rq_worker import RqWorkerRunner, SchedulerThread
+from adapters.queue.rq_worker import LivenessThread, RqWorkerRunner, SchedulerThread
 from application.errors import TransientError
 from application.ports.job_queue import JobQueueUnavailable
 from application.use_cases.get_document import GetDocument
@@ -54,22 +54,57 @@ def test_a_waiting_document_is_not_enqueued_twice(redis_server_url: str, redis_p
     assert queue.queues[QueuePriority.LOW].count == 1
 
 
-def test_a_started_job_blocks_a_second_one_until_its_time_limit(redis_server_url: str, redis_prefix: str) -> None:
+def _start(queue: RqJobQueue, *, worker_name: str | None, started_at: datetime):  # noqa: ANN202
+    """Dequeue the job and mark it started, as a worker does (without running it)."""
+    job = queue.queues[QueuePriority.LOW].dequeue_any([queue.queues[QueuePriority.LOW]], None,
+                                                      connection=queue.connection)[0]
+    job.set_status(JobStatus.STARTED)
+    job.worker_name, job.started_at = worker_name, started_at
+    job.save()
+    return job
+
+
+def test_a_started_job_blocks_a_second_one_while_its_worker_is_alive(redis_server_url: str,
+                                                                     redis_prefix: str) -> None:
+    queue = RqJobQueue(connect(redis_server_url), PROBE, prefix=redis_prefix, retry_delays=(),
+                       timeouts={QueuePriority.LOW: 3600})
+    document_id = uuid.uuid4()
+    queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
+    liveness = LivenessThread(queue)
+    liveness.worker_name = "w1"
+    liveness.beat()  # as the worker's liveness thread does every few seconds
+    _start(queue, worker_name="w1", started_at=datetime.now(UTC) - timedelta(seconds=1800))
+    queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
+    assert queue.queues[QueuePriority.LOW].count == 0  # a slow job of a live worker
+    queue.connection.delete(queue.alive_key("w1"))  # the worker was killed: its key expired
+    queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
+    assert queue.queues[QueuePriority.LOW].count == 1  # at once, long before the job's time limit
+
+
+def test_a_started_job_of_an_unknown_worker_blocks_a_second_one_until_its_time_limit(
+        redis_server_url: str, redis_prefix: str) -> None:
     queue = RqJobQueue(connect(redis_server_url), PROBE, prefix=redis_prefix, retry_delays=(),
                        timeouts={QueuePriority.LOW: 30})
     document_id = uuid.uuid4()
     queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
-    job = queue.queues[QueuePriority.LOW].dequeue_any([queue.queues[QueuePriority.LOW]], None,
-                                                      connection=queue.connection)[0]
-    job.set_status(JobStatus.STARTED)  # as a worker does; then the worker is killed
-    job.started_at = datetime.now(UTC)
-    job.save()
+    job = _start(queue, worker_name=None, started_at=datetime.now(UTC))  # e.g. started by a plain `rq worker`
     queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
     assert queue.queues[QueuePriority.LOW].count == 0  # it may still be running
     job.started_at = datetime.now(UTC) - timedelta(seconds=40)
     job.save()
     queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
     assert queue.queues[QueuePriority.LOW].count == 1  # past its limit: its worker is gone
+
+
+def test_a_running_worker_keeps_its_liveness_key_and_removes_it_when_it_stops(
+        redis_server_url: str, redis_prefix: str) -> None:
+    queue = RqJobQueue(connect(redis_server_url), "tests.integration.rq_probe.alive_keys", prefix=redis_prefix,
+                       retry_delays=())
+    queue.enqueue_processing(uuid.uuid4(), priority=QueuePriority.LOW)
+    RqWorkerRunner(queue).run(burst=True, with_scheduler=False)
+    seen = queue.connection.lrange(f"{redis_prefix}alive-seen", 0, -1)
+    assert len(seen) == 1 and seen[0].startswith(f"{redis_prefix}alive:".encode())  # present during the job
+    assert queue.connection.ttl(seen[0]) == -2  # gone once the worker stopped
 
 
 def test_redis_down_is_job_queue_unavailable() -> None:

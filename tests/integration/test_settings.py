@@ -104,3 +104,10 @@ def test_tier_overrides_reach_the_use_cases(monkeypatch: pytest.MonkeyPatch) -> 
     assert (limits.per_minute, limits.max_documents, limits.per_hour) == (3, 2, 100)
     container.queue().shutdown()
     container.engine().dispose()
+
+
+def test_an_empty_telegram_token_means_no_bot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TELEGRAM_TOKEN", "")  # compose passes ${ASSISTANT_TELEGRAM_TOKEN:-}
+    assert load_settings().telegram_token is None
+    monkeypatch.setenv("ASSISTANT_TELEGRAM_TOKEN", "123:abc")
+    assert load_settings().telegram_token.get_secret_value() == "123:abc"

@@ -62,3 +62,25 @@ def test_users_without_telegram_are_logged_and_network_errors_never_raise() -> N
     assert calls == []
     notifier.document_completed(User(telegram_id=1, created_at=NOW, updated_at=NOW), document())
     assert len(calls) == 3
+
+
+def test_a_failure_is_explained_by_its_error_code_in_the_users_language() -> None:
+    seen: list[httpx.Request] = []
+    notifier = make(lambda r: seen.append(r) or httpx.Response(200, json={"ok": True}))
+    ivan = User(telegram_id=8, language="ru", created_at=NOW, updated_at=NOW)
+    ann = User(telegram_id=9, language="en", created_at=NOW, updated_at=NOW)
+    failed = DocumentStatus.FAILED
+    notifier.document_failed(ivan, document(status=failed, error_code="password_required", error_message="Locked."))
+    notifier.document_failed(ivan, document(status=failed, error_code="file_corrupt", error_message="Broken."))
+    notifier.document_failed(ann, document(status=failed, error_code="file_corrupt", error_message="Broken."))
+    notifier.document_failed(ivan, document(status=failed, error_code="file_too_large", error_message="Over 5 MB."))
+    notifier.document_failed(ivan, document(status=failed, error_code=None, error_message=None))
+    texts = [json.loads(request.content)["text"] for request in seen]
+    assert texts == [
+        "❌ Не удалось прочитать <b>a&lt;b&gt;.pdf</b>: Файл защищён паролем. Загрузите его через веб/API вместе с "
+        "паролем.",
+        "❌ Не удалось прочитать <b>a&lt;b&gt;.pdf</b>: Файл повреждён, открыть его не получается.",
+        "❌ I could not read <b>a&lt;b&gt;.pdf</b>: The file seems damaged; I cannot open it.",
+        "❌ Не удалось прочитать <b>a&lt;b&gt;.pdf</b>: Over 5 MB.",  # a template missing its {limit_mb}
+        "❌ Не удалось прочитать <b>a&lt;b&gt;.pdf</b>: Обработка не удалась. Попробуйте позже.",
+    ]

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, FileEncrypted, UnsupportedFileType
-from domain.file_kinds import sniff_kind
+from domain.errors import FileCorrupt, FileEncrypted, PasswordRequired, UnsupportedFileType
+from domain.file_kinds import is_encrypted_office, sniff_kind
 from tests.corpus import corpus_path
 
 
@@ -149,8 +149,9 @@ def test_corpus_docx_renamed_pdf_sniffs_as_docx() -> None:
 
 
 @pytest.mark.parametrize("path", ["docx/bug53475-password-is-pass.docx", "xlsx/protected_passtika.xlsx"])
-def test_corpus_password_protected_office_files(path: str) -> None:
-    with pytest.raises(FileEncrypted):
+def test_corpus_password_protected_office_files_need_their_password(path: str) -> None:
+    assert is_encrypted_office(corpus_file(path))
+    with pytest.raises(PasswordRequired):
         sniff_kind(corpus_file(path), Path(path).name)
 
 

@@ -183,6 +183,19 @@ def test_a_document_deleted_while_processing_returns_none(world: World) -> None:
     assert world.notifier.sent == []
 
 
+def test_a_document_completed_by_another_worker_meanwhile_is_completed_once(world: World) -> None:
+    """A worker presumed dead that was not: both process the document, one completion is stored."""
+    document = pending(world, "Page one.\fPage two.")
+    other = world.process_use_case()  # plain extractors (built before the hook below)
+    world.extractors = FakeExtractors(PagedExtractor(on_extract=lambda: other(document.id)))
+    slow = world.process_use_case()
+    assert slow(document.id) is DocumentStatus.COMPLETED  # the other one completed it meanwhile
+    processed = [e for e in world.store.events if e.type is EventType.DOCUMENT_PROCESSED]
+    assert len(processed) == 1
+    assert world.notifier.sent == [("completed", document.id, DocumentStatus.COMPLETED)]
+    assert len(world.store.chunks[document.id]) == 1
+
+
 def test_a_failing_notifier_does_not_undo_the_processing(world: World) -> None:
     class BrokenNotifier:
         def document_completed(self, user, document) -> None:  # noqa: ANN001

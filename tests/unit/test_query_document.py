@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
 
 from application.ports.language_model import CompletionDelta
+from application.ports.rate_limiter import RateDecision
 from application.prompts import SYSTEM_PROMPT
+from application.use_cases.get_usage import question_key
 from application.use_cases.query_document import (
     MAX_QUESTION_CHARS,
     QueryDocumentCommand,
@@ -120,6 +123,51 @@ def test_a_repeated_question_is_answered_from_the_cache(world: World) -> None:
     assert len(world.store.conversations) == 2
     events = [e for e in world.store.events if e.type is EventType.QUESTION_ANSWERED]
     assert [e.data["cached"] for e in events] == [False, True]
+
+
+def test_a_cache_hit_cites_like_the_first_answer_without_reading_chunks_again(world: World) -> None:
+    world.llm = ScriptedLanguageModel("The total is 42000 EUR [1].")
+    user, document = contract(world)
+    settings = RetrievalSettings(context_tokens=20, top_k=2)  # selection by the retriever, not the whole text
+    first = world.ask(user, "What is the invoice total?", settings=settings)
+    assert [c.chunk_ordinal for c in first.citations] == [1]  # source [1] is the second paragraph
+
+    class NoRanking:
+        def rank(self, *args: object, **kwargs: object) -> list[object]:
+            raise AssertionError("a cache hit must not rank the chunks again")
+
+    world.retriever = NoRanking()
+    world.store.chunks[document.id] = []  # not read on a hit: the entry keeps the citations
+    second = world.ask(user, "What is the invoice total?", settings=settings)
+    assert second.cached and second.answer == first.answer
+    assert [(c.number, c.chunk_ordinal, c.locators, c.quote) for c in second.citations] == [
+        (c.number, c.chunk_ordinal, c.locators, c.quote) for c in first.citations]
+    assert second.citations[0].document_id == document.id
+    assert [c.id for c in world.store.conversations] == [first.id, second.id]
+
+
+def test_a_cache_entry_without_its_citations_is_still_used_and_upgraded(world: World) -> None:
+    user, _ = contract(world)
+    first = world.ask(user, "What is the invoice total?")
+    [key] = [k for k in world.cache.items if k.startswith("answer:")]
+    entry = json.loads(world.cache.items[key])
+    del entry["citations"]  # as written before entries kept the answer's citations
+    world.cache.items[key] = json.dumps(entry).encode()
+    second = world.ask(user, "What is the invoice total?")
+    assert second.cached and second.answer == first.answer
+    assert [c.locators for c in second.citations] == [c.locators for c in first.citations]
+    assert json.loads(world.cache.items[key])["citations"]  # stored again with them
+    assert world.ask(user, "What is the invoice total?").cached
+    assert len(world.llm.requests) == 1
+
+
+def test_a_cache_hit_on_another_copy_of_the_content_cites_that_copy(world: World) -> None:
+    user, original = contract(world)
+    world.ask(user, "What is the invoice total?", document_id=original.id)
+    copy = world.ready_document(user, CONTRACT, chunking=ONE_CHUNK_PER_PARAGRAPH)
+    answer = world.ask(user, "What is the invoice total?", document_id=copy.id)
+    assert answer.cached and answer.citations
+    assert {c.document_id for c in answer.citations} == {copy.id}
 
 
 def test_another_question_or_model_misses_the_cache(world: World) -> None:
@@ -256,6 +304,26 @@ def test_each_user_has_their_own_limit(world: World) -> None:
     for _ in range(10):
         world.ask(ann, "What is the invoice total?")
     assert world.ask(bob, "What is the invoice total?").answer
+
+
+def test_the_rate_decision_that_admitted_a_question_is_reported(world: World) -> None:
+    user, _ = contract(world)
+    decisions: list[RateDecision] = []
+    world.query_use_case()(QueryDocumentCommand(user_id=user.id, question="Where?"), on_rate=decisions.append)
+    world.query_use_case()(QueryDocumentCommand(user_id=user.id, question="Where?"), on_rate=decisions.append)
+    assert [d.allowed for d in decisions] == [True, True]
+    assert [{w.window: w.used for w in d.windows} for d in decisions] == [
+        {Window.MINUTE: 1, Window.HOUR: 1, Window.DAY: 1}, {Window.MINUTE: 2, Window.HOUR: 2, Window.DAY: 2}]
+    # the same figures the limiter reports afterwards
+    assert decisions[-1].windows == world.limiter.peek(question_key(user.id), {
+        w.window: w.limit for w in decisions[-1].windows}).windows
+
+
+def test_an_unlimited_tier_reports_no_rate_decision(world: World) -> None:
+    user, _ = contract(world, user=world.add_user(tier=Tier.ENTERPRISE))
+    decisions: list[RateDecision] = []
+    world.query_use_case()(QueryDocumentCommand(user_id=user.id, question="Where?"), on_rate=decisions.append)
+    assert decisions == []
 
 
 def test_enterprise_is_not_rate_limited(world: World) -> None:

@@ -49,3 +49,21 @@ def test_a_queue_outage_leaves_documents_pending_for_the_next_sweep(world: World
     world.clock.advance(600)
     assert recover(world, FakeQueue(broken=True)) == []
     assert world.store.documents[document.id].status is DocumentStatus.PENDING
+
+
+def test_processing_documents_can_be_swept_sooner_than_pending_ones(world: World) -> None:
+    user = world.add_user()
+    pending = world.upload(user, "Alpha paragraph.", "a.txt")
+    processing = world.upload(user, "Beta paragraph.", "b.txt")
+    with world.uow as uow:
+        doc = uow.documents.get(processing.id)
+        doc.start_processing(world.clock.now())
+        uow.documents.update(doc)
+        uow.commit()
+    world.queue.jobs.clear()
+    world.clock.advance(30)
+    recovered = recover(world, older_than_seconds=300, processing_older_than_seconds=10)
+    assert [d.id for d in recovered] == [processing.id]  # the queue decides whether its worker is dead
+    world.clock.advance(300)
+    recovered = recover(world, older_than_seconds=300, processing_older_than_seconds=10)
+    assert {d.id for d in recovered} == {pending.id, processing.id}

@@ -12,9 +12,12 @@ from adapters.persistence.tables import analytics_events, audit_log
 from domain.analytics import AnalyticsEvent, AuditEntry, EventType
 
 
+_INSERT_EVENT = analytics_events.insert()  # built once; the values are parameters
+
+
 class SqlAlchemyAnalyticsRepository(SqlAlchemyRepository):
     def add(self, event: AnalyticsEvent) -> None:
-        self._conn.execute(analytics_events.insert().values(**row_values(event)))
+        self._conn.execute(_INSERT_EVENT, row_values(event))
 
     def list_for_user(self, user_id: uuid.UUID, *, since: datetime | None = None) -> list[AnalyticsEvent]:
         """Oldest first; ``since`` is inclusive."""

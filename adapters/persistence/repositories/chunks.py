@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import RowMapping, bindparam, func, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.tables import chunks as chunk_table
 from domain.chunks import Chunk
 from domain.locators import Locator
+
+
+_OF_DOCUMENT = (select(chunk_table).where(chunk_table.c.document_id == bindparam("document_id"))
+                .order_by(chunk_table.c.ordinal))  # built once (see repositories.users)
 
 
 class SqlAlchemyChunkRepository(SqlAlchemyRepository):
@@ -21,8 +25,7 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
             self._conn.execute(chunk_table.insert(), [_row(document_id, chunk) for chunk in chunks])
 
     def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
-        query = select(chunk_table).where(chunk_table.c.document_id == document_id).order_by(chunk_table.c.ordinal)
-        return [_chunk(row) for row in self._conn.execute(query).mappings()]
+        return [_chunk(row) for row in self._conn.execute(_OF_DOCUMENT, {"document_id": document_id}).mappings()]
 
     def count_for_document(self, document_id: uuid.UUID) -> int:
         query = select(func.count()).select_from(chunk_table).where(chunk_table.c.document_id == document_id)

@@ -12,10 +12,13 @@ from adapters.persistence.tables import conversations
 from domain.conversations import Citation, Conversation, DailyUsage
 
 
+_INSERT = conversations.insert()  # built once; the values are parameters
+
+
 class SqlAlchemyConversationRepository(SqlAlchemyRepository):
     def add(self, conversation: Conversation) -> None:
         values = row_values(conversation) | {"citations": [c.to_dict() for c in conversation.citations]}
-        self._conn.execute(conversations.insert().values(**values))
+        self._conn.execute(_INSERT, values)
 
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
         """Newest first."""

@@ -6,13 +6,19 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import RowMapping, and_, func, or_, select
+from sqlalchemy import Integer, RowMapping, and_, bindparam, func, or_, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import documents
 from domain.documents import Document, DocumentKind, DocumentStatus
 
 _NEWEST_FIRST = (documents.c.created_at.desc(), documents.c.id.desc())
+_UPDATE_IF_STATUS = documents.update().where(documents.c.id == bindparam("b_id"),
+                                             documents.c.status == bindparam("b_expected"))
+# built once (see repositories.users): the per-request reads
+_BY_ID = select(documents).where(documents.c.id == bindparam("document_id"))
+_FIRST_PAGE = (select(documents).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
+               .limit(bindparam("limit", type_=Integer)))
 
 
 class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
@@ -23,8 +29,15 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         values = row_values(document, exclude=("id",))
         self._conn.execute(documents.update().where(documents.c.id == document.id).values(**values))
 
+    def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
+        """One conditional UPDATE: a concurrent one waits for the row lock, then sees the new status.
+        A prepared statement with the values as parameters (no statement built per call)."""
+        values = row_values(document, exclude=("id",))
+        result = self._conn.execute(_UPDATE_IF_STATUS, values | {"b_id": document.id, "b_expected": expected.value})
+        return result.rowcount == 1
+
     def get(self, document_id: uuid.UUID) -> Document | None:
-        row = self._conn.execute(select(documents).where(documents.c.id == document_id)).mappings().one_or_none()
+        row = self._conn.execute(_BY_ID, {"document_id": document_id}).mappings().one_or_none()
         return _document(row) if row is not None else None
 
     def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
@@ -44,6 +57,9 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         before: tuple[datetime, uuid.UUID] | None = None,
     ) -> list[Document]:
         """Newest first; ``before`` is the (created_at, id) of the last document of the previous page."""
+        if status is None and kind is None and before is None:
+            page = self._conn.execute(_FIRST_PAGE, {"owner_id": owner_id, "limit": limit}).mappings()
+            return [_document(row) for row in page]
         query = select(documents).where(documents.c.owner_id == owner_id)
         if status is not None:
             query = query.where(documents.c.status == status.value)

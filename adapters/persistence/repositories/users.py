@@ -5,13 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import users
 from application.ports.repositories import DuplicateRecord
 from domain.users import Role, Tier, User, UserStatus
+
+
+# built once: a statement object that is reused skips building, cache-key generation and result
+# metadata adaptation on every call (the per-request path loads the user by id)
+_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
 
 
 class SqlAlchemyUserRepository(SqlAlchemyRepository):
@@ -28,7 +33,8 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository):
         self._conn.execute(users.update().where(users.c.id == user.id).values(**values))
 
     def get(self, user_id: uuid.UUID) -> User | None:
-        return self._one(users.c.id == user_id)
+        row = self._conn.execute(_BY_ID, {"user_id": user_id}).mappings().one_or_none()
+        return _user(row) if row is not None else None
 
     def get_by_email(self, email: str) -> User | None:
         return self._one(users.c.email == email)
