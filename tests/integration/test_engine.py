@@ -97,21 +97,11 @@ def test_postgres_pool_replaces_a_connection_that_died_while_idle(postgres_url: 
 
 @pytest.mark.postgres
 def test_a_read_only_unit_of_work_opens_no_transaction_on_postgres(postgres_url: str) -> None:
-    migrate.upgrade(postgres_url)
-    engine = make_engine(postgres_url)
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    user = User(email=f"{uuid.uuid4().hex[:8]}@example.com", created_at=now, updated_at=now)
+    user = User(email=f"{uuid.uuid4().hex[:8]}@example.com", created_at=NOW, updated_at=NOW)
+    engine = _engine_with(postgres_url, user)
     try:
-        with SqlAlchemyUnitOfWork(engine) as writer:
-            writer.users.add(user)
-            writer.commit()
-        reader = SqlAlchemyUnitOfWork(engine, read_only=True)
-        with reader:
-            assert reader.users.get(user.id) == user
-            status = reader._current().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
-            assert status == psycopg.pq.TransactionStatus.IDLE  # no BEGIN was sent
-            with pytest.raises(RuntimeError, match="read-only"):
-                reader.commit()
+        status = _read_only_status(engine, user)
+        assert status == psycopg.pq.TransactionStatus.IDLE  # no BEGIN was sent
         with SqlAlchemyUnitOfWork(engine) as writer:  # the pooled connection is transactional again
             writer.users.get(user.id)
             status = writer._current().connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
@@ -121,18 +111,35 @@ def test_a_read_only_unit_of_work_opens_no_transaction_on_postgres(postgres_url:
 
 
 def test_a_read_only_unit_of_work_reads_and_refuses_to_commit_on_sqlite(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    user = User(telegram_id=77, created_at=now, updated_at=now)
+    user = User(telegram_id=77, created_at=NOW, updated_at=NOW)
+    engine = _engine_with(sqlite_url, user)
     try:
-        with SqlAlchemyUnitOfWork(engine) as writer:
-            writer.users.add(user)
-            writer.commit()
-        reader = SqlAlchemyUnitOfWork(engine, read_only=True)
-        with reader:
-            assert reader.users.get(user.id) == user
-            with pytest.raises(RuntimeError, match="read-only"):
-                reader.commit()
+        _read_only_status(engine, user)
     finally:
         engine.dispose()
+
+
+NOW = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def _engine_with(url: str, user: User):  # noqa: ANN202 - an Engine
+    """A migrated database holding ``user``."""
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with SqlAlchemyUnitOfWork(engine) as writer:
+        writer.users.add(user)
+        writer.commit()
+    return engine
+
+
+def _read_only_status(engine, user: User) -> object:  # noqa: ANN001
+    """Read the user back in a read-only unit of work (which refuses to commit); its connection's
+    transaction status (PostgreSQL) or None."""
+    reader = SqlAlchemyUnitOfWork(engine, read_only=True)
+    with reader:
+        assert reader.users.get(user.id) == user
+        info = getattr(reader._current().connection.dbapi_connection, "info", None)
+        status = getattr(info, "transaction_status", None)
+        with pytest.raises(RuntimeError, match="read-only"):
+            reader.commit()
+    return status

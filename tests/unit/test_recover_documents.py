@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.use_cases.recover_documents import RecoverDocuments
-from domain.documents import DocumentStatus
+from domain.documents import Document, DocumentStatus
 from domain.tiers import QueuePriority
 from domain.users import Tier
 from tests.fakes import FakeQueue
@@ -14,16 +14,21 @@ def recover(world: World, queue: FakeQueue | None = None, **kw: float) -> list:
     return RecoverDocuments(uow=world.uow, queue=queue or world.queue, tiers=world.tiers, clock=world.clock)(**kw)
 
 
+
+def start_processing(world: World, document: Document) -> None:
+    """A worker took the document (and then, in these tests, vanished)."""
+    with world.uow as uow:
+        doc = uow.documents.get(document.id)
+        doc.start_processing(world.clock.now())
+        uow.documents.update(doc)
+        uow.commit()
+
 def test_pending_and_processing_documents_are_enqueued_again(world: World) -> None:
     free, enterprise = world.add_user(), world.add_user(tier=Tier.ENTERPRISE)
     pending = world.upload(free, "Alpha paragraph.", "a.txt")
     stuck = world.upload(enterprise, "Beta paragraph.", "b.txt")
     done = world.ready_document(free, "Gamma paragraph.", "c.txt")
-    with world.uow as uow:
-        doc = uow.documents.get(stuck.id)
-        doc.start_processing(world.clock.now())
-        uow.documents.update(doc)
-        uow.commit()
+    start_processing(world, stuck)
     world.queue.jobs.clear()
     world.clock.advance(600)
 
@@ -55,11 +60,7 @@ def test_processing_documents_can_be_swept_sooner_than_pending_ones(world: World
     user = world.add_user()
     pending = world.upload(user, "Alpha paragraph.", "a.txt")
     processing = world.upload(user, "Beta paragraph.", "b.txt")
-    with world.uow as uow:
-        doc = uow.documents.get(processing.id)
-        doc.start_processing(world.clock.now())
-        uow.documents.update(doc)
-        uow.commit()
+    start_processing(world, processing)
     world.queue.jobs.clear()
     world.clock.advance(30)
     recovered = recover(world, older_than_seconds=300, processing_older_than_seconds=10)
