@@ -98,9 +98,9 @@ def docs(
     if json_out:
         emit_json([document_dict(d) for d in page.documents])
         return
-    table("Documents", ["id", "file", "type", "status", "pages", "extractor", "added", "notes"],
+    table("Documents", ["id", "file", "type", "status", "pages", "extractor", "added"],  # notes: `assistant doc`
           [[d.id.hex[:8], d.filename, d.kind, d.status if not d.error_code else f"{d.status}: {d.error_code}",
-            d.page_count, _extractor(d), f"{d.created_at:%Y-%m-%d %H:%M}", d.notes] for d in page.documents])
+            d.page_count, _extractor(d), f"{d.created_at:%Y-%m-%d %H:%M}"] for d in page.documents])
 
 
 def doc(

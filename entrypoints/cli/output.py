@@ -58,9 +58,13 @@ def usage_dict(report: UsageReport) -> dict[str, Any]:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    view = Table(title=title, title_justify="left")
-    for column in columns:
-        view.add_column(column, no_wrap=True)
-    for row in rows:
-        view.add_row(*("" if v is None else str(v) for v in row))
+    """A table that keeps every column whole but the widest one, which is cut when the terminal is narrow."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
+    widest = widths.index(max(widths))
+    view = Table(title=title, title_justify="left", box=None, padding=(0, 2, 0, 0))
+    for i, column in enumerate(columns):
+        view.add_column(column, no_wrap=True, min_width=None if i == widest else widths[i])
+    for row in cells:
+        view.add_row(*row)
     console.print(view)
