@@ -45,7 +45,9 @@ class Document:
     page_count: int | None = None
     progress_done: int = 0
     progress_total: int = 0
-    extracted_text: str | None = attrs.field(default=None, repr=False)
+    # Written by complete(); not loaded by the repository's reads (it can be megabytes): read it with
+    # DocumentRepository.extracted_text. An update leaves the stored text alone while this is None.
+    extracted_text: str | None = attrs.field(default=None, repr=False, eq=False)
     extractor: str | None = None  # name and version of the extractor that produced the text,
     extractor_version: str | None = None  # so documents can be re-processed when it improves
     notes: str | None = None  # what a user should know about a completed document (pages not read ...)

@@ -74,25 +74,36 @@ class FakeUserRepository(_Repo):
 
 
 class FakeDocumentRepository(_Repo):
+    """Like the SQL repository, reads leave ``extracted_text`` out and updates keep the stored text
+    unless the document carries a new one."""
+
     def add(self, document: Document) -> None:
         self._s.documents[document.id] = copy.deepcopy(document)
 
     def update(self, document: Document) -> None:
-        self._s.documents[document.id] = copy.deepcopy(document)
+        stored = self._s.documents.get(document.id)
+        kept = copy.deepcopy(document)
+        if kept.extracted_text is None and stored is not None:
+            kept.extracted_text = stored.extracted_text
+        self._s.documents[document.id] = kept
 
     def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
         stored = self._s.documents.get(document.id)
         if stored is None or stored.status is not expected:
             return False
-        self._s.documents[document.id] = copy.deepcopy(document)
+        self.update(document)
         return True
 
     def get(self, document_id: uuid.UUID) -> Document | None:
-        return copy.deepcopy(self._s.documents.get(document_id))
+        return _without_text(self._s.documents.get(document_id))
+
+    def extracted_text(self, document_id: uuid.UUID) -> str | None:
+        stored = self._s.documents.get(document_id)
+        return stored.extracted_text if stored is not None else None
 
     def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
         found = [d for d in self._s.documents.values() if d.owner_id == owner_id and d.sha256 == sha256]
-        return copy.deepcopy(max(found, key=_newest, default=None))
+        return _without_text(max(found, key=_newest, default=None))
 
     def list_for_owner(self, owner_id, *, status=None, kind=None, limit=50, before=None) -> list[Document]:  # noqa: ANN001
         docs = [
@@ -100,7 +111,7 @@ class FakeDocumentRepository(_Repo):
             if d.owner_id == owner_id and (status is None or d.status == status) and (kind is None or d.kind == kind)
             and (before is None or _newest(d) < (before[0], str(before[1])))
         ]
-        return copy.deepcopy(sorted(docs, key=_newest, reverse=True)[:limit])
+        return [_without_text(d) for d in sorted(docs, key=_newest, reverse=True)[:limit]]
 
     def count_for_owner(self, owner_id: uuid.UUID) -> int:
         return sum(1 for d in self._s.documents.values() if d.owner_id == owner_id)
@@ -116,7 +127,7 @@ class FakeDocumentRepository(_Repo):
 
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
         docs = [d for d in self._s.documents.values() if d.status in statuses and d.updated_at < updated_before]
-        return copy.deepcopy(sorted(docs, key=lambda d: (d.updated_at, str(d.id))))
+        return [_without_text(d) for d in sorted(docs, key=lambda d: (d.updated_at, str(d.id)))]
 
     def delete(self, document_id: uuid.UUID) -> None:
         s = self._s
@@ -126,6 +137,14 @@ class FakeDocumentRepository(_Repo):
         for user in s.users.values():
             if user.active_document_id == document_id:
                 user.active_document_id = None
+
+
+def _without_text(document: Document | None) -> Document | None:
+    if document is None:
+        return None
+    found = copy.deepcopy(document)
+    found.extracted_text = None
+    return found
 
 
 def _newest(d: Document) -> tuple[datetime, str]:

@@ -207,6 +207,13 @@ def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
         assert loaded == document
         assert loaded is not None and loaded.status is DocumentStatus.FAILED and loaded.kind is DocumentKind.XLSX
         assert (loaded.extractor, loaded.extractor_version, loaded.notes) == ("pdf", "1", "Pages read by OCR: 2, 5.")
+        assert loaded.extracted_text is None  # reads leave the text out; it is read on its own
+        assert uow.documents.extracted_text(document.id) == "Straße — 東京\n\nsecond"
+        loaded.report_progress(1, 2, at(6))
+        uow.documents.update(loaded)  # an update of a document read without its text keeps the text
+        assert uow.documents.list_for_owner(owner.id)[0].extracted_text is None
+        assert uow.documents.extracted_text(document.id) == "Straße — 東京\n\nsecond"
+        assert uow.documents.extracted_text(uuid.uuid4()) is None
         assert loaded.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         assert loaded.created_at.utcoffset() == timedelta(0) or isinstance(uow, FakeUnitOfWork)
         assert uow.documents.get(uuid.uuid4()) is None

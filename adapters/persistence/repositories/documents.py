@@ -15,9 +15,12 @@ from domain.documents import Document, DocumentKind, DocumentStatus
 _NEWEST_FIRST = (documents.c.created_at.desc(), documents.c.id.desc())
 _UPDATE_IF_STATUS = documents.update().where(documents.c.id == bindparam("b_id"),
                                              documents.c.status == bindparam("b_expected"))
+# reads leave out the extracted text (megabytes for a long document), read on its own by extracted_text()
+_COLUMNS = [column for column in documents.c if column.name != "extracted_text"]
 # built once (see repositories.users): the per-request reads
-_BY_ID = select(documents).where(documents.c.id == bindparam("document_id"))
-_FIRST_PAGE = (select(documents).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
+_BY_ID = select(*_COLUMNS).where(documents.c.id == bindparam("document_id"))
+_TEXT = select(documents.c.extracted_text).where(documents.c.id == bindparam("document_id"))
+_FIRST_PAGE = (select(*_COLUMNS).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
                .limit(bindparam("limit", type_=Integer)))
 
 
@@ -26,13 +29,13 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         self._conn.execute(documents.insert().values(**row_values(document)))
 
     def update(self, document: Document) -> None:
-        values = row_values(document, exclude=("id",))
+        values = _values(document)
         self._conn.execute(documents.update().where(documents.c.id == document.id).values(**values))
 
     def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
         """One conditional UPDATE: a concurrent one waits for the row lock, then sees the new status.
         A prepared statement with the values as parameters (no statement built per call)."""
-        values = row_values(document, exclude=("id",))
+        values = _values(document)
         result = self._conn.execute(_UPDATE_IF_STATUS, values | {"b_id": document.id, "b_expected": expected.value})
         return result.rowcount == 1
 
@@ -40,9 +43,12 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         row = self._conn.execute(_BY_ID, {"document_id": document_id}).mappings().one_or_none()
         return _document(row) if row is not None else None
 
+    def extracted_text(self, document_id: uuid.UUID) -> str | None:
+        return self._conn.execute(_TEXT, {"document_id": document_id}).scalar_one_or_none()
+
     def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
         """The newest of the owner's documents with these bytes."""
-        query = (select(documents).where(documents.c.owner_id == owner_id, documents.c.sha256 == sha256)
+        query = (select(*_COLUMNS).where(documents.c.owner_id == owner_id, documents.c.sha256 == sha256)
                  .order_by(*_NEWEST_FIRST).limit(1))
         row = self._conn.execute(query).mappings().one_or_none()
         return _document(row) if row is not None else None
@@ -60,7 +66,7 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         if status is None and kind is None and before is None:
             page = self._conn.execute(_FIRST_PAGE, {"owner_id": owner_id, "limit": limit}).mappings()
             return [_document(row) for row in page]
-        query = select(documents).where(documents.c.owner_id == owner_id)
+        query = select(*_COLUMNS).where(documents.c.owner_id == owner_id)
         if status is not None:
             query = query.where(documents.c.status == status.value)
         if kind is not None:
@@ -88,7 +94,7 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
 
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
         """Documents in one of ``statuses`` untouched since ``updated_before``, oldest update first."""
-        query = (select(documents)
+        query = (select(*_COLUMNS)
                  .where(documents.c.status.in_([s.value for s in statuses]), documents.c.updated_at < updated_before)
                  .order_by(documents.c.updated_at, documents.c.id))
         return [_document(row) for row in self._conn.execute(query).mappings()]
@@ -96,6 +102,11 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
     def delete(self, document_id: uuid.UUID) -> None:
         """The schema cascades: chunks and conversations go, users' active_document_id becomes NULL."""
         self._conn.execute(documents.delete().where(documents.c.id == document_id))
+
+
+def _values(document: Document) -> dict:
+    """Column values for an update: the stored text stays unless the document carries a new one."""
+    return row_values(document, exclude=("id", "extracted_text") if document.extracted_text is None else ("id",))
 
 
 def _document(row: RowMapping) -> Document:
