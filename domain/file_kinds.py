@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, FileEncrypted, PasswordRequired, UnsupportedFileType
+from domain.errors import FileCorrupt, PasswordRequired, UnsupportedFileType
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # a CFB directory entry's name
@@ -16,8 +16,8 @@ _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
-    """Return the kind of ``data``; raise UnsupportedFileType, PasswordRequired (an encrypted
-    .docx/.xlsx) or FileEncrypted (a legacy .doc/.xls) otherwise."""
+    """Return the kind of ``data``; raise PasswordRequired (an encrypted .docx/.xlsx) or
+    UnsupportedFileType (a legacy .doc/.xls, or nothing we read) otherwise."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return DocumentKind.PDF
@@ -28,9 +28,8 @@ def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
     if is_encrypted_office(data):
         raise PasswordRequired("This Word/Excel file is protected by a password; upload it again with its password.")
     if head.startswith(_CFB_MAGIC):
-        raise FileEncrypted(
-            "This file is a password-protected Office document or an old binary Office format "
-            "(.doc/.xls); remove the password or save it as .docx/.xlsx."
+        raise UnsupportedFileType(
+            "This is an old binary Office file (.doc/.xls/.ppt): save it as .docx or .xlsx and send it again."
         )
     if _is_audio(head):
         return DocumentKind.AUDIO

@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, FileEncrypted, PasswordRequired, UnsupportedFileType
+from domain.errors import FileCorrupt, PasswordRequired, UnsupportedFileType
 from domain.file_kinds import is_encrypted_office, sniff_kind
 from tests.corpus import corpus_path
 
@@ -82,10 +82,10 @@ def test_a_text_file_named_pdf_is_text_not_pdf() -> None:
     assert sniff_kind(b"just some words", "fake.pdf") is DocumentKind.TEXT
 
 
-def test_cfb_magic_is_an_encrypted_or_legacy_office_file() -> None:
-    with pytest.raises(FileEncrypted) as caught:
+def test_cfb_magic_without_an_encrypted_package_is_a_legacy_office_file() -> None:
+    with pytest.raises(UnsupportedFileType, match=r"\.doc/\.xls") as caught:
         sniff_kind(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "secret.docx")
-    assert caught.value.code == "file_encrypted"
+    assert caught.value.code == "unsupported_file_type"
 
 
 @pytest.mark.parametrize(
