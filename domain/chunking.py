@@ -9,9 +9,12 @@ the locators of the segments it overlaps.
 
 from __future__ import annotations
 
-import bisect
+import re
 import uuid
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import accumulate, repeat
+from operator import itemgetter
 
 import attrs
 
@@ -21,6 +24,9 @@ from domain.text import TOKEN_RE, normalise
 
 SEPARATOR = "\n\n"
 _SENTENCE_END = {".", "!", "?", "。", "！", "？", ";", ":"}
+_SENTENCE_END_RE = re.compile("|".join(map(re.escape, sorted(_SENTENCE_END))))
+_PIECE_RE = re.compile(rf"(?:{TOKEN_RE.pattern})\s*")  # a token and the whitespace after it
+_LINE_BREAK_RE = re.compile(r"\n\s*")  # from the first line break of a whitespace run to its end
 
 
 @attrs.frozen
@@ -60,14 +66,13 @@ def chunk_segments(
     document_id: uuid.UUID, segments: Sequence[Segment], policy: ChunkingPolicy = ChunkingPolicy()
 ) -> ChunkedText:
     text, spans = join_segments(segments)
-    tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-    strength = _break_strengths(text, tokens, [s[1] for s in spans])
-    segment_first = _segment_first_tokens(strength)
+    tokens = _Tokens(text, [s[1] for s in spans])
+    strength, n = tokens.strength, tokens.count
     chunks: list[Chunk] = []
-    i, j, n = 0, 0, len(tokens)
+    i, j = 0, 0
     while i < n:
         j = _chunk_end(i, n, strength, policy.budget, after=j)
-        start, end = tokens[i][0], tokens[j - 1][1]
+        start, end = tokens.start(i), tokens.end(j - 1)
         located = _spans_between(spans, start, end)
         chunks.append(
             Chunk(
@@ -84,36 +89,51 @@ def chunk_segments(
         if j >= n:
             break
         # the overlap stays inside the segment the chunk ends in
-        i = j if strength[j - 1] == 3 else max(j - policy.overlap, i + 1, segment_first[j - 1])
+        i = j if strength[j - 1] == 3 else max(j - policy.overlap, i + 1, tokens.segment_first(j - 1))
     return ChunkedText(text=text, chunks=chunks)
 
 
-def _break_strengths(text: str, tokens: list[tuple[int, int]], segment_ends: list[int]) -> list[int]:
-    """How good a chunk end after each token is: 3 segment end, 2 blank line, 1 sentence or line end."""
-    ends = set(segment_ends)
-    strengths: list[int] = []
-    for k, (start, end) in enumerate(tokens):
-        gap = text[end : tokens[k + 1][0]] if k + 1 < len(tokens) else ""
-        if end in ends:
-            strengths.append(3)
-        elif "\n\n" in gap:
-            strengths.append(2)
-        elif "\n" in gap or text[start:end] in _SENTENCE_END:
-            strengths.append(1)
-        else:
-            strengths.append(0)
-    return strengths
+class _Tokens:
+    """The text's tokens (``TOKEN_RE``) and how good a chunk end after each one is: 3 segment end,
+    2 blank line after it, 1 line end after it or a sentence-ending token, else 0 (nothing
+    follows the last token). Built in C-level passes: one ``findall`` of token-plus-following-space
+    pieces gives every token's start by accumulated lengths, and only the few tokens that end a
+    segment, precede a line break or end a sentence are looked up (bisection) and marked."""
 
+    def __init__(self, text: str, segment_ends: list[int]) -> None:
+        self._text = text
+        first = TOKEN_RE.search(text)
+        offset = first.start() if first else 0
+        pieces = _PIECE_RE.findall(text, offset)
+        self.count = n = len(pieces)
+        self._starts = starts = list(accumulate(map(len, pieces), initial=offset))  # starts[n]: past the end
+        self.strength = strength = [0] * n
+        sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+        for k in map(bisect_left, repeat(starts), sentence_ends):
+            strength[k] = 1  # a one-character token starts there
+        breaks = [m.span() for m in _LINE_BREAK_RE.finditer(text, offset)]
+        for k, (start, end) in zip(map(bisect_left, repeat(starts), map(itemgetter(0), breaks)), breaks):
+            if 0 < k < n:  # the break follows token k - 1, which is not the last
+                strength[k - 1] = 2 if "\n\n" in text[start:end] else 1
+        self._segment_last: list[int] = []
+        for end in segment_ends:
+            k = bisect_left(starts, end) - 1  # the token starting before ``end``
+            if 0 <= k < n and self.end(k) == end:
+                strength[k] = 3
+                self._segment_last.append(k)
+        self._segment_last.sort()
 
-def _segment_first_tokens(strength: list[int]) -> list[int]:
-    """For each token, the index of the first token of its segment."""
-    firsts: list[int] = []
-    first = 0
-    for k in range(len(strength)):
-        firsts.append(first)
-        if strength[k] == 3:
-            first = k + 1
-    return firsts
+    def start(self, k: int) -> int:
+        return self._starts[k]
+
+    def end(self, k: int) -> int:
+        match = TOKEN_RE.match(self._text, self._starts[k])  # every piece starts with its token
+        return match.end() if match else self._starts[k]
+
+    def segment_first(self, k: int) -> int:
+        """The index of the first token of token ``k``'s segment."""
+        before = bisect_left(self._segment_last, k)
+        return self._segment_last[before - 1] + 1 if before else 0
 
 
 def _chunk_end(i: int, n: int, strength: list[int], budget: int, after: int = 0) -> int:
@@ -124,20 +144,21 @@ def _chunk_end(i: int, n: int, strength: list[int], budget: int, after: int = 0)
     limit = min(i + budget, n)
     if limit == n:
         return n
-    best, best_strength = limit, 0
-    for k in range(limit, max(i + max(1, budget // 2), after), -1):
-        if strength[k - 1] > best_strength:
-            best, best_strength = k, strength[k - 1]
-            if best_strength == 3:
-                break
-    return best
+    low = max(i + max(1, budget // 2), after)
+    if low >= limit:
+        return limit
+    window = strength[low:limit]  # the strengths of ends k in (low, limit], after token k - 1
+    best = max(window)
+    if best == 0:
+        return limit
+    return limit - window[::-1].index(best)
 
 
 def _spans_between(
     spans: list[tuple[int, int, Locator]], start: int, end: int
 ) -> list[tuple[Locator, tuple[int, int]]]:
     """The segments overlapping [start, end), each with its span clipped to that range."""
-    first = bisect.bisect_right([s[1] for s in spans], start)
+    first = bisect_right([s[1] for s in spans], start)
     found: list[tuple[Locator, tuple[int, int]]] = []
     for span_start, span_end, locator in spans[first:]:
         if span_start >= end:

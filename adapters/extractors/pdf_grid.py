@@ -51,14 +51,22 @@ def _merge(edges: list[Edge]) -> list[Edge]:
         count += copies
     if cluster:
         snap.update(dict.fromkeys(cluster, total / count))
+    pieces = sorted({(snap[p], s, e) for p, s, e in set(edges)})
+    if not pieces:
+        return []
     joined: list[Edge] = []
-    for position, start, end in sorted({(snap[p], s, e) for p, s, e in set(edges)}):
-        if joined and joined[-1][0] == position and start <= joined[-1][2] + TOL:
-            if end > joined[-1][2]:
-                joined[-1] = (position, joined[-1][1], end)
+    line, first, last = pieces[0]  # the line being joined, kept in locals
+    for position, start, end in pieces:
+        if position == line and start <= last + TOL:
+            if end > last:
+                last = end
         else:
-            joined.append((position, start, end))
-    return [e for e in joined if e[2] - e[1] >= TOL]
+            if last - first >= TOL:
+                joined.append((line, first, last))
+            line, first, last = position, start, end
+    if last - first >= TOL:
+        joined.append((line, first, last))
+    return joined
 
 
 class _Points:
@@ -79,13 +87,16 @@ def _intersections(horizontal: list[Edge], vertical: list[Edge]) -> _Points:
     ys = list(lines)
     starts = {y: [piece[0] for piece in pieces] for y, pieces in lines.items()}
     points = _Points()
+    through_v, through_h = points.v, points.h
     for vi, (x, top, bottom) in enumerate(vertical):
+        reach = x + TOL
         for y in ys[bisect_left(ys, top - TOL):bisect_right(ys, bottom + TOL)]:
             pieces = lines[y]
-            k = bisect_right(starts[y], x + TOL) - 1
+            k = bisect_right(starts[y], reach) - 1
             while k >= 0 and pieces[k][1] + TOL >= x:
-                points.v[(x, y)].add(vi)
-                points.h[(x, y)].add(pieces[k][2])
+                point = (x, y)
+                through_v[point].add(vi)
+                through_h[point].add(pieces[k][2])
                 k -= 1
     return points
 
@@ -103,20 +114,19 @@ def _cells(points: _Points) -> list[Box]:
         row[y].append(x)
     cells = []
     for x, ys in column.items():
-        for i, y in enumerate(ys):
-            down, across, xs = v[(x, y)], h[(x, y)], row[y]
-            right = range(bisect_right(xs, x), len(xs))
+        below = [(y2, v[(x, y2)], h[(x, y2)]) for y2 in ys]  # each point of the column, looked up once
+        for i, (y, down, across) in enumerate(below):
+            xs = row[y]
+            right = xs[bisect_right(xs, x):]
             cell = None
-            for k in range(i + 1, len(ys)):
-                y2 = ys[k]
-                if down.isdisjoint(v[(x, y2)]):
+            for y2, down2, bottom in below[i + 1:]:
+                if down.isdisjoint(down2):
                     break
-                bottom = h[(x, y2)]
-                for m in right:
-                    x2 = xs[m]
+                for x2 in right:
                     if across.isdisjoint(h[(x2, y)]):
                         break
-                    if (x2, y2) in v and not v[(x2, y2)].isdisjoint(v[(x2, y)]) and not h[(x2, y2)].isdisjoint(bottom):
+                    corner = v.get((x2, y2))
+                    if corner is not None and not corner.isdisjoint(v[(x2, y)]) and not h[(x2, y2)].isdisjoint(bottom):
                         cell = (x, y, x2, y2)
                         break
                 if cell is not None:
