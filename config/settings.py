@@ -92,6 +92,7 @@ class Settings(BaseSettings):
     api_workers: int = Field(1, ge=1, le=64)  # uvicorn worker processes of `assistant serve`
     api_threads: int = Field(40, ge=1, le=200)  # threads per API process running sync routes (a question
     # waiting for the language model holds one; the database pool keeps 20 connections, up to 40)
+    api_fast_threads: int = Field(4, ge=1, le=64)  # threads per API process for short reads (lists, lookups)
 
     log_format: Literal["console", "json"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -123,8 +123,27 @@ class QueryDocument:
 
         A model that cannot answer (every model of the chain, after its retries) is reported as
         ServiceUnavailable, which every shell shows as "try again later"; nothing is stored."""
+        opened = self.open(command, on_rate=on_rate)
+        if isinstance(opened, Conversation):  # a cache hit, already recorded: the whole answer at once
+            yield CompletionDelta(text=opened.answer)
+            yield opened
+            return
+        yield from opened.stream()
+
+    def open(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None,
+             ) -> Conversation | PendingAnswer:
+        """The quick first part of a question, in one unit of work: the checks, the rate limit and
+        the answer cache. A cached answer comes back recorded; otherwise a PendingAnswer whose
+        ``stream()`` asks the model (slow: shells may run the two parts on different threads)."""
+        started = time.perf_counter()
+        answered = self._answer_from_cache(command, on_rate, started)
+        if isinstance(answered, Conversation):
+            return answered
+        return PendingAnswer(self, *answered, started)
+
+    def _guarded(self, items: Iterator[CompletionDelta | Conversation]) -> Iterator[CompletionDelta | Conversation]:
         try:
-            yield from self._stream(command, on_rate)
+            yield from items
         except LanguageModelUnavailable as error:
             log.warning("llm_unavailable", model=error.model, status=error.status, error=str(error))
             raise ServiceUnavailable("The language model is not answering right now; please try again in a minute.",
@@ -134,15 +153,8 @@ class QueryDocument:
             raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
                                      service="language_model") from error
 
-    def _stream(self, command: QueryDocumentCommand,
-                on_rate: RateObserver | None) -> Iterator[CompletionDelta | Conversation]:
-        started = time.perf_counter()
-        answered = self._answer_from_cache(command, on_rate, started)
-        if isinstance(answered, Conversation):  # a cache hit, already recorded: the whole answer at once
-            yield CompletionDelta(text=answered.answer)
-            yield answered
-            return
-        prepared, cached = answered
+    def _answer(self, prepared: _Prepared, cached: Completion | None,
+                started: float) -> Iterator[CompletionDelta | Conversation]:
         if cached is not None:
             yield CompletionDelta(text=cached.text)  # an entry cached without its source map: stored
             yield self._record(prepared, cached, started, cached=True, refresh_cache=True)  # again with it
@@ -391,3 +403,18 @@ def _rebound(cited: list[dict[str, Any]], documents: Sequence[Document]) -> list
         return [Citation.from_dict({**c, "document_id": str(document_of[c["sha256"]])}) for c in cited]
     except (KeyError, ValueError, TypeError, AttributeError):
         return None
+
+
+@attrs.frozen
+class PendingAnswer:
+    """A question past its checks, rate limit and cache lookup, waiting for the model."""
+
+    _use_case: QueryDocument
+    _prepared: _Prepared
+    _cached: Completion | None
+    _started: float
+
+    def stream(self) -> Iterator[CompletionDelta | Conversation]:
+        """Partial text, then the stored Conversation (errors as in QueryDocument.stream)."""
+        use_case = self._use_case
+        return use_case._guarded(use_case._answer(self._prepared, self._cached, self._started))  # noqa: SLF001

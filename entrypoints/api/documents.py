@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from application.use_cases.list_documents import ListDocumentsQuery
@@ -16,6 +16,7 @@ from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import FileTooLarge, InvalidInput
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep, as_principal
 from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkOut, DocumentList, DocumentOut, UploadOut
+from entrypoints.api.threads import run_fast
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 ERRORS = PROBLEM_RESPONSES(401, 403, 404, 409, 422)
@@ -42,7 +43,7 @@ async def upload(file: Annotated[UploadFile, File(description="The document.")],
 
 
 @router.get("", response_model=DocumentList, responses=ERRORS)
-def list_documents(container: ContainerDep, user: PrincipalDep,
+async def list_documents(request: Request, container: ContainerDep, user: PrincipalDep,
                    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
                    kind: DocumentKind | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
                    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$",
@@ -52,7 +53,7 @@ def list_documents(container: ContainerDep, user: PrincipalDep,
     query = ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind, limit=limit,
                                before=_decode_cursor(cursor))
     with as_principal():
-        page = container.list_documents()(query)
+        page = await run_fast(request, container.list_documents(), query)
     next_cursor = None
     if page.next_before:
         created, doc_id = page.next_before
@@ -61,17 +62,20 @@ def list_documents(container: ContainerDep, user: PrincipalDep,
 
 
 @router.get("/{document_id}", response_model=DocumentOut, responses=ERRORS)
-def get_document(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> DocumentOut:
+async def get_document(request: Request, document_id: uuid.UUID, container: ContainerDep,
+                       user: PrincipalDep) -> DocumentOut:
     """One document: status, progress, pages, error."""
     with as_principal():
-        return DocumentOut.of(container.get_document()(user.id, document_id))
+        return DocumentOut.of(await run_fast(request, container.get_document(), user.id, document_id))
 
 
 @router.get("/{document_id}/chunks", response_model=list[ChunkOut], responses=ERRORS)
-def list_chunks(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> list[ChunkOut]:
+async def list_chunks(request: Request, document_id: uuid.UUID, container: ContainerDep,
+                      user: PrincipalDep) -> list[ChunkOut]:
     """The document's chunks in order, each with its locators (what citations point into)."""
     with as_principal():
-        return [ChunkOut.of(c) for c in container.get_document().chunks(user.id, document_id)]
+        chunks = await run_fast(request, container.get_document().chunks, user.id, document_id)
+    return [ChunkOut.of(c) for c in chunks]
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
@@ -29,6 +30,7 @@ from entrypoints.api.schemas import (
     QueryIn,
     example,
 )
+from entrypoints.api.threads import run_fast
 
 router = APIRouter(prefix="/api/v1", tags=["questions"])
 SSE_EXAMPLE = ('event: delta\ndata: {"text": "Invoices are payable "}\n\n'
@@ -58,32 +60,35 @@ class LibraryQueryIn(QueryIn):
 
 
 @router.post("/documents/{document_id}/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
-def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
-          response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
+async def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: PrincipalDep,
+                request: Request, response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
-    return _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+    return await _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
 
 
 @router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
-def query_library(body: LibraryQueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
-                  response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
+async def query_library(body: LibraryQueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
+                        response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask across several documents (or your whole library); citations name the document they point into."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
                                    whole_library=body.whole_library or not body.document_ids)
-    return _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+    return await _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
 
 
 @router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
-def conversations(container: ContainerDep, user: PrincipalDep,
-                  limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[AnswerOut]:
+async def conversations(request: Request, container: ContainerDep, user: PrincipalDep,
+                        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[AnswerOut]:
     """Your latest questions and answers, newest first."""
     with as_principal():
-        return [AnswerOut.of(c) for c in container.list_conversations()(user.id, limit=limit)]
+        found = await run_fast(request, container.list_conversations(), user.id, limit=limit)
+    return [AnswerOut.of(c) for c in found]
 
 
-def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
-            stream: bool) -> Any:
+async def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
+                  stream: bool) -> Any:
+    """The checks, rate limit and cache lookup run in the fast pool (entrypoints.api.threads); a
+    question for the model waits in the default pool."""
     use_case = container.query_document()
     headers: dict[str, str] = {}  # RateLimit-* from the decision that admitted the question
 
@@ -91,15 +96,25 @@ def _answer(command: QueryDocumentCommand, container: Container, request: Reques
         headers.update(decision_headers(decision.windows))
 
     with as_principal():
-        if stream:
-            events = use_case.stream(command, on_rate=on_rate)
-            first = next(events)  # errors before the first byte (not found, rate limit...) are plain problems
-            return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
-                                     headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        conversation = use_case(command, on_rate=on_rate)
+        opened = await run_fast(request, use_case.open, command, on_rate=on_rate)
+    if stream:
+        events = (iter([CompletionDelta(text=opened.answer), opened]) if isinstance(opened, Conversation)
+                  else opened.stream())
+        first = await run_in_threadpool(next, events)  # errors before the first byte are plain problems
+        return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
+                                 headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    conversation = opened if isinstance(opened, Conversation) else await run_in_threadpool(_final, opened.stream())
     request.app.state.metrics.observe_answer(conversation)
     response.headers.update(headers)
     return AnswerOut.of(conversation)
+
+
+def _final(items: Iterator[CompletionDelta | Conversation]) -> Conversation:
+    final = None
+    for item in items:
+        final = item
+    assert isinstance(final, Conversation), "an answer stream ends with its Conversation"
+    return final
 
 
 def _sse(first: CompletionDelta | Conversation, rest: Iterator[CompletionDelta | Conversation],

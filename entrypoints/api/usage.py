@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.ratelimit_headers import rate_limit_headers
 from entrypoints.api.schemas import PROBLEM_RESPONSES, example
+from entrypoints.api.threads import run_fast
 
 router = APIRouter(prefix="/api/v1", tags=["usage"])
 
@@ -61,10 +62,10 @@ class UsageOut(BaseModel):
 
 
 @router.get("/usage", response_model=UsageOut, responses=PROBLEM_RESPONSES(401, 403))
-def usage(container: ContainerDep, user: PrincipalDep, response: Response) -> UsageOut:
+async def usage(request: Request, container: ContainerDep, user: PrincipalDep, response: Response) -> UsageOut:
     """Questions used and remaining per window (absent windows are unlimited), documents used and allowed."""
     with as_principal():
-        report = container.get_usage()(user.id, history=True)
+        report = await run_fast(request, container.get_usage(), user.id, history=True)
     response.headers.update(rate_limit_headers(report))
     return UsageOut(tier=report.tier.value,
                     windows=[WindowOut(window=w.window.value, limit=w.limit, used=w.used, remaining=w.remaining,

@@ -233,6 +233,11 @@ def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
     name, final = events[-1]
     assert name == "answer" and [n for n, _ in events[:-1]] == ["delta"] * (len(events) - 1)
     assert deltas == final["answer"] and "five business days" in final["answer"] and final["citations"]
+    with connect_sse(api, "POST", f"/api/v1/documents/{doc_id}/query", params={"stream": "true"},
+                     json={"question": "How long does delivery take?"}) as source:  # now from the answer cache
+        again = [(e.event, e.json()) for e in source.iter_sse()]
+    assert [n for n, _ in again] == ["delta", "answer"] and again[0][1]["text"] == final["answer"]
+    assert again[1][1]["cached"] is True and again[1][1]["citations"] == final["citations"]
 
     with connect_sse(api, "POST", f"/api/v1/documents/{uuid.uuid4()}/query",
                      headers={"Accept": "text/event-stream"}, json={"question": "x?"}) as source:
@@ -319,3 +324,20 @@ def test_questions_across_documents_and_the_conversation_history(server: Server)
             foreign = other.post("/api/v1/query", json={"question": "invoices?", "document_ids": [terms]})
             assert foreign.status_code == 404
             assert other.get("/api/v1/conversations").json() == []
+
+
+def test_a_dead_language_model_is_a_503_problem_and_nothing_is_stored(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    env = {"ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_OPENAI_API_KEY": "sk-test", "ASSISTANT_OPENAI_BASE_URL": dead,
+           "ASSISTANT_LLM_MAX_RETRIES": "0"}
+    for server in run_server(tmp_path, env):
+        with server.register() as api:
+            doc_id = _upload(api, "terms.md", b"# Terms\n\nDelivery takes five days.").json()["id"]
+            _wait_completed(api, doc_id)
+            for params in ({}, {"stream": "true"}):
+                answer = api.post(f"/api/v1/documents/{doc_id}/query", params=params,
+                                  json={"question": "How long does delivery take?"})
+                # streamed or not: the model fails before the first byte, so a plain problem
+                assert answer.status_code == 503 and answer.headers["content-type"] == PROBLEM
+                assert answer.json()["code"] == "service_unavailable" and "Traceback" not in answer.text
+            assert api.get("/api/v1/conversations").json() == []  # nothing stored for an unanswered question
