@@ -4,7 +4,6 @@ segments and on the corpus PDFs' extracted segments, for several policies."""
 
 from __future__ import annotations
 
-import bisect
 import uuid
 from collections.abc import Sequence
 
@@ -12,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.chunking import ChunkingPolicy, chunk_segments, join_segments
+from domain.chunking import ChunkingPolicy, _spans_between, chunk_segments, join_segments  # spans: unchanged
 from domain.chunks import Segment
 from domain.locators import Locator
 from domain.text import TOKEN_RE
@@ -83,15 +82,6 @@ def _chunk_end(i: int, n: int, strength: list[int], budget: int, after: int = 0)
     return best
 
 
-def _spans_between(spans: list[tuple[int, int, Locator]], start: int, end: int) -> list:
-    first = bisect.bisect_right([s[1] for s in spans], start)
-    found = []
-    for span_start, span_end, locator in spans[first:]:
-        if span_start >= end:
-            break
-        if span_end > start:
-            found.append((locator, (max(span_start, start), min(span_end, end))))
-    return found
 
 
 # --- the comparison ------------------------------------------------------------------------------
