@@ -31,10 +31,10 @@ summary or an overview) from them only. After every statement cite the source it
 # Questions about the whole document rather than a fact in it: these get a map-reduce pass over
 # every chunk instead of top-k retrieval when the document does not fit the context budget.
 _OVERVIEW = re.compile(
-    r"\b(summar\w*|summary|overview|outline|gist|tl;?dr|main (points|topics|ideas)|key (points|takeaways)"
+    r"\b(summar\w*|overview|outline|gist|tl;?dr|main (points|topics|ideas)|key (points|takeaways)"
     r"|what is (this|the) (document|file|report|text) about|résum\w*|zusammenfass\w*|überblick"
     r"|resumen|resumir|riassun\w*|sintesi"
-    r"|кратк\w*|резюм\w*|обзор\w*|о ч[её]м (этот |этот )?(документ|файл|отч[её]т|текст)|основн\w+ (мысл|пункт|иде)\w*"
+    r"|кратк\w*|резюм\w*|обзор\w*|о ч[её]м (этот )?(документ|файл|отч[её]т|текст)|основн\w+ (мысл|пункт|иде)\w*"
     r"|суть|перескаж\w*)",
     re.IGNORECASE)
 

@@ -125,7 +125,7 @@ def main() -> None:
         app, hello = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{hello_port}"
         for url, path in ((app, "/healthz"), (hello, "/hello")):
             with httpx.Client(base_url=url) as probe:
-                if not healthy(probe) if path == "/healthz" else not _wait(probe, path):
+                if not healthy(probe, path=path):
                     raise SystemExit(f"server at {url} did not start")
         token, doc = prepare(app, env, home)
         wrk(f"{app}/api/v1/documents", connections=args.connections, seconds=1, token=token, workdir=home)  # warm-up
@@ -155,16 +155,6 @@ def main() -> None:
     for name, r in list(runs.items())[1:]:
         met = r["rps"] >= TARGET_RPS and r["p99"] <= TARGET_P99_MS
         print(f"target {TARGET_RPS} req/s, p99 <= {TARGET_P99_MS} ms: {name}: {'met' if met else 'not met'}")
-
-
-def _wait(client: httpx.Client, path: str) -> bool:
-    for _ in range(100):
-        try:
-            if client.get(path).status_code == 200:
-                return True
-        except httpx.TransportError:
-            time.sleep(0.1)
-    return False
 
 
 if __name__ == "__main__":

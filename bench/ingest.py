@@ -27,20 +27,16 @@ DEFAULT_FILES = [CORPUS / "text" / "GeoTopo-komprimiert.pdf",
                  *sorted((CORPUS / "sec-10q").glob("*.pdf"))]
 
 
-class _NoQueue:
-    def enqueue_processing(self, document_id, *, priority) -> None:  # noqa: ANN001 - processed in-line below
-        pass
-
-
 def pipeline(path: Path) -> dict:
     from dependency_injector import providers
 
     from application.use_cases.upload_document import UploadDocumentCommand
     from config.bootstrap import build_container, local_user
+    from tests.fakes import FakeQueue
 
     with TemporaryDirectory() as home:
         container = build_container(home=Path(home), log_level="WARNING")
-        container.queue.override(providers.Object(_NoQueue()))
+        container.queue.override(providers.Object(FakeQueue()))  # processed in-line below
         user = local_user(container)
         started, cpu = time.perf_counter(), time.process_time()
         document = container.upload_document()(UploadDocumentCommand(

@@ -147,19 +147,12 @@ def bench_squad_long(args: argparse.Namespace, retriever: BM25Retriever) -> None
 
 
 def pdf_segments(path: Path) -> tuple[list[Segment], str]:
-    try:
-        from adapters.extractors.pdf import PdfExtractor
-        from domain.documents import DocumentKind
+    """The production PDF extractor's segments (no stand-in: the bench measures what ships)."""
+    from adapters.extractors.pdf import PdfExtractor
+    from domain.documents import DocumentKind
 
-        extraction = PdfExtractor().extract(path.read_bytes(), kind=DocumentKind.PDF)
-        return list(extraction.segments), "adapters.extractors.pdf"
-    except Exception as error:  # noqa: BLE001 - the extractor may not exist yet, or be mid-change
-        import pypdfium2
-
-        pdf = pypdfium2.PdfDocument(str(path), password="")
-        pages = [Segment(text=pdf[i].get_textpage().get_text_range(), locator=Locator(page=i + 1))
-                 for i in range(len(pdf))]
-        return pages, f"pypdfium2 (extractor unavailable: {type(error).__name__})"
+    extraction = PdfExtractor().extract(path.read_bytes(), kind=DocumentKind.PDF)
+    return list(extraction.segments), "adapters.extractors.pdf"
 
 
 def bench_squad(args: argparse.Namespace, retriever: BM25Retriever) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import attrs
@@ -77,6 +77,12 @@ class DailyUsage:
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+
+
+def period_start(now: datetime, days: int) -> datetime:
+    """Midnight UTC that opens the last ``days`` UTC days, today included."""
+    first_day = now.astimezone(UTC).date() - timedelta(days=days - 1)
+    return datetime.combine(first_day, time(), tzinfo=UTC)
 
 
 class DailyTotals:

@@ -15,7 +15,18 @@ CORPUS = Path(os.environ.get("ASSISTANT_TEST_CORPUS", Path(__file__).resolve().p
 def corpus_path(relative: str) -> Path:
     path = CORPUS / relative
     if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"test corpus file missing under CI: {path}")
-        pytest.skip(f"test corpus file not available: {path}")
+        _missing(f"test corpus file not available: {path}")
     return path
+
+
+def require_corpus() -> Path:
+    """The corpus directory itself, for tests that walk all of it."""
+    if not CORPUS.is_dir():
+        _missing(f"test corpus not available: {CORPUS}")
+    return CORPUS
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (required under CI=true)")
+    pytest.skip(message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -78,11 +78,11 @@ class FakeDocumentRepository(_Repo):
     unless the document carries a new one."""
 
     def add(self, document: Document) -> None:
-        self._s.documents[document.id] = copy.deepcopy(document)
+        self._s.documents[document.id] = _in_utc(copy.deepcopy(document))
 
     def update(self, document: Document) -> None:
         stored = self._s.documents.get(document.id)
-        kept = copy.deepcopy(document)
+        kept = _in_utc(copy.deepcopy(document))
         if kept.extracted_text is None and stored is not None:
             kept.extracted_text = stored.extracted_text
         self._s.documents[document.id] = kept
@@ -137,6 +137,13 @@ class FakeDocumentRepository(_Repo):
         for user in s.users.values():
             if user.active_document_id == document_id:
                 user.active_document_id = None
+
+
+def _in_utc(document: Document) -> Document:
+    """The SQL columns are timestamptz: timestamps come back in UTC whatever offset they went in with."""
+    document.created_at = document.created_at.astimezone(UTC)
+    document.updated_at = document.updated_at.astimezone(UTC)
+    return document
 
 
 def _without_text(document: Document | None) -> Document | None:
@@ -267,6 +274,16 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.current += timedelta(seconds=seconds)
+
+
+class FakeTicks:
+    """A hand-moved clock in float seconds, for adapters that take a ``clock: Callable[[], float]``."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
 
 
 class FakeStorage:

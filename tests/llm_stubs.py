@@ -14,6 +14,8 @@ from typing import Any
 
 import attrs
 
+from adapters.llm.gemini import GeminiLanguageModel
+from adapters.llm.openai_compatible import OpenAILanguageModel
 from application.ports.language_model import AnswerRequest, Source
 from application.prompts import SYSTEM_PROMPT
 
@@ -166,3 +168,15 @@ def sample_request() -> AnswerRequest:
     """One question with one numbered source, as QueryDocument sends it to a model."""
     return AnswerRequest(system=SYSTEM_PROMPT, question="What is the total?",
                          sources=(Source(number=1, label="page 2", text="The total is 42000 EUR."),))
+
+
+def gemini_model(server: StubServer, **kwargs: Any) -> GeminiLanguageModel:
+    """The Gemini adapter (real google-genai SDK) talking to ``server``; api key "test-key"."""
+    options = {"api_key": "test-key", "model": "gemini-2.5-flash", "base_url": server.url} | kwargs
+    return GeminiLanguageModel(**options)
+
+
+def openai_model(server: StubServer, **kwargs: Any) -> OpenAILanguageModel:
+    """The OpenAI adapter (real openai SDK) talking to ``server``; api key "sk-test"."""
+    options = {"api_key": "sk-test", "model": "gpt-4o-mini", "base_url": server.url + "/v1"} | kwargs
+    return OpenAILanguageModel(**options)

@@ -37,7 +37,7 @@ class DocxExtractor:
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
         budget = budget or Budget()
-        open_zip(data)
+        open_zip(data).close()  # the guards only: python-docx opens the package itself
         try:
             document = docx.Document(io.BytesIO(data))
             blocks = list(document.iter_inner_content())

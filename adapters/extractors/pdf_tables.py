@@ -19,7 +19,6 @@ import re
 from collections.abc import Sequence
 from itertools import compress, repeat
 
-import pdfplumber
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
@@ -167,6 +166,8 @@ def plumber_tables(data: bytes, page_indexes: Sequence[int]) -> dict[int, list[s
     found: dict[int, list[str]] = {}
     if not page_indexes:
         return found
+    import pdfplumber  # about 60 ms: loaded with the first rotated table page, not at start-up
+
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index in page_indexes:
             page = pdf.pages[index]

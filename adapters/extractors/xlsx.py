@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
-from adapters.extractors.markdown import cell_text, markdown_table
+from adapters.extractors.markdown import markdown_table
 from adapters.extractors.xlsx_merges import MergeFiller, merged_ranges
 from adapters.extractors.zip_guard import open_zip
 from application.ports.extractor import Budget, Extraction, ProgressCallback
@@ -127,7 +127,9 @@ def _render(value: object, formula: object) -> str:
         value = value.isoformat(sep=" ").removesuffix(" 00:00:00")
     elif isinstance(value, date | time):
         value = value.isoformat()
-    return cell_text(str(value)[:_MAX_CELL_CHARS])  # cut first: a shared string may be megabytes
+    # cut first: a shared string may be megabytes; whitespace collapsed here (an all-space cell is
+    # empty), pipes are escaped once, by markdown_table
+    return " ".join(str(value)[:_MAX_CELL_CHARS].split())
 
 
 def _column_letter(index: int) -> str:

@@ -49,9 +49,8 @@ class OpenAILanguageModel:
             usage = response.usage
         except Exception as error:  # noqa: BLE001 - every vendor failure is translated
             raise self._translate(error) from error
-        prompt = _prompt_text(request)
         return Completion(text=text, model=self.name,
-                          tokens_in=usage.prompt_tokens if usage else count_tokens(prompt),
+                          tokens_in=usage.prompt_tokens if usage else count_tokens(_prompt_text(request)),
                           tokens_out=usage.completion_tokens if usage else count_tokens(text))
 
     def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from pathlib import Path
-
-from typing import TYPE_CHECKING
-
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 
@@ -93,6 +91,10 @@ def _config(url: str) -> Config:
     return config
 
 
+def _location() -> Path:
+    return Path(next(iter(importlib.import_module("migrations").__path__)))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m adapters.persistence.migrate", description=__doc__)
     parser.add_argument("action", choices=["upgrade", "downgrade", "current"])
@@ -111,7 +113,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _location() -> Path:
-    return Path(next(iter(importlib.import_module("migrations").__path__)))

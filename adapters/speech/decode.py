@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import wave
 
-import av
-
 from domain.errors import FileCorrupt
 
 RATE = 16_000
@@ -15,6 +13,8 @@ BYTES_PER_SECOND = RATE * 2
 
 def decode_pcm16(data: bytes) -> bytes:
     """The first audio stream resampled to 16 kHz mono s16le; FileCorrupt when it cannot be decoded."""
+    import av  # about 40 ms (FFmpeg): loaded with the first audio file, not at every start-up
+
     resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
     out = bytearray()
     try:

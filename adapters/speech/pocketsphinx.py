@@ -16,7 +16,6 @@ from domain.errors import NoTextFound
 from domain.locators import Locator
 
 
-
 class PocketsphinxTranscriber:
     """Implements application.ports.transcriber.Transcriber."""
 

@@ -6,7 +6,7 @@ import uuid
 
 from application.ports.unit_of_work import UnitOfWork
 from domain.documents import Document
-from domain.errors import DocumentNotFound, NoActiveDocument, PermissionDenied, UserNotFound
+from domain.errors import DocumentNotFound, InvalidCredentials, NoActiveDocument, PermissionDenied, UserNotFound
 from domain.users import User
 
 
@@ -16,6 +16,15 @@ def active_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
         raise UserNotFound("User not found.")
     user.ensure_active()
     return user
+
+
+def credential_user(uow: UnitOfWork, user_id: uuid.UUID, message: str) -> User:
+    """The active user a credential (token, link code, API key) names; a user deleted since the
+    credential was issued is reported as InvalidCredentials(``message``), a banned one as usual."""
+    try:
+        return active_user(uow, user_id)
+    except UserNotFound:
+        raise InvalidCredentials(message) from None
 
 
 def admin_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:

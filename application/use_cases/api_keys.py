@@ -10,7 +10,7 @@ import attrs
 
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.use_cases.access import active_user
+from application.use_cases.access import active_user, credential_user
 from domain.api_keys import (
     KEY_MARK,
     MAX_KEY_LENGTH,
@@ -20,10 +20,11 @@ from domain.api_keys import (
     key_prefix,
     looks_like_api_key,
 )
-from domain.errors import ApiKeyNotFound, InvalidCredentials, InvalidInput, UserNotFound
+from domain.errors import ApiKeyNotFound, InvalidCredentials, InvalidInput
 from domain.users import User
 
 SECRET_BYTES = 32
+_INVALID_KEY = "The API key is not valid."
 
 
 @attrs.frozen(kw_only=True)
@@ -77,15 +78,12 @@ class ApiKeys:
 
         last_used_at is written at most once a minute, not on every request."""
         if not looks_like_api_key(key) or len(key) > MAX_KEY_LENGTH:
-            raise InvalidCredentials("The API key is not valid.")
+            raise InvalidCredentials(_INVALID_KEY)
         with self.uow as uow:
             api_key = uow.api_keys.get_by_hash(key_hash(key))
             if api_key is None or not api_key.is_active:
-                raise InvalidCredentials("The API key is not valid.")
-            try:
-                user = active_user(uow, api_key.user_id)
-            except UserNotFound:
-                raise InvalidCredentials("The API key is not valid.") from None
+                raise InvalidCredentials(_INVALID_KEY)
+            user = credential_user(uow, api_key.user_id, _INVALID_KEY)
             now = self.clock.now()
             if api_key.needs_touch(now):
                 uow.api_keys.touch(api_key.id, at=now)

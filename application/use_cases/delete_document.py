@@ -28,7 +28,8 @@ class DeleteDocument:
     clock: Clock
     cache: Cache | None = None  # drops the deleted documents' cached answers
 
-    def __call__(self, user_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    def __call__(self, user_id: uuid.UUID, document_id: uuid.UUID) -> Document:
+        """Return the deleted document (as it stood), e.g. for its name in a reply."""
         with self.uow as uow:
             user = active_user(uow, user_id)
             document = owned_document(uow, user, document_id)
@@ -37,6 +38,7 @@ class DeleteDocument:
         discard_blobs(self.storage, [document.storage_key])
         if self.cache is not None:
             forget_documents(self.cache, [document.id])
+        return document
 
 
 def remove_document(uow: UnitOfWork, user: User, document: Document, now: datetime) -> None:

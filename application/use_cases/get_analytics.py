@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, timedelta
 from enum import StrEnum
 
 import attrs
@@ -21,7 +21,7 @@ import attrs
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, admin_user
-from domain.conversations import DailyTotals, DailyUsage
+from domain.conversations import DailyTotals, DailyUsage, period_start
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import InvalidInput
 
@@ -77,9 +77,9 @@ class GetAnalytics:
         scope = _scope(scope)
         if not 1 <= days <= MAX_DAYS:
             raise InvalidInput(f"days must be between 1 and {MAX_DAYS}.", days=days)
-        last_day = self.clock.now().astimezone(UTC).date()
-        first_day = last_day - timedelta(days=days - 1)
-        since = datetime.combine(first_day, time(), tzinfo=UTC)
+        now = self.clock.now()
+        since = period_start(now, days)
+        first_day, last_day = since.date(), now.astimezone(UTC).date()
         with self.uow as uow:
             if scope is Scope.GLOBAL:
                 admin_user(uow, actor_id)

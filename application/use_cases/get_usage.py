@@ -4,7 +4,6 @@ questions consumed: tokens and cost per UTC day over the last ``days`` days (tod
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
 
 import attrs
 
@@ -12,7 +11,7 @@ from application.ports.clock import Clock
 from application.ports.rate_limiter import RateLimiter, WindowUsage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
-from domain.conversations import DailyTotals, DailyUsage
+from domain.conversations import DailyTotals, DailyUsage, period_start
 from domain.tiers import TierPolicy
 from domain.users import Tier
 
@@ -45,15 +44,11 @@ class GetUsage:
         with self.uow as uow:
             user = active_user(uow, user_id)
             documents_used = uow.documents.count_for_owner(user.id)
-            wanted = history and self.clock is not None
-            daily = uow.conversations.usage_by_day(user.id, since=self._since()) if wanted else []
+            daily: list[DailyUsage] = []
+            if history and self.clock is not None:
+                daily = uow.conversations.usage_by_day(user.id, since=period_start(self.clock.now(), self.days))
         limits = self.tiers.for_tier(user.tier)
         decision = self.limiter.peek(question_key(user.id), limits.request_limits())
         return UsageReport(tier=user.tier, windows=decision.windows, documents_used=documents_used,
                            documents_allowed=limits.max_documents, max_file_bytes=limits.max_file_bytes,
                            daily=tuple(daily))
-
-    def _since(self) -> datetime:
-        assert self.clock is not None
-        today = self.clock.now()
-        return datetime.combine(today.date(), time(), tzinfo=today.tzinfo) - timedelta(days=self.days - 1)

@@ -12,9 +12,9 @@ import attrs
 from application.ports.cache import Cache
 from application.ports.security import TokenIssuer
 from application.ports.unit_of_work import UnitOfWork
-from application.use_cases.access import active_user
+from application.use_cases.access import active_user, credential_user
 from application.use_cases.log_in import TokenPair, issue_pair
-from domain.errors import InvalidCredentials, UserNotFound
+from domain.errors import InvalidCredentials
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a phone
 CODE_LENGTH = 10  # 31^10 ~ 8e14 codes
@@ -44,8 +44,5 @@ class LinkCodes:
             raise InvalidCredentials("The code is unknown, used or expired; ask the bot for a new one (/token).")
         self.cache.delete(key)
         with self.uow as uow:
-            try:
-                user = active_user(uow, uuid.UUID(raw.decode()))
-            except UserNotFound:
-                raise InvalidCredentials("The code is unknown, used or expired.") from None
+            user = credential_user(uow, uuid.UUID(raw.decode()), "The code is unknown, used or expired.")
         return issue_pair(self.tokens, user)

@@ -6,9 +6,8 @@ import attrs
 
 from application.ports.security import PasswordHasher, TokenIssuer, TokenKind
 from application.ports.unit_of_work import UnitOfWork
-from application.use_cases.access import active_user
+from application.use_cases.access import credential_user
 from application.use_cases.authenticate_user import AuthenticateUser
-from domain.errors import InvalidCredentials, UserNotFound
 from domain.users import User
 
 
@@ -33,20 +32,14 @@ class LogIn:
         """A new pair for a valid refresh token of a user who is still active."""
         user_id = self.tokens.verify(refresh_token, kind=TokenKind.REFRESH)
         with self.uow as uow:
-            try:
-                user = active_user(uow, user_id)
-            except UserNotFound:
-                raise InvalidCredentials("The token is not valid.") from None
+            user = credential_user(uow, user_id, "The token is not valid.")
         return issue_pair(self.tokens, user)
 
     def user_for(self, access_token: str) -> User:
         """The active user an access token belongs to (banned users are refused on every request)."""
         user_id = self.tokens.verify(access_token, kind=TokenKind.ACCESS)
         with self.uow as uow:
-            try:
-                return active_user(uow, user_id)
-            except UserNotFound:  # deleted since the token was issued
-                raise InvalidCredentials("The token is not valid.") from None
+            return credential_user(uow, user_id, "The token is not valid.")
 
 
 def issue_pair(tokens: TokenIssuer, user: User) -> TokenPair:

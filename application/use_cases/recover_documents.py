@@ -45,7 +45,7 @@ class RecoverDocuments:
                     uow.documents.list_by_status([DocumentStatus.PENDING], updated_before=cutoff)
                     + uow.documents.list_by_status([DocumentStatus.PROCESSING], updated_before=processing_cutoff),
                     key=lambda d: (d.updated_at, str(d.id)))
-            owners = {d.owner_id: uow.users.get(d.owner_id) for d in stuck}
+            owners = {owner_id: uow.users.get(owner_id) for owner_id in {d.owner_id for d in stuck}}  # one read each
         recovered = []
         for document in stuck:
             owner = owners.get(document.owner_id)

@@ -69,8 +69,7 @@ class AnalyticsOut(BaseModel):
                              tokens_out=report.tokens_out, cost_usd=report.cost_usd),
             cache_hit_rate=report.cache_hit_rate,
             latency_ms=LatencyOut(p50=latency.p50, p90=latency.p90, p99=latency.p99) if latency else None,
-            daily=[DailyOut(day=d.day, questions=d.questions, cached=d.cached, tokens_in=d.tokens_in,
-                            tokens_out=d.tokens_out, cost_usd=d.cost_usd) for d in report.daily],
+            daily=[DailyOut.of(d) for d in report.daily],
             documents=DocumentCountsOut(
                 by_kind={k.value: report.documents_by_kind.get(k, 0) for k in DocumentKind},
                 by_status={s.value: report.documents_by_status.get(s, 0) for s in DocumentStatus}),

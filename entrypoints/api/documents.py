@@ -14,7 +14,7 @@ from application.use_cases.list_documents import ListDocumentsQuery
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import FileTooLarge, InvalidInput
-from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep, as_principal
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkOut, DocumentList, DocumentOut, UploadOut
 from entrypoints.api.threads import run_fast
 
@@ -26,19 +26,20 @@ READ_CHUNK = 1024 * 1024
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadOut,
              responses={**ERRORS, **PROBLEM_RESPONSES(413, 415)})
 async def upload(file: Annotated[UploadFile, File(description="The document.")], container: ContainerDep,
-                 user: UserDep, password: Annotated[str | None, Form(
+                 user: PrincipalDep, password: Annotated[str | None, Form(
                      description="Password of a protected PDF, DOCX or XLSX (never stored).")] = None) -> UploadOut:
     """Upload a document; it is processed in the background (poll its status)."""
     use_case = container.upload_document()
-    cap = await run_in_threadpool(use_case.max_file_bytes, user.id)
-    data = bytearray()
-    while chunk := await file.read(READ_CHUNK):
-        data += chunk
-        if len(data) > cap:
-            raise FileTooLarge(f"The file is larger than the {cap // 2**20} MiB your tier accepts.", limit=cap)
-    command = UploadDocumentCommand(user_id=user.id, filename=file.filename or "document", data=bytes(data),
-                                    password=password or None)
-    result = await run_in_threadpool(use_case, command)
+    with as_principal():  # the use case loads the user and refuses a banned one
+        cap = await run_in_threadpool(use_case.max_file_bytes, user.id)
+        data = bytearray()
+        while chunk := await file.read(READ_CHUNK):
+            data += chunk
+            if len(data) > cap:
+                raise FileTooLarge(f"The file is larger than the {cap // 2**20} MiB your tier accepts.", limit=cap)
+        command = UploadDocumentCommand(user_id=user.id, filename=file.filename or "document", data=bytes(data),
+                                        password=password or None)
+        result = await run_in_threadpool(use_case, command)
     return UploadOut(**DocumentOut.of(result.document).model_dump(), duplicate=result.duplicate)
 
 
@@ -79,9 +80,10 @@ async def list_chunks(request: Request, document_id: uuid.UUID, container: Conta
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_document(document_id: uuid.UUID, container: ContainerDep, user: UserDep) -> Response:
+def delete_document(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> Response:
     """Delete the document, its chunks, its conversations and the stored file."""
-    container.delete_document()(user.id, document_id)
+    with as_principal():
+        container.delete_document()(user.id, document_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

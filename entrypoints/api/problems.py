@@ -28,11 +28,15 @@ STATUS_BY_CODE: dict[str, int] = {
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> JSONResponse:
-    """A problem document; ``extra`` members never replace the standard ones (type, status ...)."""
-    body = {**(extra or {}), "type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(),
+def problem_body(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A problem document's members; ``extra`` members never replace the standard ones (type, status ...)."""
+    return {**(extra or {}), "type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(),
             "status": status, "detail": detail, "code": code}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> JSONResponse:
+    """A problem response (application/problem+json)."""
+    return JSONResponse(problem_body(status, code, detail, extra), status_code=status, media_type=PROBLEM_JSON)
 
 
 def install(app: FastAPI) -> None:

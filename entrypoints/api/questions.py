@@ -64,7 +64,7 @@ async def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, 
                 request: Request, response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
-    return await _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+    return await _answer(command, container, request, response, _streamed(stream, accept))
 
 
 @router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
@@ -73,7 +73,7 @@ async def query_library(body: LibraryQueryIn, container: ContainerDep, user: Pri
     """Ask across several documents (or your whole library); citations name the document they point into."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
                                    whole_library=body.whole_library or not body.document_ids)
-    return await _answer(command, container, request, response, stream or "text/event-stream" in (accept or ""))
+    return await _answer(command, container, request, response, _streamed(stream, accept))
 
 
 @router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
@@ -83,6 +83,11 @@ async def conversations(request: Request, container: ContainerDep, user: Princip
     with as_principal():
         found = await run_fast(request, container.list_conversations(), user.id, limit=limit)
     return [AnswerOut.of(c) for c in found]
+
+
+def _streamed(stream: bool, accept: str | None) -> bool:
+    """?stream=true, or an Accept header asking for Server-Sent Events."""
+    return stream or "text/event-stream" in (accept or "")
 
 
 async def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,

@@ -1,4 +1,5 @@
-"""RateLimit headers (IETF draft "RateLimit header fields for HTTP") from a usage report."""
+"""RateLimit headers (IETF draft "RateLimit header fields for HTTP") from a rate decision's or a usage
+report's windows."""
 
 from __future__ import annotations
 
@@ -6,16 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from application.ports.rate_limiter import WindowUsage
-from application.use_cases.get_usage import UsageReport
-
-
-def rate_limit_headers(report: UsageReport, now: datetime | None = None) -> dict[str, str]:
-    """The tightest window: the one with the fewest questions left (nothing for unlimited tiers)."""
-    return decision_headers(report.windows, now)
 
 
 def decision_headers(windows: Sequence[WindowUsage], now: datetime | None = None) -> dict[str, str]:
-    """The headers for the windows of a rate decision (the usage after the request it admitted)."""
+    """The tightest window, the one with the fewest questions left (nothing for unlimited tiers): for the
+    windows of a rate decision (the usage after the request it admitted) or of a usage report."""
     if not windows:
         return {}
     now = now or datetime.now(UTC)

@@ -12,6 +12,7 @@ from domain.chunks import Chunk
 from domain.conversations import Conversation
 from domain.documents import Document
 from domain.users import User
+from entrypoints.api.problems import PROBLEM_JSON, problem_body
 
 
 # example values shared by the models' OpenAPI examples (what /docs shows a newcomer)
@@ -206,10 +207,8 @@ def PROBLEM_RESPONSES(*statuses: int) -> dict[int | str, dict[str, Any]]:  # noq
     responses: dict[int | str, dict[str, Any]] = {}
     for status in sorted({400, *statuses}):
         meaning, code, detail = PROBLEM_CASES[status]
-        body = {"type": f"about:blank#{code}", "title": code.replace("_", " ").capitalize(), "status": status,
-                "detail": detail, "code": code}
         responses[status] = {"model": Problem, "description": meaning,
-                             "content": {"application/problem+json": {"example": body}}}
+                             "content": {PROBLEM_JSON: {"example": problem_body(status, code, detail)}}}
     if 429 in responses:
         responses[429]["headers"] = {"Retry-After": {"description": "Seconds until a question is admitted again.",
                                                      "schema": {"type": "integer"}}, **RATE_LIMIT_HEADERS}

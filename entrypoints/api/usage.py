@@ -7,8 +7,9 @@ from datetime import date, datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
+from domain.conversations import DailyUsage
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
-from entrypoints.api.ratelimit_headers import rate_limit_headers
+from entrypoints.api.ratelimit_headers import decision_headers
 from entrypoints.api.schemas import PROBLEM_RESPONSES, example
 from entrypoints.api.threads import run_fast
 
@@ -44,6 +45,11 @@ class DailyOut(BaseModel):
     tokens_out: int
     cost_usd: float
 
+    @classmethod
+    def of(cls, day: DailyUsage) -> DailyOut:
+        return cls(day=day.day, questions=day.questions, cached=day.cached, tokens_in=day.tokens_in,
+                   tokens_out=day.tokens_out, cost_usd=day.cost_usd)
+
 
 class UsageOut(BaseModel):
     model_config = example({"tier": "free", "windows": [
@@ -66,11 +72,10 @@ async def usage(request: Request, container: ContainerDep, user: PrincipalDep, r
     """Questions used and remaining per window (absent windows are unlimited), documents used and allowed."""
     with as_principal():
         report = await run_fast(request, container.get_usage(), user.id, history=True)
-    response.headers.update(rate_limit_headers(report))
+    response.headers.update(decision_headers(report.windows))
     return UsageOut(tier=report.tier.value,
                     windows=[WindowOut(window=w.window.value, limit=w.limit, used=w.used, remaining=w.remaining,
                                        reset_at=w.reset_at) for w in report.windows],
                     documents=DocumentsOut(used=report.documents_used, allowed=report.documents_allowed),
                     max_file_bytes=report.max_file_bytes,
-                    daily=[DailyOut(day=d.day, questions=d.questions, cached=d.cached, tokens_in=d.tokens_in,
-                                    tokens_out=d.tokens_out, cost_usd=d.cost_usd) for d in report.daily])
+                    daily=[DailyOut.of(d) for d in report.daily])

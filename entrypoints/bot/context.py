@@ -18,6 +18,7 @@ from entrypoints.bot.i18n import language_of
 T = TypeVar("T")
 CONTAINER = "container"
 EDIT_INTERVAL = "edit_interval"
+_ACTING_USER = "_acting_user"  # context attribute: the user of this update
 
 
 def container(context: ContextTypes.DEFAULT_TYPE) -> Container:
@@ -29,15 +30,20 @@ async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(function, *args, **kwargs)
 
 
-async def acting_user(update: Update, context: ContextTypes.DEFAULT_TYPE, *, check: bool = True) -> User:
-    """The Telegram user's account, created on first contact; UserBanned/UserInactive when ``check``."""
-    tg = update.effective_user
-    assert tg is not None
-    command = EnsureTelegramUserCommand(telegram_id=tg.id, username=tg.username, language=tg.language_code)
-    user = await run(container(context).ensure_user().telegram, command)
-    context.user_data["lang"] = user.language  # type: ignore[index]
-    if check:
-        user.ensure_active()
+async def acting_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
+    """The Telegram user's account, created on first contact; UserBanned/UserInactive when not active.
+
+    Read once per update: PTB builds one context per update, so a handler that hands on to another
+    (/use -> select, /lang -> set_language, a voice note -> answer) does not read the user again."""
+    user: User | None = getattr(context, _ACTING_USER, None)
+    if user is None:
+        tg = update.effective_user
+        assert tg is not None
+        command = EnsureTelegramUserCommand(telegram_id=tg.id, username=tg.username, language=tg.language_code)
+        user = await run(container(context).ensure_user().telegram, command)
+        setattr(context, _ACTING_USER, user)
+        context.user_data["lang"] = user.language  # type: ignore[index]
+    user.ensure_active()
     return user
 
 

@@ -20,9 +20,14 @@ BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile on the public Bot API; a se
 DOWNLOAD_LIMIT = "download_limit"  # bot_data key: None when the Bot API server is self-hosted
 
 
-def _too_big(context: ContextTypes.DEFAULT_TYPE, size: int | None) -> bool:
+async def _refused_as_too_big(update: Update, context: ContextTypes.DEFAULT_TYPE, size: int | None,
+                              language: str) -> bool:
+    """True (and the user told) when the file is larger than the Bot API lets the bot download."""
     limit = context.application.bot_data.get(DOWNLOAD_LIMIT, BOT_API_DOWNLOAD_LIMIT)
-    return limit is not None and size is not None and size > limit
+    if limit is None or size is None or size <= limit:
+        return False
+    await reply(update, t(language, "too_big", size=f"{size / 2**20:.1f}"), html=False)
+    return True
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,8 +38,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     user = await acting_user(update, context)
     language = user.language
-    if _too_big(context, attachment.file_size):
-        await reply(update, t(language, "too_big", size=f"{(attachment.file_size or 0) / 2**20:.1f}"), html=False)
+    if await _refused_as_too_big(update, context, attachment.file_size, language):
         return
     name = attachment.file_name or f"{attachment.file_unique_id}.bin"
     status = await reply(update, t(language, "processing", name=html.escape(name)))
@@ -60,9 +64,7 @@ async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.voice is not None
     user = await acting_user(update, context)
-    if _too_big(context, message.voice.file_size):
-        await reply(update, t(user.language, "too_big", size=f"{(message.voice.file_size or 0) / 2**20:.1f}"),
-                    html=False)
+    if await _refused_as_too_big(update, context, message.voice.file_size, user.language):
         return
     if user.active_document_id is None:  # nothing to ask about: spare the transcription
         await reply(update, t(user.language, "no_active"))

@@ -66,8 +66,7 @@ async def select(update: Update, context: ContextTypes.DEFAULT_TYPE, document_id
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE, document_id: uuid.UUID) -> None:
     user = await acting_user(update, context)
-    document = await run(container(context).get_document(), user.id, document_id)
-    await run(container(context).delete_document(), user.id, document_id)
+    document = await run(container(context).delete_document(), user.id, document_id)
     await reply(update, t(user.language, "deleted", name=html.escape(document.filename)))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -19,6 +18,7 @@ from telegram.ext import Application
 
 from config.container import Container
 from entrypoints.bot.app import build_application
+from entrypoints.bot.streaming import retry_seconds
 
 log = structlog.get_logger(__name__)
 
@@ -79,7 +79,7 @@ class Webhook:
                 await self._start_once()
                 return
             except (NetworkError, RetryAfter) as error:  # Telegram unreachable or busy: try again
-                wait = _seconds(error.retry_after) if isinstance(error, RetryAfter) else delay
+                wait = retry_seconds(error) if isinstance(error, RetryAfter) else delay
                 log.warning("bot_webhook_start_retry", error=repr(error), retry_in=wait)
                 await asyncio.sleep(wait)
                 delay = min(MAX_BACKOFF_SECONDS, delay * 2)
@@ -103,7 +103,3 @@ class Webhook:
         await application.bot.set_webhook(url=self.url, secret_token=self._secret.decode(),
                                           allowed_updates=Update.ALL_TYPES)
         log.info("bot_webhook_started", url=self.url)
-
-
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import structlog
 
 from config.errors import ConfigError
+from domain.tiers import QueuePriority
 from entrypoints.worker import jobs
 from entrypoints.worker.sweeper import Sweeper, sweep_once
 
@@ -19,7 +20,7 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
     settings = container.settings()
     if settings.queue_backend != "rq":
         raise ConfigError("the worker needs ASSISTANT_QUEUE_BACKEND=rq (and ASSISTANT_REDIS_URL)")
-    chosen = list(queues or ("high", "default", "low"))
+    chosen = list(queues or [p.value for p in QueuePriority])  # most urgent first
     log.info("worker_starting", queues=chosen, burst=burst)
     processing_after = min(settings.recover_processing_after_seconds, settings.recover_after_seconds)
     sweep_once(container, settings.recover_after_seconds, processing_after)

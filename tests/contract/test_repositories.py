@@ -215,7 +215,7 @@ def test_document_round_trips_every_field(uow: UnitOfWork) -> None:
         assert uow.documents.extracted_text(document.id) == "Straße — 東京\n\nsecond"
         assert uow.documents.extracted_text(uuid.uuid4()) is None
         assert loaded.created_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-        assert loaded.created_at.utcoffset() == timedelta(0) or isinstance(uow, FakeUnitOfWork)
+        assert loaded.created_at.utcoffset() == timedelta(0)
         assert uow.documents.get(uuid.uuid4()) is None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import uuid
@@ -13,26 +12,31 @@ import attrs
 import httpx
 
 from tests.e2e.conftest import ASSISTANT, clean_env
+from tests.redis_process import free_port
 
 PROBLEM = "application/problem+json"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(client: httpx.Client, attempts: int = 150) -> bool:
-    """Wait until the server answers /healthz."""
+def healthy(client: httpx.Client, attempts: int = 150, path: str = "/healthz") -> bool:
+    """Wait until the server answers ``path`` (/healthz) with 200."""
     for _ in range(attempts):
         try:
-            if client.get("/healthz").status_code == 200:
+            if client.get(path).status_code == 200:
                 return True
         except httpx.TransportError:
             pass
         time.sleep(0.1)
     return False
+
+
+def wait_processed(api: httpx.Client, doc_id: str) -> dict:
+    """The document once its processing ended (completed or failed)."""
+    for _ in range(100):
+        doc = api.get(f"/api/v1/documents/{doc_id}").json()
+        if doc["status"] in ("completed", "failed"):
+            return doc
+        time.sleep(0.1)
+    raise AssertionError("document not processed in time")
 
 
 @attrs.define

@@ -6,13 +6,27 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
+from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
+
 ASSISTANT = Path(sys.executable).with_name("assistant")
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` until it is true (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
 
 NOTES = """# Quarterly notes
 
@@ -62,3 +76,10 @@ def notes(tmp_path: Path) -> Path:
     path = tmp_path / "notes.md"
     path.write_text(NOTES, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """A fake Telegram Bot API server (test_api.py overrides ``api`` with its HTTP client)."""
+    with running_bot_api() as server:
+        yield server

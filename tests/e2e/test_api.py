@@ -14,8 +14,8 @@ import pytest
 
 from application.use_cases.upload_document import UploadDocumentCommand
 from config.bootstrap import build_container, local_user
-from tests.e2e.api_server import PROBLEM, Server, free_port, healthy, run_server
-from tests.e2e.conftest import ASSISTANT, NOTES, clean_env
+from tests.e2e.api_server import PROBLEM, Server, free_port, healthy, run_server, wait_processed
+from tests.e2e.conftest import ASSISTANT, NOTES, clean_env, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +35,6 @@ def _upload(api: httpx.Client, name: str, data: bytes) -> httpx.Response:
     return api.post("/api/v1/documents", files={"file": (name, data, "application/octet-stream")})
 
 
-def _wait_completed(api: httpx.Client, doc_id: str) -> dict:
-    for _ in range(100):
-        doc = api.get(f"/api/v1/documents/{doc_id}").json()
-        if doc["status"] in ("completed", "failed"):
-            return doc
-        time.sleep(0.1)
-    raise AssertionError("document not processed in time")
-
-
 def test_health_docs_and_request_id(server: Server) -> None:
     with server.client() as anonymous:
         health = anonymous.get("/healthz", headers={"X-Request-ID": "abc-123"})
@@ -60,7 +51,7 @@ def test_upload_list_get_and_ask(api: httpx.Client) -> None:
     uploaded = _upload(api, "notes.md", NOTES.encode())
     assert uploaded.status_code == 202, uploaded.text
     doc_id = uploaded.json()["id"]
-    assert _wait_completed(api, doc_id)["status"] == "completed"
+    assert wait_processed(api, doc_id)["status"] == "completed"
     assert doc_id in [d["id"] for d in api.get("/api/v1/documents").json()["items"]]
 
     answer = api.post(f"/api/v1/documents/{doc_id}/query", json={"question": "When does the Berlin office open?"})
@@ -98,7 +89,7 @@ def test_errors_are_problem_details(api: httpx.Client) -> None:
 
 def test_another_users_document_is_not_found_on_every_route(server: Server, api: httpx.Client) -> None:
     doc_id = _upload(api, "mine.txt", b"Private numbers: 42 and 7.").json()["id"]
-    _wait_completed(api, doc_id)
+    wait_processed(api, doc_id)
     with server.register() as intruder:
         assert intruder.get(f"/api/v1/documents/{doc_id}").status_code == 404
         assert intruder.post(f"/api/v1/documents/{doc_id}/query", json={"question": "numbers?"}).status_code == 404
@@ -210,11 +201,7 @@ def test_documents_left_pending_by_a_stopped_server_are_processed_at_the_next_st
     try:
         assert healthy(httpx.Client(base_url=f"http://127.0.0.1:{port}"))
         recovered = build_container(home=Path(env["ASSISTANT_HOME"])).get_document()
-        for _ in range(100):
-            if recovered(user.id, document.id).status.value == "completed":
-                break
-            time.sleep(0.1)
-        assert recovered(user.id, document.id).status.value == "completed"
+        assert wait_until(lambda: recovered(user.id, document.id).status.value == "completed", timeout=10)
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -224,7 +211,7 @@ def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
     from httpx_sse import connect_sse
 
     doc_id = _upload(api, "stream.md", b"# Terms\n\nDelivery takes five business days from the order.").json()["id"]
-    _wait_completed(api, doc_id)
+    wait_processed(api, doc_id)
     with connect_sse(api, "POST", f"/api/v1/documents/{doc_id}/query", params={"stream": "true"},
                      json={"question": "How long does delivery take?"}) as source:
         assert source.response.headers["content-type"].startswith("text/event-stream")
@@ -246,7 +233,7 @@ def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
 
 def test_chunks_delete_and_usage(api: httpx.Client) -> None:
     doc_id = _upload(api, "gone.md", b"# Gone\n\nThis file will be deleted soon.").json()["id"]
-    _wait_completed(api, doc_id)
+    wait_processed(api, doc_id)
     chunks = api.get(f"/api/v1/documents/{doc_id}/chunks").json()
     assert chunks and chunks[0]["ordinal"] == 0 and "deleted soon" in chunks[0]["text"]
     usage = api.get("/api/v1/usage")
@@ -260,7 +247,7 @@ def test_chunks_delete_and_usage(api: httpx.Client) -> None:
 def test_the_eleventh_question_in_a_minute_is_429_with_retry_after(server: Server) -> None:
     with server.register() as client:
         doc_id = _upload(client, "q.md", b"# Q\n\nThe answer is forty-two.").json()["id"]
-        _wait_completed(client, doc_id)
+        wait_processed(client, doc_id)
         while time.time() % 60 > 45:  # fixed windows: keep the eleven requests inside one minute
             time.sleep(0.5)
         remaining = []
@@ -294,7 +281,7 @@ def test_readiness_and_metrics(server: Server, api: httpx.Client) -> None:
         before = _sample(anonymous.get("/metrics").text, QUESTIONS_SAMPLE)
         api.get("/api/v1/documents")
         doc_id = _upload(api, "metrics.md", b"# M\n\nThe metric answer is seven.").json()["id"]
-        _wait_completed(api, doc_id)
+        wait_processed(api, doc_id)
         assert api.post(f"/api/v1/documents/{doc_id}/query", json={"question": "What is the metric answer?"}
                         ).status_code == 200
         scrape = anonymous.get("/metrics").text
@@ -307,7 +294,7 @@ def test_questions_across_documents_and_the_conversation_history(server: Server)
         terms = _upload(client, "terms.md", b"# Terms\n\nInvoices are payable within 30 days.").json()["id"]
         office = _upload(client, "office.md", b"# Office\n\nThe Lisbon office opens at 8 am.").json()["id"]
         for doc_id in (terms, office):
-            _wait_completed(client, doc_id)
+            wait_processed(client, doc_id)
         both = client.post("/api/v1/query", json={"question": "When does the Lisbon office open?",
                                                   "document_ids": [terms, office]})
         assert both.status_code == 200, both.text
@@ -333,7 +320,7 @@ def test_a_dead_language_model_is_a_503_problem_and_nothing_is_stored(tmp_path: 
     for server in run_server(tmp_path, env):
         with server.register() as api:
             doc_id = _upload(api, "terms.md", b"# Terms\n\nDelivery takes five days.").json()["id"]
-            _wait_completed(api, doc_id)
+            wait_processed(api, doc_id)
             for params in ({}, {"stream": "true"}):
                 answer = api.post(f"/api/v1/documents/{doc_id}/query", params=params,
                                   json={"question": "How long does delivery take?"})

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from tests.e2e.api_server import PROBLEM, Server, run_server
+from tests.e2e.api_server import PROBLEM, Server, run_server, wait_processed
 from tests.e2e.conftest import NOTES
 
 
@@ -22,11 +21,8 @@ def _ready_document(api: httpx.Client, name: str, text: str) -> str:
     uploaded = api.post("/api/v1/documents", files={"file": (name, text.encode(), "application/octet-stream")})
     assert uploaded.status_code == 202, uploaded.text
     doc_id = uploaded.json()["id"]
-    for _ in range(100):
-        if api.get(f"/api/v1/documents/{doc_id}").json()["status"] == "completed":
-            return doc_id
-        time.sleep(0.1)
-    raise AssertionError("document not processed in time")
+    assert wait_processed(api, doc_id)["status"] == "completed"
+    return doc_id
 
 
 def _ask(api: httpx.Client, doc_id: str, question: str) -> dict:

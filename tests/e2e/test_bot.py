@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.corpus import corpus_path
-from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
+from tests.e2e.bot_api_server import FakeBotApi
 from tests.e2e.bot_harness import BotHarness, Person
 from tests.e2e.conftest import NOTES
 
 ANN = Person(id=1001, language="en", first_name="Ann")
 IVAN = Person(id=1002, language="ru", first_name="Иван")
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with running_bot_api() as server:
-        yield server
 
 
 def run(coroutine) -> None:  # type: ignore[no-untyped-def]
@@ -123,14 +114,14 @@ def test_the_eleventh_question_in_a_minute_names_the_window_and_reset(api: FakeB
 def test_a_banned_user_gets_one_polite_message(api: FakeBotApi, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with BotHarness.create(api, tmp_path) as bot:
+            from application.use_cases.ensure_user import EnsureTelegramUserCommand
             from config.bootstrap import local_user
             from domain.users import UserStatus
 
             await bot.send(ANN, "/start")
             admin = local_user(bot.container)
             user = bot.container.ensure_user().telegram(
-                __import__("application.use_cases.ensure_user", fromlist=["x"]).EnsureTelegramUserCommand(
-                    telegram_id=ANN.id))
+                EnsureTelegramUserCommand(telegram_id=ANN.id))
             bot.container.set_status()(admin.id, user.id, UserStatus.BANNED)
             await bot.send(ANN, "/help")
             await bot.send(ANN, "Hello?")

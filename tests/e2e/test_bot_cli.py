@@ -5,19 +5,10 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
+from tests.e2e.bot_api_server import FakeBotApi
 from tests.e2e.conftest import ASSISTANT, Cli, clean_env
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with running_bot_api() as server:
-        yield server
 
 
 def test_without_a_token_the_command_names_the_setting(cli: Cli) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from dependency_injector import providers
 
 from adapters.speech.pocketsphinx import PocketsphinxTranscriber
-from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
+from tests.e2e.bot_api_server import FakeBotApi
 from tests.e2e.bot_harness import BotHarness, Person
 from tests.e2e.conftest import NOTES
 from tests.speech_audio import ogg_opus, spoken_wav
@@ -22,12 +20,6 @@ BOB = Person(id=2001, language="en", first_name="Bob")
 
 def voice_note(text: str, tmp: Path) -> bytes:
     return ogg_opus(spoken_wav(text, tmp))
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with running_bot_api() as server:
-        yield server
 
 
 def test_a_voice_note_is_transcribed_and_answered(api: FakeBotApi, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,16 +15,10 @@ from config.errors import ConfigError
 from config.settings import load_settings
 from tests.e2e.api_server import PROBLEM, free_port, run_server
 from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import Cli, wait_until
 
 SECRET = "s3cret_token-42"
 PUBLIC = "https://bot.example.com"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with running_bot_api() as server:
-        yield server
 
 
 def webhook_env(api: FakeBotApi) -> dict[str, str]:
@@ -87,7 +80,7 @@ def test_the_bot_command_leaves_a_configured_webhook_to_the_api(cli: Cli, api: F
 def test_the_api_sets_the_webhook_checks_the_secret_and_the_bot_answers(api: FakeBotApi, tmp_path: Path) -> None:
     env = {**webhook_env(api), "ASSISTANT_LOG_LEVEL": "INFO"}
     with contextlib.contextmanager(run_server)(tmp_path, env) as server:
-        assert _wait(lambda: bool(api.of("setWebhook")))
+        assert wait_until(lambda: bool(api.of("setWebhook")))
         [hook] = api.of("setWebhook")
         assert hook.params["url"] == f"{PUBLIC}/telegram/webhook" and hook.params["secret_token"] == SECRET
         assert {"message", "callback_query", "edited_message"} <= set(hook.params["allowed_updates"])
@@ -136,7 +129,7 @@ def test_a_token_telegram_refuses_is_logged_and_updates_get_503(api: FakeBotApi,
     env = {**webhook_env(api), "ASSISTANT_TELEGRAM_TOKEN": "999:REVOKED", "ASSISTANT_LOG_LEVEL": "INFO"}
     log = tmp_path / "server.log"
     with contextlib.contextmanager(run_server)(tmp_path, env) as server, server.client() as client:
-        assert _wait(lambda: "bot_webhook_start_failed" in log.read_text())
+        assert wait_until(lambda: "bot_webhook_start_failed" in log.read_text())
         response = client.post("/telegram/webhook", json=start_update(1),
                                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert response.status_code == 503 and response.headers["retry-after"] == "60"
@@ -151,13 +144,4 @@ def test_without_a_webhook_url_the_route_does_not_exist(api: FakeBotApi, tmp_pat
                                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert response.status_code == 404
     assert not api.calls  # the API process does not touch the Bot API when the bot polls elsewhere
-
-
-def _wait(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 

@@ -17,16 +17,10 @@ import pytest
 import redis
 
 from tests.corpus import corpus_path
-from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
+from tests.e2e.bot_api_server import FakeBotApi
 from tests.e2e.conftest import ASSISTANT, clean_env
 
 ANN, IVAN = 1001, 1002
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with running_bot_api() as server:
-        yield server
 
 
 @pytest.fixture

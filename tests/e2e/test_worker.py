@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from adapters.persistence.migrate import upgrade
-from tests.e2e.conftest import ASSISTANT, Cli, clean_env
+from tests.e2e.conftest import ASSISTANT, Cli, clean_env, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -66,15 +66,6 @@ def _worker(cli: Cli, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_a_worker_processes_uploads_from_the_cli(production: Cli, notes: Path) -> None:
     document_id = _ingest(production, notes)
     assert _status(production, document_id) == "pending"
@@ -102,7 +93,7 @@ def test_a_worker_killed_mid_job_is_recovered_by_the_sweeper_exactly_once(produc
     document_id = _ingest(production, big)
     first = _worker(production)
     try:
-        assert _wait_for(lambda: _status(production, document_id) == "processing", 60)
+        assert wait_until(lambda: _status(production, document_id) == "processing", 60)
         # a slow job of a live worker is left alone, however old: no second job is queued
         assert production("recover", "--older-than", "0").code == 0
         assert _queued(production) == 0
@@ -115,7 +106,7 @@ def test_a_worker_killed_mid_job_is_recovered_by_the_sweeper_exactly_once(produc
     try:
         # the dead worker's liveness key expires (20 s) and a sweep of the second worker queues the
         # document again: long before the hour of the job's time limit
-        assert _wait_for(lambda: _status(production, document_id) == "completed", 120)
+        assert wait_until(lambda: _status(production, document_id) == "completed", 120)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(30)
@@ -149,7 +140,7 @@ def test_redis_stopped_and_restarted_loses_nothing(production: Cli, own_redis, n
         time.sleep(3)
         assert worker.poll() is None
         server.start()
-        assert _wait_for(lambda: {_status(production, d) for d in (queued_id, during_id)} == {"completed"}, 90)
+        assert wait_until(lambda: {_status(production, d) for d in (queued_id, during_id)} == {"completed"}, 90)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)

@@ -18,14 +18,12 @@ from adapters.extractors.registry import ExtractorMap
 from adapters.extractors.text import PlainTextExtractor
 from adapters.extractors.xlsx import XlsxExtractor
 from adapters.llm.fallback import FallbackLanguageModel
-from adapters.llm.gemini import GeminiLanguageModel
 from adapters.llm.offline import OfflineLanguageModel
-from application.use_cases.query_document import QueryDocumentCommand
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import DocumentStatus
 from domain.users import Tier
 from tests.corpus import corpus_path
-from tests.llm_stubs import Reply, StubServer, gemini_answer, gemini_error
+from tests.llm_stubs import Reply, StubServer, gemini_answer, gemini_error, gemini_model
 from tests.unit.conftest import World
 
 NVDA = "pdf/sec-10q/2023-Q3-NVDA.pdf"
@@ -63,7 +61,15 @@ def filing(nvda: tuple[World, object, object]):  # noqa: ANN201
 
 
 def ask(world: World, user, question: str):  # noqa: ANN001, ANN201
-    return world.query_use_case()(QueryDocumentCommand(user_id=user.id, question=question))
+    return world.ask(user, question)
+
+
+def ask_offline(relative: str, question: str):  # noqa: ANN201
+    """Ingest one corpus file in a fresh world and ask the offline model about it."""
+    world = World()
+    world.llm = OfflineLanguageModel()
+    user, _ = ready(world, relative)
+    return ask(world, user, question)
 
 
 # --- the offline model ---------------------------------------------------------------------------
@@ -80,10 +86,7 @@ def test_offline_answer_from_a_10q_cites_its_page(filing) -> None:  # noqa: ANN0
 
 
 def test_offline_answer_from_a_workbook_cites_its_cell_range() -> None:
-    world = World()
-    world.llm = OfflineLanguageModel()
-    user, _ = ready(world, "xlsx/simple-monthly-budget.xlsx")
-    conversation = ask(world, user, "How much is budgeted for Miscellaneous?")
+    conversation = ask_offline("xlsx/simple-monthly-budget.xlsx", "How much is budgeted for Miscellaneous?")
     assert "Miscellaneous" in conversation.answer
     [locator] = conversation.citations[0].locators
     assert (locator.sheet, locator.cells) == ("Simple Monthly Budget", "A23:H23")
@@ -91,10 +94,7 @@ def test_offline_answer_from_a_workbook_cites_its_cell_range() -> None:
 
 
 def test_offline_answer_from_a_docx_cites_its_section() -> None:
-    world = World()
-    world.llm = OfflineLanguageModel()
-    user, _ = ready(world, "docx/heading123.docx")
-    conversation = ask(world, user, "What about Curabitur bibendum?")
+    conversation = ask_offline("docx/heading123.docx", "What about Curabitur bibendum?")
     assert "Curabitur bibendum" in conversation.answer
     assert conversation.citations[0].label == 'section "First paragraph", paragraph 2'
 
@@ -117,7 +117,7 @@ def cite_the_source_holding(needle: str, *, also: int | None = None):  # noqa: A
 def test_gemini_answer_citations_map_to_the_10q_page_and_unknown_numbers_are_dropped(filing) -> None:  # noqa: ANN001
     world, user, document = filing
     with StubServer([cite_the_source_holding("$2.86 billion", also=99)]).running() as server:
-        world.llm = GeminiLanguageModel(api_key="k", model="gemini-2.5-flash", base_url=server.url)
+        world.llm = gemini_model(server)
         conversation = ask(world, user, GAMING)
     assert conversation.answer.startswith("Gaming revenue was $2.86 billion in the quarter [")
     [citation] = conversation.citations  # [99] was not among the sources: dropped
@@ -132,7 +132,7 @@ def test_gemini_answer_citations_map_to_the_10q_page_and_unknown_numbers_are_dro
 def test_gemini_overloaded_falls_back_to_offline_and_the_answer_still_cites_the_page(filing) -> None:  # noqa: ANN001
     world, user, _ = filing
     with StubServer([gemini_error(503)], repeat_last=True).running() as server:
-        gemini = GeminiLanguageModel(api_key="k", model="gemini-2.5-flash", base_url=server.url)
+        gemini = gemini_model(server)
         world.llm = FallbackLanguageModel([gemini, OfflineLanguageModel()], max_retries=1, sleep=lambda s: None)
         conversation = ask(world, user, GAMING)
     assert len(server.requests) == 2

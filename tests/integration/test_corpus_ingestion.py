@@ -23,7 +23,7 @@ from application.use_cases.upload_document import UploadDocument, UploadDocument
 from domain.errors import DomainError
 from domain.users import Tier
 from tests.binaries import require_binary
-from tests.corpus import CORPUS, corpus_path
+from tests.corpus import CORPUS, corpus_path, require_corpus
 from tests.unit.conftest import World
 
 OCR = "ocr"  # marks a case whose outcome needs Tesseract
@@ -105,8 +105,7 @@ def run(relative: str):  # noqa: ANN201 - (outcome, document, chunk texts)
 
 
 def test_every_corpus_file_has_an_expected_outcome() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not available: {CORPUS}")
+    require_corpus()
     files = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()}
     data = {f for f in files if not f.startswith("LICENSES/") and f != "MANIFEST.md"}
     assert data == set(EXPECTED)

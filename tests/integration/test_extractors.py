@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 
 import pytest
+from openpyxl import Workbook
 
 from adapters.extractors.docx import DocxExtractor
 from adapters.extractors.pdf import PdfExtractor
@@ -78,6 +80,16 @@ def test_xlsx_formulas_give_cached_values() -> None:
     text = "\n".join(s.text for s in XlsxExtractor().extract(read("xlsx/simple-monthly-budget.xlsx"),
                                                              kind=XLSX).segments)
     assert "2336" in text and "=SUM" not in text
+
+
+def test_xlsx_cells_with_pipes_are_escaped_once() -> None:
+    book = Workbook()
+    book.active.append(["Item", "Note"])
+    book.active.append(["a|b", "c  d"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    text = XlsxExtractor().extract(buffer.getvalue(), kind=XLSX).segments[0].text
+    assert "| a\\|b | c d |" in text and "\\\\|" not in text  # one escape: still two columns
 
 
 def test_xlsx_shared_string_amplification_stops_at_the_character_cap() -> None:

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.llm.fallback import FallbackLanguageModel
-from adapters.llm.gemini import GeminiLanguageModel
 from adapters.llm.offline import OfflineLanguageModel
-from adapters.llm.openai_compatible import OpenAILanguageModel
 from application.ports.language_model import (
     AnswerRequest,
     Completion,
@@ -23,9 +21,11 @@ from tests.llm_stubs import (
     StubServer,
     gemini_answer,
     gemini_error,
+    gemini_model,
     gemini_stream,
     openai_answer,
     openai_error,
+    openai_model,
     openai_stream,
 )
 
@@ -44,12 +44,7 @@ def chain(*models: object, retries: int = 2) -> tuple[FallbackLanguageModel, Sle
                                  jitter=lambda: 0.5), sleeps
 
 
-def gemini(server: StubServer) -> GeminiLanguageModel:
-    return GeminiLanguageModel(api_key="k", model="gemini-2.5-flash", base_url=server.url)
-
-
-def openai_model(server: StubServer) -> OpenAILanguageModel:
-    return OpenAILanguageModel(api_key="k", model="gpt-4o-mini", base_url=server.url + "/v1")
+gemini = gemini_model
 
 
 def test_429_then_success_is_retried_after_a_backoff() -> None:

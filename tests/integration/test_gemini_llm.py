@@ -12,13 +12,20 @@ from application.ports.language_model import (
     LanguageModelUnavailable,
 )
 from application.prompts import SYSTEM_PROMPT
-from tests.llm_stubs import Reply, StubServer, gemini_answer, gemini_error, gemini_stream, sample_request
+from tests.llm_stubs import (
+    Reply,
+    StubServer,
+    gemini_answer,
+    gemini_error,
+    gemini_model,
+    gemini_stream,
+    sample_request,
+)
 
 REQUEST = sample_request()
 
 
-def model(server: StubServer, **kwargs: object) -> GeminiLanguageModel:
-    return GeminiLanguageModel(api_key="test-key", model="gemini-2.5-flash", base_url=server.url, **kwargs)
+model = gemini_model
 
 
 def test_plain_answer_with_usage_and_the_wire_format() -> None:

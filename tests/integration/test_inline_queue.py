@@ -34,6 +34,16 @@ class Recorder:
         return process
 
 
+def busy_queue(priority: QueuePriority) -> tuple[Recorder, InlineJobQueue]:
+    """A one-worker queue whose worker is inside the ``hold`` job until ``recorder.gate`` is set."""
+    recorder = Recorder()
+    recorder.hold = uuid.uuid4()
+    queue = InlineJobQueue(recorder.factory, workers=1)
+    queue.enqueue_processing(recorder.hold, priority=priority)
+    assert recorder.started.wait(5)
+    return recorder, queue
+
+
 def test_runs_every_job_and_joins() -> None:
     recorder = Recorder()
     queue = InlineJobQueue(recorder.factory, workers=4)
@@ -46,11 +56,7 @@ def test_runs_every_job_and_joins() -> None:
 
 
 def test_waiting_jobs_start_by_priority() -> None:
-    recorder = Recorder()
-    recorder.hold = uuid.uuid4()
-    queue = InlineJobQueue(recorder.factory, workers=1)
-    queue.enqueue_processing(recorder.hold, priority=QueuePriority.LOW)
-    assert recorder.started.wait(5)
+    recorder, queue = busy_queue(QueuePriority.LOW)
     low, default, high, high2 = (uuid.uuid4() for _ in range(4))
     queue.enqueue_processing(low, priority=QueuePriority.LOW)
     queue.enqueue_processing(default, priority=QueuePriority.DEFAULT)
@@ -90,15 +96,14 @@ def test_a_failing_factory_is_logged_too() -> None:
 
 
 def test_join_times_out_while_a_job_runs() -> None:
-    recorder = Recorder()
-    recorder.hold = uuid.uuid4()
-    queue = InlineJobQueue(recorder.factory, workers=1)
-    queue.enqueue_processing(recorder.hold, priority=QueuePriority.DEFAULT)
+    recorder, queue = busy_queue(QueuePriority.DEFAULT)
     started = time.monotonic()
     assert queue.join(timeout=0.2) is False
-    assert time.monotonic() - started >= 0.15
+    assert time.monotonic() - started >= 0.15  # join waited for its timeout (a lower bound: not a speed check)
+    assert recorder.done == []
     recorder.gate.set()
     assert queue.join(timeout=10) is True
+    assert recorder.done == [recorder.hold]
     queue.shutdown()
 
 

@@ -9,25 +9,18 @@ import pytest
 
 from adapters.auth.jwt_tokens import ISSUER, JwtTokenIssuer
 from domain.errors import InvalidCredentials, TokenExpired
+from tests.fakes import FakeTicks
 
 SECRET = "s" * 40
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeTicks:
+    return FakeTicks(1_800_000_000.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def issuer(clock: Clock) -> JwtTokenIssuer:
+def issuer(clock: FakeTicks) -> JwtTokenIssuer:
     return JwtTokenIssuer(SECRET, ttls={"access": 900, "refresh": 86400}, clock=clock)
 
 
@@ -38,7 +31,7 @@ def test_round_trip_and_kinds(issuer: JwtTokenIssuer) -> None:
         issuer.verify(issuer.issue(user, kind="refresh"), kind="access")
 
 
-def test_expiry_follows_the_clock(issuer: JwtTokenIssuer, clock: Clock) -> None:
+def test_expiry_follows_the_clock(issuer: JwtTokenIssuer, clock: FakeTicks) -> None:
     token = issuer.issue(uuid.uuid4(), kind="access")
     clock.now += 899
     issuer.verify(token, kind="access")
@@ -57,7 +50,7 @@ def test_expiry_follows_the_clock(issuer: JwtTokenIssuer, clock: Clock) -> None:
     lambda c: jwt.encode({**c, "sub": "not-a-uuid"}, SECRET, algorithm="HS256"),
     lambda c: "not.a.token",
 ])
-def test_forged_tokens_are_refused(issuer: JwtTokenIssuer, clock: Clock, make) -> None:  # noqa: ANN001
+def test_forged_tokens_are_refused(issuer: JwtTokenIssuer, clock: FakeTicks, make) -> None:  # noqa: ANN001
     claims = {"sub": str(uuid.uuid4()), "typ": "access", "iss": ISSUER, "iat": int(clock.now),
               "exp": int(clock.now) + 60}
     with pytest.raises(InvalidCredentials) as error:
@@ -70,7 +63,7 @@ def test_a_short_secret_is_refused() -> None:
         JwtTokenIssuer("short", ttls={"access": 1})
 
 
-def test_a_remembered_token_still_expires_on_time(issuer: JwtTokenIssuer, clock: Clock) -> None:
+def test_a_remembered_token_still_expires_on_time(issuer: JwtTokenIssuer, clock: FakeTicks) -> None:
     user = uuid.uuid4()
     token = issuer.issue(user, kind="access")
     assert issuer.verify(token, kind="access") == user
@@ -90,7 +83,7 @@ def test_a_tampered_copy_of_a_remembered_token_is_refused(issuer: JwtTokenIssuer
         issuer.verify(f"{header}.{payload}.{signature[:-2]}AA", kind="access")
 
 
-def test_only_so_many_tokens_are_remembered(clock: Clock) -> None:
+def test_only_so_many_tokens_are_remembered(clock: FakeTicks) -> None:
     issuer = JwtTokenIssuer(SECRET, ttls={"access": 900}, clock=clock, remember=3)
     tokens = [issuer.issue(uuid.uuid4(), kind="access") for _ in range(5)]
     for token in tokens:

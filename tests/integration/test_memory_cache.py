@@ -3,22 +3,15 @@ import threading
 import pytest
 
 from adapters.cache.memory import MemoryCache
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes import FakeTicks
 
 
 @pytest.fixture
-def clock() -> Ticks:
-    return Ticks()
+def clock() -> FakeTicks:
+    return FakeTicks(1000.0)
 
 
-def test_get_set_delete(clock: Ticks) -> None:
+def test_get_set_delete(clock: FakeTicks) -> None:
     cache = MemoryCache(clock=clock)
     assert cache.get("a") is None
     cache.set("a", b"1", ttl_seconds=10)
@@ -30,7 +23,7 @@ def test_get_set_delete(clock: Ticks) -> None:
     assert cache.get("a") is None
 
 
-def test_entries_expire_at_their_ttl(clock: Ticks) -> None:
+def test_entries_expire_at_their_ttl(clock: FakeTicks) -> None:
     cache = MemoryCache(clock=clock)
     cache.set("a", b"1", ttl_seconds=10)
     clock.now += 9.999
@@ -40,7 +33,7 @@ def test_entries_expire_at_their_ttl(clock: Ticks) -> None:
     assert len(cache) == 0, "an expired entry is dropped when met"
 
 
-def test_setting_again_renews_the_ttl(clock: Ticks) -> None:
+def test_setting_again_renews_the_ttl(clock: FakeTicks) -> None:
     cache = MemoryCache(clock=clock)
     cache.set("a", b"1", ttl_seconds=10)
     clock.now += 8
@@ -49,14 +42,14 @@ def test_setting_again_renews_the_ttl(clock: Ticks) -> None:
     assert cache.get("a") == b"1"
 
 
-def test_non_positive_ttl_stores_nothing(clock: Ticks) -> None:
+def test_non_positive_ttl_stores_nothing(clock: FakeTicks) -> None:
     cache = MemoryCache(clock=clock)
     cache.set("a", b"1", ttl_seconds=10)
     cache.set("a", b"2", ttl_seconds=0)
     assert cache.get("a") is None
 
 
-def test_least_recently_used_is_evicted(clock: Ticks) -> None:
+def test_least_recently_used_is_evicted(clock: FakeTicks) -> None:
     cache = MemoryCache(max_items=3, clock=clock)
     for key in "abc":
         cache.set(key, key.encode(), ttl_seconds=60)
@@ -67,7 +60,7 @@ def test_least_recently_used_is_evicted(clock: Ticks) -> None:
     assert [cache.get(k) for k in "acd"] == [b"a", b"c", b"d"]
 
 
-def test_expired_entries_go_before_live_ones(clock: Ticks) -> None:
+def test_expired_entries_go_before_live_ones(clock: FakeTicks) -> None:
     cache = MemoryCache(max_items=3, clock=clock)
     cache.set("old", b"x", ttl_seconds=60)
     cache.set("short1", b"x", ttl_seconds=1)
@@ -78,7 +71,7 @@ def test_expired_entries_go_before_live_ones(clock: Ticks) -> None:
     assert len(cache) == 2
 
 
-def test_thread_safe_under_concurrent_use(clock: Ticks) -> None:
+def test_thread_safe_under_concurrent_use(clock: FakeTicks) -> None:
     cache = MemoryCache(max_items=100, clock=clock)
     errors: list[BaseException] = []
 

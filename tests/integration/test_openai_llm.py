@@ -12,14 +12,20 @@ from application.ports.language_model import (
     LanguageModelUnavailable,
 )
 from application.prompts import SYSTEM_PROMPT
-from tests.llm_stubs import Reply, StubServer, openai_answer, openai_error, openai_stream, sample_request
+from tests.llm_stubs import (
+    Reply,
+    StubServer,
+    openai_answer,
+    openai_error,
+    openai_model,
+    openai_stream,
+    sample_request,
+)
 
 REQUEST = sample_request()
 
 
-def model(server: StubServer, **kwargs: object) -> OpenAILanguageModel:
-    options = {"api_key": "sk-test", "model": "gpt-4o-mini", "base_url": server.url + "/v1"} | kwargs
-    return OpenAILanguageModel(**options)
+model = openai_model
 
 
 def test_plain_answer_with_usage_and_the_wire_format() -> None:

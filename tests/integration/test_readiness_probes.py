@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from adapters.cache.health import RedisProbe
 from config.bootstrap import build_container
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.redis_process import free_port
 
 
 def test_embedded_profile_probes_the_database_only(isolated_settings: Path) -> None:
@@ -26,7 +20,7 @@ def test_redis_is_probed_when_configured_and_a_dead_one_makes_the_process_unread
     url = redis_server_url
     ready = build_container(redis_url=url, queue_backend="inline").check_readiness()()
     assert ready.checks == {"database": "ok", "redis": "ok"}
-    dead = build_container(redis_url=f"redis://127.0.0.1:{_closed_port()}/0", queue_backend="inline")
+    dead = build_container(redis_url=f"redis://127.0.0.1:{free_port()}/0", queue_backend="inline")
     readiness = dead.check_readiness()()
     assert not readiness.ready and readiness.checks["redis"].startswith("unavailable")
     RedisProbe(url).check()

@@ -3,10 +3,8 @@ transcription API (real openai SDK as client), and through pocketsphinx with a g
 
 from __future__ import annotations
 
-import json
-import threading
+import itertools
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from adapters.speech.whisper import WhisperApiTranscriber
 from domain.documents import DocumentKind
 from domain.errors import FileCorrupt
 from domain.file_kinds import sniff_kind
+from tests.llm_stubs import Reply, StubServer, json_reply
 from tests.speech_audio import ogg_opus, spoken_wav
 
 SENTENCE = "the invoice is payable within thirty days"
@@ -35,35 +34,22 @@ def ogg_opus_fixture(wav: bytes) -> bytes:
     return ogg_opus(wav)
 
 
-class _Whisper(BaseHTTPRequestHandler):
-    requests: list[dict] = []
+def _numbered_transcripts():  # noqa: ANN202 - a StubServer reply script entry
+    """OpenAI's verbose_json transcription of each part: "part 1", "part 2", ... in arrival order."""
+    numbers = itertools.count(1)
 
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        _Whisper.requests.append({"path": self.path, "wav": b"RIFF" in body, "model": b"whisper-test" in body,
-                                  "verbose": b"verbose_json" in body})
-        n = len(_Whisper.requests)
-        reply = {"text": f"part {n}", "language": "en", "duration": 1.0,
-                 "segments": [{"id": 0, "seek": 0, "start": 0.0, "end": 0.5, "text": f" part {n} "}]}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def reply(body: object) -> Reply:
+        n = next(numbers)
+        return json_reply({"text": f"part {n}", "language": "en", "duration": 1.0,
+                           "segments": [{"id": 0, "seek": 0, "start": 0.0, "end": 0.5, "text": f" part {n} "}]})
 
-    def log_message(self, *args: object) -> None:
-        pass
+    return reply
 
 
 @pytest.fixture
-def whisper_url() -> Iterator[str]:
-    _Whisper.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Whisper)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+def whisper() -> Iterator[StubServer]:
+    with StubServer([_numbered_transcripts()], repeat_last=True).running() as server:
+        yield server
 
 
 def test_voice_notes_are_sniffed_as_audio(wav: bytes, ogg_opus: bytes) -> None:
@@ -71,17 +57,17 @@ def test_voice_notes_are_sniffed_as_audio(wav: bytes, ogg_opus: bytes) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["wav", "ogg_opus"])
-def test_whisper_api_long_audio_is_sent_in_parts_with_time_locators(fmt: str, whisper_url: str,
+def test_whisper_api_long_audio_is_sent_in_parts_with_time_locators(fmt: str, whisper: StubServer,
                                                                      request: pytest.FixtureRequest) -> None:
     audio = request.getfixturevalue(fmt)
     seconds = len(decode_pcm16(audio)) / (2 * RATE)
-    transcriber = WhisperApiTranscriber(api_key="k", base_url=whisper_url, model="whisper-test", part_seconds=1.0,
+    transcriber = WhisperApiTranscriber(api_key="k", base_url=whisper.url + "/v1", model="whisper-test", part_seconds=1.0,
                                         max_retries=0)
     extraction = AudioExtractor(transcriber).extract(audio, kind=DocumentKind.AUDIO)
     parts = int(seconds) + (seconds % 1 > 0)
-    assert len(_Whisper.requests) == parts
-    assert all(r["path"] == "/v1/audio/transcriptions" and r["wav"] and r["model"] and r["verbose"]
-               for r in _Whisper.requests)
+    assert len(whisper.requests) == parts
+    assert all(r.path == "/v1/audio/transcriptions" and b"RIFF" in r.body and b"whisper-test" in r.body
+               and b"verbose_json" in r.body for r in whisper.requests)
     assert [s.text for s in extraction.segments] == [f"part {i}" for i in range(1, parts + 1)]
     assert [s.locator.start_seconds for s in extraction.segments] == [float(i) for i in range(parts)]
     assert extraction.segments[1].locator.label() == "00:01-00:01"

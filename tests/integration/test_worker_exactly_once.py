@@ -5,7 +5,6 @@ one set of chunks."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from adapters.persistence.migrate import upgrade
 from application.use_cases.upload_document import UploadDocumentCommand
 from config.bootstrap import build_container, local_user
 from domain.documents import DocumentStatus
+from tests.fakes import FakeQueue
 
 pytestmark = pytest.mark.postgres
 
@@ -47,7 +47,7 @@ def test_two_workers_completing_one_document_store_one_completion(
     upgrade(url)
     container = build_container(database_url=url, home=tmp_path / "var", queue_backend="inline")
     user = local_user(container)
-    container.queue.override(providers.Object(_NoQueue()))
+    container.queue.override(providers.Object(FakeQueue()))  # left pending: the test runs the two 'workers' itself
     document = container.upload_document()(UploadDocumentCommand(
         user_id=user.id, filename="terms.md", data=b"# Terms\n\nInvoices are payable within 30 days.\n")).document
     container.extractors.override(providers.Object(_Gate(container.extractors(), 2)))
@@ -66,10 +66,3 @@ def test_two_workers_completing_one_document_store_one_completion(
                                     {"id": document.id}).one()
         assert chunks[0] == chunks[1] >= 1
     container.engine().dispose()
-
-
-class _NoQueue:
-    """Uploads are recorded and left pending: the test runs the two 'workers' itself."""
-
-    def enqueue_processing(self, document_id: uuid.UUID, *, priority: object) -> None:
-        pass

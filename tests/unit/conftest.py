@@ -64,6 +64,15 @@ class World:
     def user(self, user_id: uuid.UUID) -> User:
         return self.store.users[user_id]
 
+    def set_status(self, user: User, status: UserStatus) -> None:
+        """Change a stored user's status behind the use cases' back (as an admin would)."""
+        with self.uow as uow:
+            stored = uow.users.get(user.id)
+            assert stored is not None
+            stored.status = status
+            uow.users.update(stored)
+            uow.commit()
+
     def document(self, document_id: uuid.UUID) -> Document | None:
         return self.store.documents.get(document_id)
 

@@ -102,12 +102,7 @@ def test_another_users_key_is_not_found(world: World) -> None:
 def test_a_banned_users_key_is_refused_and_banned_users_manage_no_keys(world: World) -> None:
     user = world.add_user()
     new = keys(world).create(user.id, "bot")
-    with world.uow as uow:
-        stored = uow.users.get(user.id)
-        assert stored is not None
-        stored.status = UserStatus.BANNED
-        uow.users.update(stored)
-        uow.commit()
+    world.set_status(user, UserStatus.BANNED)
     with pytest.raises(UserBanned):
         keys(world).user_for(new.key)
     with pytest.raises(UserBanned):

@@ -40,11 +40,7 @@ def test_a_banned_user_gets_no_code_and_cannot_spend_one(world: World) -> None:
     cache = FakeCache()
     user = world.add_user()
     code = codes(world, cache).issue(user.id)
-    with world.uow as uow:
-        stored = uow.users.get(user.id)
-        stored.status = UserStatus.BANNED
-        uow.users.update(stored)
-        uow.commit()
+    world.set_status(user, UserStatus.BANNED)
     with pytest.raises(UserBanned):
         codes(world, cache).exchange(code)
     with pytest.raises(UserBanned):

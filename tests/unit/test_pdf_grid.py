@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pypdfium2
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pdfplumber import utils as plumber_utils
 from pdfplumber.table import TableFinder
 
 from adapters.extractors.pdf_grid import Box, find_tables
 from adapters.extractors.pdf_tables import has_rules, path_boxes
-from tests.corpus import CORPUS, corpus_path
+from tests.corpus import corpus_path
 
 
 class _Boxes:
@@ -27,7 +27,15 @@ class _Boxes:
 
 
 def _plumber_cells(boxes: list[Box]) -> list[list[Box]]:
-    return [sorted(table.cells) for table in TableFinder(_Boxes(boxes)).tables]
+    """pdfplumber's tables, less the zero-width slivers its snapping can leave when a mean is not exact
+    in floating point (edges 0, 0 and 0.5 snap to 0.16666666666666663 and ...666), and then, as
+    pdfplumber itself does, without tables of fewer than two cells."""
+    tables = []
+    for table in TableFinder(_Boxes(boxes)).tables:
+        cells = sorted(c for c in table.cells if c[2] - c[0] > 1e-9 and c[3] - c[1] > 1e-9)
+        if len(cells) > 1:
+            tables.append(cells)
+    return tables
 
 
 def _our_cells(boxes: list[Box]) -> list[list[Box]]:
@@ -59,6 +67,7 @@ _size = st.sampled_from([0.0, 0.5, 5.0, 10.0, 15.0, 20.0, 40.0])
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_coord, _coord, _size, _size), max_size=30))
+@example([(0.0, 0.0, 0.5, 5.0), (0.0, 0.0, 5.0, 5.0)])  # pdfplumber leaves a 3e-17 wide sliver here
 def test_same_cells_as_pdfplumber_on_random_boxes(raw: list[tuple[float, float, float, float]]) -> None:
     """Coordinates on a 5-point grid with hairlines: snapping means stay exact in floating point
     (pdfplumber moves each edge by ``mean - x``, which can be an ulp off the mean otherwise)."""
@@ -69,8 +78,6 @@ def test_same_cells_as_pdfplumber_on_random_boxes(raw: list[tuple[float, float, 
 @pytest.mark.parametrize("relative", ["pdf/tables/nics-background-checks-2015-11.pdf",
                                       "pdf/tables/senate-expenditures.pdf", "pdf/sec-10q/2023-Q3-NVDA.pdf"])
 def test_same_cells_as_pdfplumber_on_corpus_pages(relative: str) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not available: {CORPUS}")
     pdf = pypdfium2.PdfDocument(corpus_path(relative).read_bytes())
     try:
         found = 0

@@ -247,11 +247,7 @@ def test_empty_or_huge_questions_are_invalid(world: World, question: str) -> Non
 
 def test_a_banned_user_cannot_ask(world: World) -> None:
     user, _ = contract(world)
-    with world.uow as uow:
-        stored = uow.users.get(user.id)
-        stored.status = UserStatus.BANNED
-        uow.users.update(stored)
-        uow.commit()
+    world.set_status(user, UserStatus.BANNED)
     with pytest.raises(UserBanned):
         world.ask(user, "What is the invoice total?")
 
