@@ -1,6 +1,7 @@
 """Throughput and latency of the API under load, against a bare FastAPI hello-world (the ceiling).
 
-Serves `assistant serve` and the hello-world with uvicorn (one process each), then drives each with
+Serves `assistant serve` and the hello-world with uvicorn (one worker process per core each, as a
+deployment would run them; `--workers` to change), then drives each with
 wrk (Debian package `wrk`) at 64 connections: the hello-world route, an authenticated
 `GET /api/v1/documents`, and a cached `POST /api/v1/documents/{id}/query`. Prints requests/s,
 p50 and p99 latency, each route's ratio to the ceiling, and the CPU the server processes spent
@@ -104,7 +105,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of both servers")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="uvicorn worker processes of both servers (default: one per core)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")

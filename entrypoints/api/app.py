@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 import anyio.to_thread
@@ -38,8 +39,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # model at once); the database pool holds as many connections at most (adapters.persistence.engine)
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.container.settings().api_threads
     app.state.container.recover_documents()(older_than_seconds=0)
+    _freeze_startup_objects()
     async with telegram_webhook.serving(app):  # the bot by webhook, when configured
         yield
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything allocated so far (modules, the app, the container: about 170,000
+    objects) out of the garbage collector's sight: a full collection then walks only what requests
+    allocate. Without it, a full collection under load paused the process for tens of milliseconds;
+    in bench.api (2 processes, 64 connections) the documents list's p99 went from about 190 to 75-110 ms.
+    Once per process (an app built again in the same process, as tests do, changes nothing)."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 def _install_http_options(app: FastAPI, settings: Settings) -> None:

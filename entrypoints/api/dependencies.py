@@ -26,8 +26,13 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
 AUTH_TOKEN, AUTH_API_KEY = "token", "api_key"
 
 
-def get_container(request: Request) -> Container:
+def container_of(request: Request) -> Container:
     return request.app.state.container
+
+
+async def get_container(request: Request) -> Container:
+    """Async on purpose: FastAPI runs a sync dependency in the thread pool, a hop per request."""
+    return container_of(request)
 
 
 async def current_user(
@@ -40,7 +45,7 @@ async def current_user(
     ``X-API-Key`` wins when both headers are sent; a bearer credential starting with ``ak_`` is an
     API key too. Async (with the database lookup in the thread pool) so the ``user_id`` bound here
     reaches the logs of the whole request."""
-    container = get_container(request)
+    container = container_of(request)
     if api_key is None and credentials is not None and credentials.scheme.lower() == "bearer":
         if looks_like_api_key(credentials.credentials):
             api_key = credentials.credentials
@@ -78,7 +83,7 @@ async def current_principal(
     and checks it is active, in the same unit of work as the rest of its reads."""
     if api_key is None and credentials is not None and credentials.scheme.lower() == "bearer" \
             and not looks_like_api_key(credentials.credentials):
-        user_id = get_container(request).token_issuer().verify(credentials.credentials, kind=TokenKind.ACCESS)
+        user_id = container_of(request).token_issuer().verify(credentials.credentials, kind=TokenKind.ACCESS)
         request.state.auth_method = AUTH_TOKEN
         structlog.contextvars.bind_contextvars(user_id=str(user_id), auth=AUTH_TOKEN)
         return Principal(user_id, AUTH_TOKEN)
