@@ -49,13 +49,24 @@ def build_container(settings: Settings | None = None, **overrides: Any) -> Conta
 
 
 def development_jwt_secret(home: Path) -> str:
-    """A random secret kept in ASSISTANT_HOME, so development tokens survive restarts."""
+    """A random secret kept in ASSISTANT_HOME, so development tokens survive restarts.
+
+    Written whole under a temporary name, then hard-linked into place (atomic, and never over an
+    existing file): processes starting together on a fresh home (``assistant serve --workers 2``)
+    all read the one secret that got there first, never a missing or half-written file."""
     path = home / "jwt-secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        draft = path.with_name(f".jwt-secret.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its secret is the one
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
