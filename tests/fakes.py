@@ -62,6 +62,9 @@ class FakeUserRepository(_Repo):
     def get(self, user_id: uuid.UUID) -> User | None:
         return copy.deepcopy(self._s.users.get(user_id))
 
+    def lock(self, user_id: uuid.UUID) -> None:
+        """Nothing to do: the fake runs one unit of work at a time."""
+
     def get_by_email(self, email: str) -> User | None:
         return copy.deepcopy(next((u for u in self._s.users.values() if u.email == email), None))
 

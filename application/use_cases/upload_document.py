@@ -71,6 +71,7 @@ class UploadDocument:
             if kind not in self.extractors.supported_kinds():
                 raise UnsupportedFileType(f"{kind.value} files are not supported yet.", kind=kind.value)
             sha256 = hashlib.sha256(data).hexdigest()
+            uow.users.lock(user.id)  # concurrent uploads of one user: the checks and the insert one at a time
             existing = uow.documents.get_by_sha256(user.id, sha256)
             if existing is not None and existing.status is not DocumentStatus.FAILED:
                 return UploadResult(document=existing, duplicate=True)

@@ -151,6 +151,21 @@ def test_user_update_replaces_the_stored_fields(uow: UnitOfWork) -> None:
         assert uow.users.get_by_email("new@example.com") == user
 
 
+def test_user_lock_changes_nothing_and_the_unit_of_work_goes_on(uow: UnitOfWork) -> None:
+    """What a lock holds off is checked with two transactions on PostgreSQL
+    (tests/integration/test_upload_quota_race.py); here: it reads and writes nothing."""
+    user = a_user()
+    stored(uow, user)
+    with uow:
+        uow.users.lock(user.id)
+        uow.users.lock(uuid.uuid4())  # no such user: nothing to hold
+        uow.documents.add(a_document(user))
+        uow.commit()
+    with uow:
+        assert uow.users.get(user.id) == user
+        assert uow.documents.count_for_owner(user.id) == 1
+
+
 def test_users_list_is_ordered_by_creation_and_pages(uow: UnitOfWork) -> None:
     people = [a_user(created_at=at(i), updated_at=at(i)) for i in (3, 1, 2, 0)]
     stored(uow, *people)

@@ -17,6 +17,7 @@ from domain.users import Role, Tier, User, UserStatus
 # built once: a statement object that is reused skips building, cache-key generation and result
 # metadata adaptation on every call (the per-request path loads the user by id)
 _BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_LOCK = select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update()
 
 
 class SqlAlchemyUserRepository(SqlAlchemyRepository):
@@ -35,6 +36,12 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository):
     def get(self, user_id: uuid.UUID) -> User | None:
         row = self._conn.execute(_BY_ID, {"user_id": user_id}).mappings().one_or_none()
         return _user(row) if row is not None else None
+
+    def lock(self, user_id: uuid.UUID) -> None:
+        """SELECT ... FOR UPDATE on PostgreSQL; SQLite needs nothing: its transactions begin
+        IMMEDIATE (adapters.persistence.engine), so writers already run one at a time."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(_LOCK, {"user_id": user_id})
 
     def get_by_email(self, email: str) -> User | None:
         return self._one(users.c.email == email)
