@@ -168,6 +168,9 @@ class FakeChunkRepository(_Repo):
     def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
         return sorted(self._s.chunks.get(document_id, []), key=lambda c: c.ordinal)
 
+    def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
+        return [chunk for document_id in dict.fromkeys(document_ids) for chunk in self.list_for_document(document_id)]
+
     def count_for_document(self, document_id: uuid.UUID) -> int:
         return len(self._s.chunks.get(document_id, []))
 

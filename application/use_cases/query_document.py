@@ -198,7 +198,7 @@ class QueryDocument:
             if hit is not None and citations is not None:
                 prepared = _Prepared(user, tuple(documents), question, cache_key, (), {})
                 return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations)
-            chunks = [chunk for document in documents for chunk in uow.chunks.list_for_document(document.id)]
+            chunks = uow.chunks.list_for_documents([d.id for d in documents])
         names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
         prepared = self._select_sources(user, tuple(documents), question, cache_key, chunks, names)
         return prepared, (hit[0] if hit is not None else None)

@@ -402,6 +402,23 @@ def test_replacing_chunks_twice_keeps_only_the_last_set(uow: UnitOfWork) -> None
         assert uow.chunks.list_for_document(uuid.uuid4()) == []
 
 
+def test_chunks_of_several_documents_come_in_the_order_asked(uow: UnitOfWork) -> None:
+    owner = a_user()
+    first, second, empty, other = (a_document(owner) for _ in range(4))
+    stored(uow, owner, documents=(first, second, empty, other))
+    with uow:
+        uow.chunks.replace(first.id, [a_chunk(first, i) for i in (2, 0, 1)])
+        uow.chunks.replace(second.id, [a_chunk(second, i) for i in (1, 0)])
+        uow.chunks.replace(other.id, [a_chunk(other, 0)])
+        uow.commit()
+    with uow:
+        found = uow.chunks.list_for_documents([second.id, empty.id, uuid.uuid4(), first.id])
+        assert [(c.document_id, c.ordinal) for c in found] == [
+            (second.id, 0), (second.id, 1), (first.id, 0), (first.id, 1), (first.id, 2)]
+        assert found == uow.chunks.list_for_document(second.id) + uow.chunks.list_for_document(first.id)
+        assert uow.chunks.list_for_documents([]) == []
+
+
 # --- conversations, events, audit -------------------------------------------------------------
 
 

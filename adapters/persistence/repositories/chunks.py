@@ -15,6 +15,8 @@ from domain.locators import Locator
 
 _OF_DOCUMENT = (select(chunk_table).where(chunk_table.c.document_id == bindparam("document_id"))
                 .order_by(chunk_table.c.ordinal))  # built once (see repositories.users)
+_OF_DOCUMENTS = (select(chunk_table).where(chunk_table.c.document_id.in_(bindparam("document_ids", expanding=True)))
+                 .order_by(chunk_table.c.ordinal))
 
 
 class SqlAlchemyChunkRepository(SqlAlchemyRepository):
@@ -26,6 +28,13 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
 
     def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
         return [_chunk(row) for row in self._conn.execute(_OF_DOCUMENT, {"document_id": document_id}).mappings()]
+
+    def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
+        by_document: dict[uuid.UUID, list[Chunk]] = {document_id: [] for document_id in document_ids}
+        if by_document:
+            for row in self._conn.execute(_OF_DOCUMENTS, {"document_ids": list(by_document)}).mappings():
+                by_document[row["document_id"]].append(_chunk(row))
+        return [chunk for chunks in by_document.values() for chunk in chunks]
 
     def count_for_document(self, document_id: uuid.UUID) -> int:
         query = select(func.count()).select_from(chunk_table).where(chunk_table.c.document_id == document_id)
