@@ -179,6 +179,9 @@ class FakeConversationRepository(_Repo):
     def add(self, conversation: Conversation) -> None:
         self._s.conversations.append(copy.deepcopy(conversation))
 
+    def get(self, conversation_id: uuid.UUID) -> Conversation | None:
+        return copy.deepcopy(next((c for c in self._s.conversations if c.id == conversation_id), None))
+
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
         mine = [c for c in self._s.conversations if c.user_id == user_id]
         return copy.deepcopy(sorted(mine, key=lambda c: (c.created_at, str(c.id)), reverse=True)[:limit])

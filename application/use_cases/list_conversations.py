@@ -1,4 +1,4 @@
-"""A user's questions and answers, newest first (their history, with citations and costs)."""
+"""A user's questions and answers, newest first (their history, with citations and costs), or one of them."""
 
 from __future__ import annotations
 
@@ -24,3 +24,11 @@ class ListConversations:
         with self.uow as uow:
             user = active_user(uow, user_id)
             return uow.conversations.list_for_user(user.id, limit=limit)
+
+    def find(self, user_id: uuid.UUID, conversation_id: uuid.UUID) -> Conversation | None:
+        """One of the user's conversations; None when there is no such conversation of theirs
+        (another user's is not told apart from a missing one)."""
+        with self.uow as uow:
+            user = active_user(uow, user_id)
+            conversation = uow.conversations.get(conversation_id)
+        return conversation if conversation is not None and conversation.user_id == user.id else None

@@ -55,7 +55,7 @@ TEXTS = {
     "sources": "<b>Sources</b>",
     "btn_cite": "📖 [{n}] {label}",
     "btn_other_doc": "📂 Ask about another document",
-    "cite_expired": "That answer is too old; ask again to see its sources.",
+    "cite_expired": "That answer is gone (its document was deleted); ask again.",
     "cite_text": "<b>[{n}] {label}</b>\n<blockquote>{quote}</blockquote>",
     "transcript": "🎙 <i>{text}</i>",
     "no_speech": "I could not make out any words in this voice note.",

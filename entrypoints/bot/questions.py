@@ -20,7 +20,6 @@ from entrypoints.bot.formatting import preview, render_answer
 from entrypoints.bot.i18n import t
 from entrypoints.bot.streaming import ThrottledEditor, iterate_in_thread
 
-RECENT_ANSWERS = 50  # source buttons of older answers say "ask again"
 MAX_SOURCE_BUTTONS = 8
 TYPING_REPEAT = 4.5
 
@@ -89,7 +88,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
 
 def _buttons(conversation: Conversation, language: str) -> InlineKeyboardMarkup:
     """One button per cited passage (the conversation is stored: the buttons work in any bot process,
-    after a restart too, for the user's last RECENT_ANSWERS answers), then "another document"."""
+    after a restart too, until the answer's document is deleted), then "another document"."""
     rows = [[InlineKeyboardButton(t(language, "btn_cite", n=c.number, label=c.label[:40]),
                                   callback_data=f"cite:{conversation.id.hex}:{c.number}")]
             for c in conversation.citations[:MAX_SOURCE_BUTTONS]]
@@ -99,10 +98,8 @@ def _buttons(conversation: Conversation, language: str) -> InlineKeyboardMarkup:
 
 async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, number: int) -> None:
     user = await acting_user(update, context)
-    wanted = uuid.UUID(hex=key)
-    recent = await run(container(context).list_conversations(), user.id, limit=RECENT_ANSWERS)
-    found = next((c for conversation in recent if conversation.id == wanted
-                  for c in conversation.citations if c.number == number), None)
+    conversation = await run(container(context).list_conversations().find, user.id, uuid.UUID(hex=key))
+    found = next((c for c in conversation.citations if c.number == number), None) if conversation else None
     if found is None:
         await reply(update, t(user.language, "cite_expired"))
         return

@@ -448,6 +448,9 @@ def test_conversations_round_trip_with_citations_newest_first(uow: UnitOfWork) -
         assert loaded.citations == citations and loaded.cached is True and loaded.cost_usd == pytest.approx(0.001234)
         assert uow.conversations.list_for_user(other.id) == [theirs]
         assert uow.conversations.list_for_user(uuid.uuid4()) == []
+        assert uow.conversations.get(rich.id) == rich and uow.conversations.get(rich.id).citations == citations
+        assert uow.conversations.get(theirs.id) == theirs
+        assert uow.conversations.get(uuid.uuid4()) is None
 
 
 def test_usage_by_day_sums_questions_tokens_and_cost_per_utc_day(uow: UnitOfWork) -> None:

@@ -78,7 +78,11 @@ def test_source_buttons_mydocs_use_delete_and_clear(api: FakeBotApi, tmp_path: P
             passage = api.texts("sendMessage")[-1]
             assert passage.startswith("<b>[1] ") and "<blockquote>" in passage and "30 days" in passage
             await bot.press(ANN, "cite:" + "0" * 32 + ":1")
-            assert api.texts("sendMessage")[-1] == "That answer is too old; ask again to see its sources."
+            assert api.texts("sendMessage")[-1] == \
+                "That answer is gone (its document was deleted); ask again."
+            await bot.press(IVAN, cite)  # another user's answer is not shown
+            assert api.texts("sendMessage")[-1] == \
+                "Этого ответа больше нет (его документ удалён); задайте вопрос снова."
             await bot.send(ANN, "/mydocs")
             listing = api.of("sendMessage")[-1].params
             assert "1. ★ notes.md — ready" in listing["text"]

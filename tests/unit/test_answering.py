@@ -4,6 +4,8 @@ usage per day and the history of conversations."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from adapters.llm.offline import OfflineLanguageModel
@@ -260,6 +262,16 @@ def test_history_is_newest_first_and_mine_only(world: World) -> None:
     assert [c.question for c in ListConversations(world.uow)(user.id, limit=1)] == ["second?"]
     with pytest.raises(InvalidInput):
         ListConversations(world.uow)(user.id, limit=0)
+
+
+def test_one_conversation_is_found_for_its_owner_only(world: World) -> None:
+    user, other = world.add_user(), world.add_user()
+    ready(world, user)
+    mine = ask(world, user, "first?")
+    history = ListConversations(world.uow)
+    assert history.find(user.id, mine.id) == mine
+    assert history.find(other.id, mine.id) is None  # told apart from a missing one by nothing
+    assert history.find(user.id, uuid.uuid4()) is None
 
 
 # --- the model cannot answer ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Integer, RowMapping, cast, func, select
+from sqlalchemy import ColumnElement, Integer, RowMapping, bindparam, cast, func, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import conversations
@@ -13,12 +13,17 @@ from domain.conversations import Citation, Conversation, DailyUsage
 
 
 _INSERT = conversations.insert()  # built once; the values are parameters
+_BY_ID = select(conversations).where(conversations.c.id == bindparam("conversation_id"))
 
 
 class SqlAlchemyConversationRepository(SqlAlchemyRepository):
     def add(self, conversation: Conversation) -> None:
         values = row_values(conversation) | {"citations": [c.to_dict() for c in conversation.citations]}
         self._conn.execute(_INSERT, values)
+
+    def get(self, conversation_id: uuid.UUID) -> Conversation | None:
+        row = self._conn.execute(_BY_ID, {"conversation_id": conversation_id}).mappings().one_or_none()
+        return _conversation(row) if row is not None else None
 
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
         """Newest first."""
