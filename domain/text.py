@@ -35,8 +35,11 @@ def count_tokens(text: str) -> int:
 
 
 def normalise_question(question: str) -> str:
-    """The form of a question used in cache keys: case and spacing folded."""
-    return " ".join(normalise(question).casefold().split()).rstrip("?!. ")
+    """The form of a question used in cache keys: case and spacing folded. NFC again after case
+    folding, which can decompose ("ß" + a combining accent folds to "ss" + the accent, which NFC
+    then composes into "ś"), so the form is stable."""
+    folded = unicodedata.normalize("NFC", normalise(question).casefold())
+    return " ".join(folded.split()).rstrip("?!. ")
 
 
 def terms(text: str) -> list[str]:
