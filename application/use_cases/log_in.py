@@ -1,6 +1,8 @@
-"""Log in with email and password, refresh a token pair, and resolve an access token to its user."""
+"""Log in with email and password, refresh a token pair, and load the account a credential names."""
 
 from __future__ import annotations
+
+import uuid
 
 import attrs
 
@@ -35,9 +37,9 @@ class LogIn:
             user = credential_user(uow, user_id, "The token is not valid.")
         return issue_pair(self.tokens, user)
 
-    def user_for(self, access_token: str) -> User:
-        """The active user an access token belongs to (banned users are refused on every request)."""
-        user_id = self.tokens.verify(access_token, kind=TokenKind.ACCESS)
+    def account(self, user_id: uuid.UUID) -> User:
+        """The active user a verified credential names (a banned one is refused; one deleted since
+        the credential was issued: InvalidCredentials)."""
         with self.uow as uow:
             return credential_user(uow, user_id, "The token is not valid.")
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from application.use_cases.get_analytics import MAX_DAYS, AnalyticsReport, Scope
 from domain.documents import DocumentKind, DocumentStatus
-from entrypoints.api.dependencies import ContainerDep, UserDep
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.schemas import PROBLEM_RESPONSES, example
 from entrypoints.api.usage import DailyOut
 
@@ -80,11 +80,12 @@ class AnalyticsOut(BaseModel):
 @router.get("/analytics", response_model=AnalyticsOut, responses=PROBLEM_RESPONSES(401, 403, 422))
 def analytics(
     container: ContainerDep,
-    user: UserDep,
+    user: PrincipalDep,
     scope: Annotated[Scope, Query(description="`own`, or `global` (administrators only: 403 otherwise).")]
     = Scope.OWN,
     days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="The last N UTC days, today included.")] = 30,
 ) -> AnalyticsOut:
     """Questions per UTC day, tokens and cost, latency percentiles, cache hit rate, documents by kind and
     status: yours, or everyone's with `scope=global` (administrators only)."""
-    return AnalyticsOut.of(container.get_analytics()(user.id, scope=scope, days=days))
+    with as_principal():
+        return AnalyticsOut.of(container.get_analytics()(user.id, scope=scope, days=days))

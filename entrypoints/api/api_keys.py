@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from domain.api_keys import NAME_MAX_LENGTH, ApiKey
-from entrypoints.api.dependencies import ContainerDep, SessionUserDep, UserDep
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, SessionPrincipalDep, as_principal
 from entrypoints.api.schemas import EXAMPLE_TIME, PROBLEM_RESPONSES, example
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"])
@@ -57,23 +57,26 @@ class ApiKeyCreatedOut(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreatedOut,
              responses=PROBLEM_RESPONSES(401, 403, 422))
-async def create_api_key(body: ApiKeyIn, container: ContainerDep, user: SessionUserDep) -> ApiKeyCreatedOut:
+async def create_api_key(body: ApiKeyIn, container: ContainerDep, user: SessionPrincipalDep) -> ApiKeyCreatedOut:
     """Create an API key. The response holds the key, shown only this once. Needs an access token
     (a login): an API key cannot create other keys."""
-    new = await run_in_threadpool(container.api_keys().create, user.id, body.name)
+    with as_principal():
+        new = await run_in_threadpool(container.api_keys().create, user.id, body.name)
     key = new.api_key
     return ApiKeyCreatedOut(id=key.id, name=key.name, prefix=key.prefix, key=new.key, created_at=key.created_at)
 
 
 @router.get("", response_model=list[ApiKeyOut], responses=PROBLEM_RESPONSES(401, 403))
-def list_api_keys(container: ContainerDep, user: UserDep) -> list[ApiKeyOut]:
+def list_api_keys(container: ContainerDep, user: PrincipalDep) -> list[ApiKeyOut]:
     """Your API keys, newest first, revoked ones included (never the keys themselves)."""
-    return [ApiKeyOut.of(key) for key in container.api_keys().list(user.id)]
+    with as_principal():
+        return [ApiKeyOut.of(key) for key in container.api_keys().list(user.id)]
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
                responses=PROBLEM_RESPONSES(401, 403, 404, 422))
-def revoke_api_key(key_id: uuid.UUID, container: ContainerDep, user: UserDep) -> Response:
+def revoke_api_key(key_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> Response:
     """Revoke one of your API keys: requests with it get 401 from now on (revoking twice is fine)."""
-    container.api_keys().revoke(user.id, key_id)
+    with as_principal():
+        container.api_keys().revoke(user.id, key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,7 @@ from config.container import Container
 from domain.api_keys import looks_like_api_key
 from domain.errors import InvalidCredentials, PermissionDenied, UserNotFound
 from domain.users import User
+from entrypoints.api.threads import run_fast
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/login "
                     "(an API key is accepted here too: `Authorization: Bearer ak_...`).")
@@ -35,39 +36,11 @@ async def get_container(request: Request) -> Container:
     return container_of(request)
 
 
-async def current_user(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    api_key: Annotated[str | None, Depends(api_key_header)],
-) -> User:
-    """The active user of the access token or API key (401 without one, 403 when banned).
-
-    ``X-API-Key`` wins when both headers are sent; a bearer credential starting with ``ak_`` is an
-    API key too. Async (with the database lookup in the thread pool) so the ``user_id`` bound here
-    reaches the logs of the whole request."""
-    container = container_of(request)
-    if api_key is None and credentials is not None and credentials.scheme.lower() == "bearer":
-        if looks_like_api_key(credentials.credentials):
-            api_key = credentials.credentials
-        else:
-            user = await run_in_threadpool(container.log_in().user_for, credentials.credentials)
-            return _authenticated(request, user, AUTH_TOKEN)
-    if api_key is None:
-        raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
-                                 "or 'X-API-Key: <API key>'.")
-    return _authenticated(request, await run_in_threadpool(container.api_keys().user_for, api_key), AUTH_API_KEY)
-
-
-def _authenticated(request: Request, user: User, method: str) -> User:
-    request.state.auth_method = method
-    structlog.contextvars.bind_contextvars(user_id=str(user.id), auth=method)
-    return user
-
-
 @attrs.frozen
 class Principal:
-    """Who is asking, by id only: the routes whose use case loads the user itself (and refuses a
-    banned or inactive one in the same unit of work) take this instead of a loaded User."""
+    """Who is asking, by id, and how they proved it (``AUTH_TOKEN`` or ``AUTH_API_KEY``). Routes pass
+    the id to their use case, which loads the user and refuses a banned or inactive one in the same
+    unit of work as the rest of its reads."""
 
     id: uuid.UUID
     method: str
@@ -79,36 +52,49 @@ async def current_principal(
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
     """The user id of the access token (verified here, no database round trip) or of the API key
-    (looked up). Bans still take effect on the next request: the route's use case loads the user
-    and checks it is active, in the same unit of work as the rest of its reads."""
-    if api_key is None and credentials is not None and credentials.scheme.lower() == "bearer" \
-            and not looks_like_api_key(credentials.credentials):
-        user_id = container_of(request).token_issuer().verify(credentials.credentials, kind=TokenKind.ACCESS)
-        request.state.auth_method = AUTH_TOKEN
-        structlog.contextvars.bind_contextvars(user_id=str(user_id), auth=AUTH_TOKEN)
-        return Principal(user_id, AUTH_TOKEN)
-    user = await current_user(request, credentials, api_key)
-    return Principal(user.id, request.state.auth_method)
+    (looked up, with its user): 401 without either. ``X-API-Key`` wins when both headers are sent;
+    a bearer credential starting with ``ak_`` is an API key too. Async, so the ``user_id`` bound
+    here reaches the logs of the whole request."""
+    container = container_of(request)
+    token = credentials.credentials if credentials is not None and credentials.scheme.lower() == "bearer" else None
+    if api_key is None and token is not None and not looks_like_api_key(token):
+        return _authenticated(container.token_issuer().verify(token, kind=TokenKind.ACCESS), AUTH_TOKEN)
+    key = api_key if api_key is not None else token
+    if key is None:
+        raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
+                                 "or 'X-API-Key: <API key>'.")
+    user = await run_in_threadpool(container.api_keys().user_for, key)
+    return _authenticated(user.id, AUTH_API_KEY)
+
+
+def _authenticated(user_id: uuid.UUID, method: str) -> Principal:
+    structlog.contextvars.bind_contextvars(user_id=str(user_id), auth=method)
+    return Principal(user_id, method)
 
 
 @contextlib.contextmanager
 def as_principal() -> Iterator[None]:
-    """A token whose user no longer exists is an invalid token (401), as for ``current_user``."""
+    """A credential whose user no longer exists is an invalid credential (401)."""
     try:
         yield
     except UserNotFound:
         raise InvalidCredentials("The token is not valid.") from None
 
 
-async def session_user(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+async def current_user(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> User:
+    """The account itself, loaded (for the routes that show it): 403 when banned."""
+    return await run_fast(request, container_of(request).log_in().account, principal.id)
+
+
+async def session_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The user of an access token (a login), not of an API key: a leaked key must not be able to
     mint keys that would outlive its own revocation."""
-    if request.state.auth_method != AUTH_TOKEN:
+    if principal.method != AUTH_TOKEN:
         raise PermissionDenied("API keys cannot create API keys: use an access token from POST /api/v1/auth/login.")
-    return user
+    return principal
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 UserDep = Annotated[User, Depends(current_user)]
-SessionUserDep = Annotated[User, Depends(session_user)]
+SessionPrincipalDep = Annotated[Principal, Depends(session_principal)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -36,7 +36,7 @@ def test_login_refresh_and_resolve(world: World) -> None:
     pair = log_in(world)("A@B.co", "x" * 8)
     assert pair.user.id == user.id and pair.access_token == f"access:{user.id}"
     assert log_in(world).refresh(pair.refresh_token).user.id == user.id
-    assert log_in(world).user_for(pair.access_token).id == user.id
+    assert log_in(world).account(user.id) == user
     with pytest.raises(InvalidCredentials):
         log_in(world).refresh(pair.access_token)
 
@@ -44,9 +44,9 @@ def test_login_refresh_and_resolve(world: World) -> None:
 def test_a_banned_user_is_refused_and_a_deleted_one_is_an_invalid_token(world: World) -> None:
     banned = world.add_user(status=UserStatus.BANNED)
     with pytest.raises(UserBanned):
-        log_in(world).user_for(f"access:{banned.id}")
+        log_in(world).account(banned.id)
     with pytest.raises(InvalidCredentials):
-        log_in(world).user_for(f"access:{uuid.uuid4()}")
+        log_in(world).account(uuid.uuid4())
     with pytest.raises(InvalidCredentials):
         log_in(world).refresh(f"refresh:{uuid.uuid4()}")
 
