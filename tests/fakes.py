@@ -412,6 +412,9 @@ class FakeCache:
     def get(self, key: str) -> bytes | None:
         return self.items.get(key)
 
+    def get_local(self, key: str) -> bytes | None:
+        return None  # like a shared cache: every read is I/O
+
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         self.items[key] = value
 

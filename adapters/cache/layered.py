@@ -47,6 +47,9 @@ class LayeredCache:
             self._l1.set(key, value, ttl_seconds=self._l1_ttl)
         return value
 
+    def get_local(self, key: str) -> bytes | None:
+        return self._l1.get(key)
+
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         self._l1.set(key, value, ttl_seconds=min(ttl_seconds, self._l1_ttl))
         try:

@@ -35,6 +35,9 @@ class MemoryCache:
             self._items.move_to_end(key)
             return value
 
+    def get_local(self, key: str) -> bytes | None:
+        return self.get(key)
+
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         """Store ``value`` for ``ttl_seconds``; a TTL of zero or less removes the key."""
         with self._lock:

@@ -24,6 +24,9 @@ class RedisCache:
         self.prefix = f"{prefix}cache:"
         self.channel = f"{prefix}{INVALIDATIONS}"
 
+    def get_local(self, key: str) -> bytes | None:
+        return None  # every value is in Redis
+
     def get(self, key: str) -> bytes | None:
         try:
             return self.client.get(self.prefix + key)

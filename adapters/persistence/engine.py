@@ -32,6 +32,10 @@ MAX_OVERFLOW = 20
 PING_AFTER_IDLE_SECONDS = 5.0
 
 
+def is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
     parsed = make_url(url)

@@ -11,7 +11,11 @@ from domain.users import User
 
 
 def active_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    user = uow.users.get(user_id)
+    return checked_active(uow.users.get(user_id))
+
+
+def checked_active(user: User | None) -> User:
+    """The user, if there is one and it is active (UserNotFound / banned / inactive otherwise)."""
     if user is None:
         raise UserNotFound("User not found.")
     user.ensure_active()
@@ -42,7 +46,12 @@ def owned_document(uow: UnitOfWork, user: User, document_id: uuid.UUID | None) -
         if user.active_document_id is None:
             raise NoActiveDocument("No document is selected: upload one or choose one first.")
         document_id = user.active_document_id
-    document = uow.documents.get(document_id)
+    return checked_owned(user, document_id, uow.documents.get(document_id))
+
+
+def checked_owned(user: User, document_id: uuid.UUID, document: Document | None) -> Document:
+    """The document read for ``document_id`` if the user owns it: another user's is reported
+    exactly like a missing one."""
     if document is None or document.owner_id != user.id:
         raise DocumentNotFound("Document not found.", document_id=str(document_id))
     return document

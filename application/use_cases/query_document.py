@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -34,11 +34,12 @@ from application.ports.language_model import (
     LanguageModelUnavailable,
     Source,
 )
+from application.ports.question_store import QuestionStore
 from application.ports.rate_limiter import RateDecision, RateLimiter
 from application.ports.retriever import Retriever
 from application.ports.unit_of_work import UnitOfWork
 from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT, is_overview_question
-from application.use_cases.access import active_user, owned_document
+from application.use_cases.access import active_user, checked_active, checked_owned, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.chunks import Chunk
@@ -56,6 +57,7 @@ log = structlog.get_logger(__name__)
 MAX_QUESTION_CHARS = 4000
 MAX_LIBRARY_DOCUMENTS = 200
 RateObserver = Callable[[RateDecision], None]
+Offload = Callable[..., Awaitable[Any]]  # offload(func, *args, **kwargs): the call, run off the event loop
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +143,54 @@ class QueryDocument:
             return answered
         return PendingAnswer(self, *answered, started)
 
+    async def open_async(self, command: QueryDocumentCommand, *, store: QuestionStore, offload: Offload,
+                         on_rate: RateObserver | None = None) -> Conversation | PendingAnswer:
+        """``open`` for a shell on an event loop, the same checks in the same order: the user and the
+        documents read in one round trip and a cached answer recorded through ``store`` (awaited,
+        no thread); only the rate limiter, a cache read that needs I/O and, on a miss, loading the
+        chunks go through ``offload``. A question about the active document or the whole library
+        takes ``open`` itself, offloaded."""
+        ids = tuple(dict.fromkeys(command.document_ids)) or ((command.document_id,) if command.document_id else ())
+        if command.whole_library or not ids:
+            return await offload(self.open, command, on_rate=on_rate)
+        started = time.perf_counter()
+        question = _question(command)
+        user, found = await store.asker_and_documents(command.user_id, ids)
+        user = checked_active(user)
+        by_id = {d.id: d for d in found}
+        documents = [checked_owned(user, document_id, by_id.get(document_id)) for document_id in ids]
+        for document in documents:
+            document.ensure_answerable()
+        limits = self.tiers.for_tier(user.tier).request_limits()
+        if limits:
+            decision = await offload(self.limiter.hit, question_key(user.id), limits)
+            refusal = self._refusal(user, decision)
+            if refusal is not None:
+                await store.record(None, refusal[0])
+                raise refusal[1]
+            if on_rate is not None:
+                on_rate(decision)
+        cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
+        hit = self._cache_get_local(cache_key)
+        if hit is None:
+            hit = await offload(self._cache_get, cache_key)
+        citations = _rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
+        if hit is not None and citations is not None:
+            prepared = _Prepared(user, tuple(documents), question, cache_key, (), {})
+            conversation, event = self._conversation(prepared, hit[0], started, cached=True, citations=citations)
+            await store.record(conversation, event)
+            return conversation
+        return await offload(self._pending, user, tuple(documents), question, cache_key,
+                             hit[0] if hit is not None else None, started)
+
+    def _pending(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
+                 cached: Completion | None, started: float) -> PendingAnswer:
+        with self.uow as uow:
+            chunks = uow.chunks.list_for_documents([d.id for d in documents])
+        names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
+        return PendingAnswer(self, self._select_sources(user, documents, question, cache_key, chunks, names),
+                             cached, started)
+
     def _guarded(self, items: Iterator[CompletionDelta | Conversation]) -> Iterator[CompletionDelta | Conversation]:
         try:
             yield from items
@@ -181,11 +231,7 @@ class QueryDocument:
         """One unit of work: user, documents, rate limit, the answer cache. On a hit (whose entry
         keeps the answer's citations) the conversation is recorded in the same unit of work: no
         chunk is loaded, no source selected, no second transaction. Otherwise what the answer needs."""
-        question = normalise(command.question)
-        if not question:
-            raise InvalidInput("The question is empty.", field="question")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")
+        question = _question(command)
         with self.uow as uow:
             user = active_user(uow, command.user_id)
             documents = self._documents(uow, user, command)
@@ -211,6 +257,14 @@ class QueryDocument:
             return None
         return _decode(raw) if raw else None
 
+    def _cache_get_local(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
+        try:
+            raw = self.cache.get_local(cache_key)
+        except Exception:
+            log.warning("answer_cache_get_failed", exc_info=True)
+            return None
+        return _decode(raw) if raw else None
+
     def _documents(self, uow: UnitOfWork, user: User, command: QueryDocumentCommand) -> list[Document]:
         if command.whole_library:
             documents = uow.documents.list_for_owner(user.id, status=DocumentStatus.COMPLETED,
@@ -229,17 +283,25 @@ class QueryDocument:
         if not limits:
             return None
         decision = self.limiter.hit(question_key(user.id), limits)
-        window = decision.exhausted
-        if window is not None:
-            uow.events.add(AnalyticsEvent(user_id=user.id, type=EventType.RATE_LIMITED,
-                                          data={"window": window.window.value}, created_at=self.clock.now()))
+        refusal = self._refusal(user, decision)
+        if refusal is not None:
+            uow.events.add(refusal[0])
             uow.commit()
-            raise RateLimited(
-                f"You have used all {window.limit} questions of this {window.window.value}; "
-                f"more at {window.reset_at:%H:%M} UTC.",
-                window=window.window.value, limit=window.limit, reset_at=window.reset_at,
-            )
+            raise refusal[1]
         return decision
+
+    def _refusal(self, user: User, decision: RateDecision) -> tuple[AnalyticsEvent, RateLimited] | None:
+        """The event to record and the error to raise when the decision refuses the question."""
+        window = decision.exhausted
+        if window is None:
+            return None
+        event = AnalyticsEvent(user_id=user.id, type=EventType.RATE_LIMITED, data={"window": window.window.value},
+                               created_at=self.clock.now())
+        return event, RateLimited(
+            f"You have used all {window.limit} questions of this {window.window.value}; "
+            f"more at {window.reset_at:%H:%M} UTC.",
+            window=window.window.value, limit=window.limit, reset_at=window.reset_at,
+        )
 
     def _select_sources(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
                         chunks: Sequence[Chunk], names: dict[uuid.UUID, str]) -> _Prepared:
@@ -296,6 +358,27 @@ class QueryDocument:
                 citations: list[Citation] | None = None) -> Conversation:
         """Store the conversation and its analytics event (in ``uow`` when one is open), and
         cache a fresh answer with its citations."""
+        conversation, event = self._conversation(prepared, completion, started, cached=cached, citations=citations)
+        if uow is not None:
+            _store(uow, conversation, event)
+        else:
+            with self.uow as fresh:
+                _store(fresh, conversation, event)
+        # only the configured model's own answers are cached: a fallback's answer is not kept
+        # in place of the better model's once that one is back
+        if (refresh_cache or not cached) and completion.model == self.llm.name:
+            ttl = self.settings.cache_ttl_seconds
+            try:
+                self.cache.set(prepared.cache_key, _encode(completion, prepared, conversation.citations),
+                               ttl_seconds=ttl)
+                remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
+            except Exception:  # the answer is stored and given; only its reuse is lost
+                log.warning("answer_cache_set_failed", exc_info=True)
+        return conversation
+
+    def _conversation(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool,
+                      citations: list[Citation] | None) -> tuple[Conversation, AnalyticsEvent]:
+        """The conversation to store and its analytics event."""
         now = self.clock.now()
         tokens_in, tokens_out = (0, 0) if cached else (completion.tokens_in, completion.tokens_out)
         conversation = Conversation(
@@ -313,22 +396,16 @@ class QueryDocument:
         if prepared.document_id is None:
             data["document_ids"] = [str(d.id) for d in prepared.documents]
         event = AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data=data, created_at=now)
-        if uow is not None:
-            _store(uow, conversation, event)
-        else:
-            with self.uow as fresh:
-                _store(fresh, conversation, event)
-        # only the configured model's own answers are cached: a fallback's answer is not kept
-        # in place of the better model's once that one is back
-        if (refresh_cache or not cached) and completion.model == self.llm.name:
-            ttl = self.settings.cache_ttl_seconds
-            try:
-                self.cache.set(prepared.cache_key, _encode(completion, prepared, conversation.citations),
-                               ttl_seconds=ttl)
-                remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
-            except Exception:  # the answer is stored and given; only its reuse is lost
-                log.warning("answer_cache_set_failed", exc_info=True)
-        return conversation
+        return conversation, event
+
+
+def _question(command: QueryDocumentCommand) -> str:
+    question = normalise(command.question)
+    if not question:
+        raise InvalidInput("The question is empty.", field="question")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")
+    return question
 
 
 def _source(number: int, chunk: Chunk, names: dict[uuid.UUID, str]) -> Source:

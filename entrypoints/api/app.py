@@ -39,9 +39,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # model at once); the database pool holds as many connections at most (adapters.persistence.engine)
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.container.settings().api_threads
     app.state.container.recover_documents()(older_than_seconds=0)
+    store = app.state.question_store = app.state.container.question_store()  # bound to this event loop
+    await store.start()
     _freeze_startup_objects()
-    async with telegram_webhook.serving(app):  # the bot by webhook, when configured
-        yield
+    try:
+        async with telegram_webhook.serving(app):  # the bot by webhook, when configured
+            yield
+    finally:
+        await store.close()
 
 
 def _freeze_startup_objects() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Iterator
@@ -92,8 +93,9 @@ def _streamed(stream: bool, accept: str | None) -> bool:
 
 async def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
                   stream: bool) -> Any:
-    """The checks, rate limit and cache lookup run in the fast pool (entrypoints.api.threads); a
-    question for the model waits in the default pool."""
+    """The checks, rate limit and cache lookup on the event loop (a cached answer is read and
+    recorded without a thread: QueryDocument.open_async); a question for the model waits in the
+    default pool."""
     use_case = container.query_document()
     headers: dict[str, str] = {}  # RateLimit-* from the decision that admitted the question
 
@@ -101,7 +103,8 @@ async def _answer(command: QueryDocumentCommand, container: Container, request: 
         headers.update(decision_headers(decision.windows))
 
     with as_principal():
-        opened = await run_fast(request, use_case.open, command, on_rate=on_rate)
+        opened = await use_case.open_async(command, store=request.app.state.question_store,
+                                           offload=functools.partial(run_fast, request), on_rate=on_rate)
     if stream:
         events = (iter([CompletionDelta(text=opened.answer), opened]) if isinstance(opened, Conversation)
                   else opened.stream())

@@ -301,6 +301,9 @@ class BrokenCache:
     def get(self, key: str) -> bytes | None:
         raise ConnectionError("cache down")
 
+    def get_local(self, key: str) -> bytes | None:
+        return None
+
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         raise ConnectionError("cache down")
 

@@ -18,8 +18,7 @@ _BY_ID = select(conversations).where(conversations.c.id == bindparam("conversati
 
 class SqlAlchemyConversationRepository(SqlAlchemyRepository):
     def add(self, conversation: Conversation) -> None:
-        values = row_values(conversation) | {"citations": [c.to_dict() for c in conversation.citations]}
-        self._conn.execute(_INSERT, values)
+        self._conn.execute(_INSERT, conversation_row(conversation))
 
     def get(self, conversation_id: uuid.UUID) -> Conversation | None:
         row = self._conn.execute(_BY_ID, {"conversation_id": conversation_id}).mappings().one_or_none()
@@ -65,6 +64,11 @@ def _period(user_id: uuid.UUID | None, since: datetime) -> list[ColumnElement[bo
     if user_id is not None:
         conditions.append(conversations.c.user_id == user_id)
     return conditions
+
+
+def conversation_row(conversation: Conversation) -> dict[str, object]:
+    """The column values of a conversation, its citations as JSON-ready dicts."""
+    return row_values(conversation) | {"citations": [c.to_dict() for c in conversation.citations]}
 
 
 def _conversation(row: RowMapping) -> Conversation:

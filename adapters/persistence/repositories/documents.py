@@ -16,11 +16,11 @@ _NEWEST_FIRST = (documents.c.created_at.desc(), documents.c.id.desc())
 _UPDATE_IF_STATUS = documents.update().where(documents.c.id == bindparam("b_id"),
                                              documents.c.status == bindparam("b_expected"))
 # reads leave out the extracted text (megabytes for a long document), read on its own by extracted_text()
-_COLUMNS = [column for column in documents.c if column.name != "extracted_text"]
+READ_COLUMNS = [column for column in documents.c if column.name != "extracted_text"]
 # built once (see repositories.users): the per-request reads
-_BY_ID = select(*_COLUMNS).where(documents.c.id == bindparam("document_id"))
+_BY_ID = select(*READ_COLUMNS).where(documents.c.id == bindparam("document_id"))
 _TEXT = select(documents.c.extracted_text).where(documents.c.id == bindparam("document_id"))
-_FIRST_PAGE = (select(*_COLUMNS).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
+_FIRST_PAGE = (select(*READ_COLUMNS).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
                .limit(bindparam("limit", type_=Integer)))
 
 
@@ -41,17 +41,17 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
 
     def get(self, document_id: uuid.UUID) -> Document | None:
         row = self._conn.execute(_BY_ID, {"document_id": document_id}).mappings().one_or_none()
-        return _document(row) if row is not None else None
+        return document_from_row(row) if row is not None else None
 
     def extracted_text(self, document_id: uuid.UUID) -> str | None:
         return self._conn.execute(_TEXT, {"document_id": document_id}).scalar_one_or_none()
 
     def get_by_sha256(self, owner_id: uuid.UUID, sha256: str) -> Document | None:
         """The newest of the owner's documents with these bytes."""
-        query = (select(*_COLUMNS).where(documents.c.owner_id == owner_id, documents.c.sha256 == sha256)
+        query = (select(*READ_COLUMNS).where(documents.c.owner_id == owner_id, documents.c.sha256 == sha256)
                  .order_by(*_NEWEST_FIRST).limit(1))
         row = self._conn.execute(query).mappings().one_or_none()
-        return _document(row) if row is not None else None
+        return document_from_row(row) if row is not None else None
 
     def list_for_owner(
         self,
@@ -65,8 +65,8 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         """Newest first; ``before`` is the (created_at, id) of the last document of the previous page."""
         if status is None and kind is None and before is None:
             page = self._conn.execute(_FIRST_PAGE, {"owner_id": owner_id, "limit": limit}).mappings()
-            return [_document(row) for row in page]
-        query = select(*_COLUMNS).where(documents.c.owner_id == owner_id)
+            return [document_from_row(row) for row in page]
+        query = select(*READ_COLUMNS).where(documents.c.owner_id == owner_id)
         if status is not None:
             query = query.where(documents.c.status == status.value)
         if kind is not None:
@@ -76,7 +76,7 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
             query = query.where(or_(documents.c.created_at < created_at,
                                     and_(documents.c.created_at == created_at, documents.c.id < document_id)))
         query = query.order_by(*_NEWEST_FIRST).limit(limit)
-        return [_document(row) for row in self._conn.execute(query).mappings()]
+        return [document_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def count_for_owner(self, owner_id: uuid.UUID) -> int:
         query = select(func.count()).select_from(documents).where(documents.c.owner_id == owner_id)
@@ -94,10 +94,10 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
 
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
         """Documents in one of ``statuses`` untouched since ``updated_before``, oldest update first."""
-        query = (select(*_COLUMNS)
+        query = (select(*READ_COLUMNS)
                  .where(documents.c.status.in_([s.value for s in statuses]), documents.c.updated_at < updated_before)
                  .order_by(documents.c.updated_at, documents.c.id))
-        return [_document(row) for row in self._conn.execute(query).mappings()]
+        return [document_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def delete(self, document_id: uuid.UUID) -> None:
         """The schema cascades: chunks and conversations go, users' active_document_id becomes NULL."""
@@ -109,6 +109,6 @@ def _values(document: Document) -> dict:
     return row_values(document, exclude=("id", "extracted_text") if document.extracted_text is None else ("id",))
 
 
-def _document(row: RowMapping) -> Document:
+def document_from_row(row: RowMapping) -> Document:
     values = dict(row)
     return Document(**values | {"kind": DocumentKind(values["kind"]), "status": DocumentStatus(values["status"])})

@@ -35,7 +35,7 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository):
 
     def get(self, user_id: uuid.UUID) -> User | None:
         row = self._conn.execute(_BY_ID, {"user_id": user_id}).mappings().one_or_none()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
     def lock(self, user_id: uuid.UUID) -> None:
         """SELECT ... FOR UPDATE on PostgreSQL; SQLite needs nothing: its transactions begin
@@ -51,14 +51,14 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository):
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
         query = select(users).order_by(users.c.created_at, users.c.id).limit(limit).offset(offset)
-        return [_user(row) for row in self._conn.execute(query).mappings()]
+        return [user_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def _one(self, condition: Any) -> User | None:
         row = self._conn.execute(select(users).where(condition)).mappings().one_or_none()
-        return _user(row) if row is not None else None
+        return user_from_row(row) if row is not None else None
 
 
-def _user(row: RowMapping) -> User:
+def user_from_row(row: RowMapping) -> User:
     values = dict(row)
     return User(**values | {"role": Role(values["role"]), "tier": Tier(values["tier"]),
                             "status": UserStatus(values["status"])})
