@@ -27,8 +27,8 @@ from adapters.notify.logging import LoggingNotifier
 from adapters.notify.telegram import TelegramNotifier
 from adapters.persistence.engine import make_engine, is_postgresql
 from adapters.persistence.health import DatabaseProbe
-from adapters.persistence.question_store import PostgresQuestionStore
-from adapters.persistence.threaded_question_store import ThreadedQuestionStore
+from adapters.persistence.async_store import PostgresAsyncStore
+from adapters.persistence.threaded_async_store import ThreadedAsyncStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.queue import rq as rq_queue
 from adapters.queue.inline import InlineJobQueue
@@ -72,10 +72,10 @@ from domain.tiers import QueuePriority, TierPolicy
 RQ_JOB = "entrypoints.worker.jobs.process_document"  # by name: the worker shell builds its own container
 
 
-def make_question_store(url: str, uow: Callable[[], SqlAlchemyUnitOfWork]) -> PostgresQuestionStore | ThreadedQuestionStore:
+def make_async_store(url: str, uow: Callable[[], SqlAlchemyUnitOfWork]) -> PostgresAsyncStore | ThreadedAsyncStore:
     """The async store the API answers cached questions through: psycopg's async driver on
     PostgreSQL, the unit of work in worker threads elsewhere."""
-    return PostgresQuestionStore(url) if is_postgresql(url) else ThreadedQuestionStore(uow)
+    return PostgresAsyncStore(url) if is_postgresql(url) else ThreadedAsyncStore(uow)
 
 
 def job_timeouts(tiers: TierPolicy) -> dict[QueuePriority, int]:
@@ -94,7 +94,7 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(make_engine, config.database.url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine=engine)
     read_uow = providers.Factory(SqlAlchemyUnitOfWork, engine=engine, read_only=True)  # use cases that only read
-    question_store = providers.Factory(make_question_store, config.database.url, uow.provider)  # one per event loop
+    async_store = providers.Factory(make_async_store, config.database.url, uow.provider)  # one per event loop
     readiness_probes = providers.Singleton(
         probes_for, providers.Singleton(DatabaseProbe, engine=engine), config.redis.url)
     check_readiness = providers.Factory(CheckReadiness, probes=readiness_probes)

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import attrs
 
+from application.ports.document_pages import DocumentPages
 from application.ports.unit_of_work import UnitOfWork
-from application.use_cases.access import active_user
+from application.use_cases.access import active_user, checked_active
 from domain.documents import Document, DocumentKind, DocumentStatus
 
 MAX_PAGE = 200
@@ -34,11 +35,28 @@ class ListDocuments:
     uow: UnitOfWork
 
     def __call__(self, query: ListDocumentsQuery) -> DocumentPage:
-        limit = max(1, min(query.limit, MAX_PAGE))
+        limit = _limit(query)
         with self.uow as uow:
             user = active_user(uow, query.user_id)
             found = uow.documents.list_for_owner(user.id, status=query.status, kind=query.kind,
                                                  limit=limit + 1, before=query.before)
-        page = found[:limit]
-        more = len(found) > limit
-        return DocumentPage(documents=page, next_before=(page[-1].created_at, page[-1].id) if more else None)
+        return _page(found, limit)
+
+    async def page_async(self, query: ListDocumentsQuery, pages: DocumentPages) -> DocumentPage:
+        """The same page for a shell on an event loop: the user and the documents in one awaited read."""
+        limit = _limit(query)
+        user, found = await pages.owner_and_page(query.user_id, status=query.status, kind=query.kind,
+                                                 limit=limit + 1, before=query.before)
+        checked_active(user)
+        return _page(found, limit)
+
+
+def _limit(query: ListDocumentsQuery) -> int:
+    return max(1, min(query.limit, MAX_PAGE))
+
+
+def _page(found: list[Document], limit: int) -> DocumentPage:
+    """``found`` holds one more document than the page when there is a next page."""
+    page = found[:limit]
+    more = len(found) > limit
+    return DocumentPage(documents=page, next_before=(page[-1].created_at, page[-1].id) if more else None)

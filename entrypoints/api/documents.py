@@ -53,8 +53,8 @@ async def list_documents(request: Request, container: ContainerDep, user: Princi
     """Your documents, newest first."""
     query = ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind, limit=limit,
                                before=_decode_cursor(cursor))
-    with as_principal():
-        page = await run_fast(request, container.list_documents(), query)
+    with as_principal():  # the user and the page in one read awaited on the event loop
+        page = await container.list_documents().page_async(query, request.app.state.async_store)
     next_cursor = None
     if page.next_before:
         created, doc_id = page.next_before

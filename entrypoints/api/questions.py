@@ -103,7 +103,7 @@ async def _answer(command: QueryDocumentCommand, container: Container, request: 
         headers.update(decision_headers(decision.windows))
 
     with as_principal():
-        opened = await use_case.open_async(command, store=request.app.state.question_store,
+        opened = await use_case.open_async(command, store=request.app.state.async_store,
                                            offload=functools.partial(run_fast, request), on_rate=on_rate)
     if stream:
         events = (iter([CompletionDelta(text=opened.answer), opened]) if isinstance(opened, Conversation)

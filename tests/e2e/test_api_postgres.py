@@ -1,7 +1,7 @@
-"""The API on PostgreSQL + Redis with two worker processes, as deployed: questions answered from
-the cache go through the async QuestionStore (one read, group commit) and must behave exactly like
-the sync path the SQLite suite covers: recorded, refused for other users' documents and banned
-users, rate limited across processes."""
+"""The API on PostgreSQL + Redis with two worker processes, as deployed: the documents list and
+questions answered from the cache go through the async store (one read, group commit) and must
+behave exactly like the sync path the SQLite suite covers: recorded, paged, refused for other
+users' documents and banned users, rate limited across processes."""
 
 from __future__ import annotations
 
@@ -93,3 +93,25 @@ def test_the_rate_limit_holds_across_both_processes(server: Server) -> None:
         refused = _ask(ann, document_id)
         assert refused.json()["code"] == "rate_limited" and int(refused.headers["Retry-After"]) >= 1
         assert len(ann.get("/api/v1/conversations", params={"limit": 100}).json()) == 10
+
+
+def test_the_documents_list_pages_filters_and_shows_only_mine(server: Server) -> None:
+    with server.register() as ann, server.register() as bob:
+        uploaded = [ann.post("/api/v1/documents", files={"file": (f"n{n}.md", f"# Note {n}\n".encode())}).json()["id"]
+                    for n in range(5)]
+        bobs = _document(bob, "bob.md")
+        seen, cursor = [], None
+        while True:
+            page = ann.get("/api/v1/documents", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+            seen += [d["id"] for d in page["items"]]
+            if (cursor := page["next_cursor"]) is None:
+                break
+        assert seen == list(reversed(uploaded)) and bobs not in seen
+        for document_id in uploaded:
+            wait_processed(ann, document_id)
+        completed = ann.get("/api/v1/documents", params={"status": "completed", "kind": "markdown"}).json()["items"]
+        assert {d["id"] for d in completed} == set(uploaded)
+        assert ann.get("/api/v1/documents", params={"status": "failed"}).json() == {"items": [], "next_cursor": None}
+        server.cli("users", "ban", bob.get("/api/v1/users/me").json()["email"])
+        banned = bob.get("/api/v1/documents")
+        assert banned.status_code == 403 and banned.json()["code"] == "user_banned"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import uuid
 
 import pytest
 
+from adapters.persistence.threaded_async_store import ThreadedAsyncStore
 from application.use_cases.clear_documents import ClearDocuments
 from application.use_cases.delete_document import DeleteDocument
 from application.use_cases.get_document import GetDocument
@@ -14,7 +16,7 @@ from application.use_cases.list_documents import MAX_PAGE, ListDocuments, ListDo
 from application.use_cases.select_active_document import SelectActiveDocument
 from domain.analytics import EventType
 from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.errors import DocumentNotFound, UserBanned
+from domain.errors import DocumentNotFound, UserBanned, UserNotFound
 from domain.users import UserStatus
 from tests.unit.conftest import World
 
@@ -53,6 +55,27 @@ def test_list_documents_cursor_pagination(world: World) -> None:
         before = page.next_before
         assert before == (page.documents[-1].created_at, page.documents[-1].id)
     assert seen == expected
+
+
+def test_the_async_page_is_the_same_page(world: World) -> None:
+    """page_async (the API's, through DocumentPages) pages exactly as __call__ does, and refuses the same."""
+    ann, bob = world.add_user(), world.add_user()
+    upload_many(world, ann, 5)
+    upload_many(world, bob, 2)
+    pages = ThreadedAsyncStore(lambda: world.uow)
+    use_case = ListDocuments(world.uow)
+    before = None
+    for _ in range(3):
+        query = ListDocumentsQuery(user_id=ann.id, limit=2, before=before)
+        page = asyncio.run(use_case.page_async(query, pages))
+        assert page == use_case(query)
+        before = page.next_before
+    assert before is None
+    with pytest.raises(UserNotFound):
+        asyncio.run(use_case.page_async(ListDocumentsQuery(user_id=uuid.uuid4()), pages))
+    world.set_status(bob, UserStatus.BANNED)
+    with pytest.raises(UserBanned):
+        asyncio.run(use_case.page_async(ListDocumentsQuery(user_id=bob.id), pages))
 
 
 def test_list_documents_cursor_with_equal_timestamps(world: World) -> None:

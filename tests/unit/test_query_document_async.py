@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from adapters.cache.memory import MemoryCache
-from adapters.persistence.threaded_question_store import ThreadedQuestionStore
+from adapters.persistence.threaded_async_store import ThreadedAsyncStore
 from application.ports.rate_limiter import RateDecision
 from application.use_cases.query_document import PendingAnswer, QueryDocumentCommand
 from domain.analytics import EventType
@@ -35,7 +35,7 @@ def open_async(world: World, command: QueryDocumentCommand, offloaded: list[str]
         return func(*args, **kwargs)
 
     use_case = world.query_use_case()
-    return asyncio.run(use_case.open_async(command, store=ThreadedQuestionStore(lambda: world.uow),
+    return asyncio.run(use_case.open_async(command, store=ThreadedAsyncStore(lambda: world.uow),
                                            offload=offload, on_rate=rates.append if rates is not None else None))
 
 

@@ -1,6 +1,7 @@
-"""The QuestionStore on PostgreSQL: psycopg's async driver on the event loop, with group commit.
+"""QuestionStore and DocumentPages on PostgreSQL: psycopg's async driver on the event loop, with
+group commit.
 
-The user and the documents come back in one statement. Answers being recorded at the same moment
+The user and the documents (asked for by id, or a page of the user's) come back in one statement. Answers being recorded at the same moment
 share one transaction: the first caller opens it, callers arriving while it commits wait for the
 next one, and every caller returns only once its rows are committed (durable, as with a commit of
 its own). Under load this turns many small commits into few larger ones; in bench.api (2 processes,
@@ -12,8 +13,10 @@ its own request only.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -31,7 +34,7 @@ from adapters.persistence.repositories.users import user_from_row
 from adapters.persistence.tables import analytics_events, conversations, users
 from domain.analytics import AnalyticsEvent
 from domain.conversations import Conversation
-from domain.documents import Document
+from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import ServiceUnavailable
 from domain.users import User
 
@@ -41,10 +44,23 @@ POOL_MAX = 20
 CONNECT_TIMEOUT_SECONDS = 5.0  # waiting for a pooled connection: then 503 (the database is not answering)
 _USER_COLUMNS = [c.name for c in users.c]
 _DOCUMENT_COLUMNS = [c.name for c in READ_COLUMNS]
-_ASKER_AND_DOCUMENTS = (
-    "SELECT " + ", ".join([f"u.{c} AS u_{c}" for c in _USER_COLUMNS] + [f"d.{c} AS d_{c}" for c in _DOCUMENT_COLUMNS])
-    + " FROM users u LEFT JOIN documents d ON d.id = ANY(%(document_ids)s) WHERE u.id = %(user_id)s"
-)
+_SELECT_USER_AND_DOCUMENTS = "SELECT " + ", ".join(
+    [f"u.{c} AS u_{c}" for c in _USER_COLUMNS] + [f"d.{c} AS d_{c}" for c in _DOCUMENT_COLUMNS])
+_ASKER_AND_DOCUMENTS = (_SELECT_USER_AND_DOCUMENTS
+                        + " FROM users u LEFT JOIN documents d ON d.id = ANY(%(document_ids)s) WHERE u.id = %(user_id)s")
+
+
+@functools.cache
+def _owner_and_page(status: bool, kind: bool, before: bool) -> str:
+    """The statement for a page with these filters: newest first, (created_at, id) keyset paging
+    on ix_documents_owner_created, as SqlAlchemyDocumentRepository.list_for_owner pages."""
+    where = ["owner_id = u.id"]
+    where += ["status = %(status)s"] if status else []
+    where += ["kind = %(kind)s"] if kind else []
+    where += ["(created_at, id) < (%(before_created)s, %(before_id)s)"] if before else []
+    page = (f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents WHERE {' AND '.join(where)}"
+            " ORDER BY created_at DESC, id DESC LIMIT %(limit)s")
+    return f"{_SELECT_USER_AND_DOCUMENTS} FROM users u LEFT JOIN LATERAL ({page}) d ON true WHERE u.id = %(user_id)s"
 
 
 def _insert(table: Table) -> tuple[str, frozenset[str]]:
@@ -58,9 +74,10 @@ _INSERTS = {name: _insert(table) for name, table in (("conversation", conversati
 _UNAVAILABLE = "The database is not answering right now; please try again in a minute."
 
 
-class PostgresQuestionStore:
-    """Implements application.ports.question_store.QuestionStore. ``await start()`` in the event
-    loop that will use it (the API's lifespan), ``await close()`` at the end."""
+class PostgresAsyncStore:
+    """Implements application.ports.question_store.QuestionStore and
+    application.ports.document_pages.DocumentPages. ``await start()`` in the event loop that will
+    use it (the API's lifespan), ``await close()`` at the end."""
 
     def __init__(self, database_url: str, *, max_size: int = POOL_MAX, timeout: float = CONNECT_TIMEOUT_SECONDS,
                  ) -> None:
@@ -84,17 +101,32 @@ class PostgresQuestionStore:
 
     async def asker_and_documents(self, user_id: uuid.UUID, document_ids: Sequence[uuid.UUID],
                                   ) -> tuple[User | None, list[Document]]:
+        return await self._user_and_documents(_ASKER_AND_DOCUMENTS,
+                                              {"user_id": user_id, "document_ids": list(document_ids)})
+
+    async def owner_and_page(self, user_id: uuid.UUID, *, status: DocumentStatus | None = None,
+                             kind: DocumentKind | None = None, limit: int = 50,
+                             before: tuple[datetime, uuid.UUID] | None = None,
+                             ) -> tuple[User | None, list[Document]]:
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit,
+                                  "status": status.value if status else None, "kind": kind.value if kind else None}
+        if before is not None:
+            params["before_created"], params["before_id"] = before
+        statement = _owner_and_page(status is not None, kind is not None, before is not None)
+        return await self._user_and_documents(statement, params)
+
+    async def _user_and_documents(self, statement: str, params: dict[str, Any]) -> tuple[User | None, list[Document]]:
         try:
             async with self._pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-                await cursor.execute(_ASKER_AND_DOCUMENTS, {"user_id": user_id, "document_ids": list(document_ids)})
+                await cursor.execute(statement, params)
                 rows = await cursor.fetchall()
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as error:
             raise ServiceUnavailable(_UNAVAILABLE, service="database") from error
         if not rows:
             return None, []
         user = user_from_row({c: rows[0][f"u_{c}"] for c in _USER_COLUMNS})
-        documents = [document_from_row({c: row[f"d_{c}"] for c in _DOCUMENT_COLUMNS}) for row in rows if row["d_id"] is not None]
-        return user, documents
+        return user, [document_from_row({c: row[f"d_{c}"] for c in _DOCUMENT_COLUMNS})
+                      for row in rows if row["d_id"] is not None]
 
     async def record(self, conversation: Conversation | None, event: AnalyticsEvent) -> None:
         rows = [("event", row_values(event))]
@@ -136,7 +168,9 @@ class PostgresQuestionStore:
             json_columns = _INSERTS[kind][1]
             grouped.setdefault(kind, []).append(
                 {k: Jsonb(v) if k in json_columns else v for k, v in values.items()})
-        async with self._pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
+        # pipeline mode: BEGIN, the inserts and COMMIT go out together, one round trip in all
+        async with (self._pool.connection() as connection, connection.pipeline(), connection.transaction(),
+                    connection.cursor() as cursor):
             for kind, params in grouped.items():
                 await cursor.executemany(_INSERTS[kind][0], params)
         self.transactions += 1

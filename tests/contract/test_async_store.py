@@ -1,7 +1,7 @@
-"""QuestionStore contract: the threaded store (over the fake, SQLite and PostgreSQL units of work)
-and the PostgreSQL store (psycopg async, group commit) give the same answers; then what only group
-commit does: concurrent records share transactions, one bad entry fails alone, a database that
-cannot be reached is ServiceUnavailable."""
+"""QuestionStore and DocumentPages contract: the threaded store (over the fake, SQLite and
+PostgreSQL units of work) and the PostgreSQL store (psycopg async, group commit) give the same
+answers; then what only group commit does: concurrent records share transactions, one bad entry
+fails alone, a database that cannot be reached is ServiceUnavailable."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from sqlalchemy import Engine
 
 from adapters.persistence import migrate
 from adapters.persistence.engine import make_engine
-from adapters.persistence.question_store import PostgresQuestionStore
-from adapters.persistence.threaded_question_store import ThreadedQuestionStore
+from adapters.persistence.async_store import PostgresAsyncStore
+from adapters.persistence.threaded_async_store import ThreadedAsyncStore
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, EventType
 from domain.conversations import Citation
+from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import ServiceUnavailable
 from domain.locators import Locator
 from domain.users import Tier
@@ -60,15 +61,15 @@ Backend = tuple[UnitOfWork, Callable[[], Any]]  # a unit of work to arrange and 
 def backend(request: pytest.FixtureRequest) -> Backend:
     if request.param == "threaded-fake":
         uow = FakeUnitOfWork()
-        return uow, lambda: ThreadedQuestionStore(lambda: uow)
+        return uow, lambda: ThreadedAsyncStore(lambda: uow)
     if request.param == "threaded-sqlite":
         engine = _emptied(request.getfixturevalue("sqlite_engine"))
-        return SqlAlchemyUnitOfWork(engine), lambda: ThreadedQuestionStore(lambda: SqlAlchemyUnitOfWork(engine))
+        return SqlAlchemyUnitOfWork(engine), lambda: ThreadedAsyncStore(lambda: SqlAlchemyUnitOfWork(engine))
     engine = _emptied(request.getfixturevalue("pg_engine"))
     if request.param == "threaded-postgres":
-        return SqlAlchemyUnitOfWork(engine), lambda: ThreadedQuestionStore(lambda: SqlAlchemyUnitOfWork(engine))
+        return SqlAlchemyUnitOfWork(engine), lambda: ThreadedAsyncStore(lambda: SqlAlchemyUnitOfWork(engine))
     url = request.getfixturevalue("pg_url")
-    return SqlAlchemyUnitOfWork(engine), lambda: PostgresQuestionStore(url)
+    return SqlAlchemyUnitOfWork(engine), lambda: PostgresAsyncStore(url)
 
 
 def run(make_store: Callable[[], Any], work: Callable[[Any], Any]) -> Any:
@@ -130,11 +131,11 @@ def test_concurrent_records_share_transactions_and_all_commit(pg_engine: Engine,
     records = [(a_conversation(user, None, question=f"q{n}?", created_at=at(n)), an_event(user.id, n=n))
                for n in range(60)]
 
-    async def work(store: PostgresQuestionStore) -> int:
+    async def work(store: PostgresAsyncStore) -> int:
         await asyncio.gather(*(store.record(c, e) for c, e in records))
         return store.transactions
 
-    transactions = run(lambda: PostgresQuestionStore(pg_url), work)
+    transactions = run(lambda: PostgresAsyncStore(pg_url), work)
     assert transactions < len(records)  # shared: fewer commits than answers
     with uow:
         assert len(uow.conversations.list_for_user(user.id, limit=100)) == 60
@@ -150,11 +151,11 @@ def test_one_bad_entry_fails_alone(pg_engine: Engine, pg_url: str) -> None:
     good = [(a_conversation(user, None, question=f"q{n}?"), an_event(user.id, n=n)) for n in range(10)]
     bad = (a_conversation(ghost, None), an_event(None))
 
-    async def work(store: PostgresQuestionStore) -> list[object]:
+    async def work(store: PostgresAsyncStore) -> list[object]:
         return await asyncio.gather(*(store.record(c, e) for c, e in [*good[:5], bad, *good[5:]]),
                                     return_exceptions=True)
 
-    outcomes = run(lambda: PostgresQuestionStore(pg_url), work)
+    outcomes = run(lambda: PostgresAsyncStore(pg_url), work)
     assert [type(o).__name__ for o in outcomes].count("NoneType") == 10
     assert "ForeignKeyViolation" in type(outcomes[5]).__name__
     with uow:
@@ -169,11 +170,35 @@ def test_a_database_that_cannot_be_reached_is_service_unavailable() -> None:
         port = probe.getsockname()[1]
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
-    async def work(store: PostgresQuestionStore) -> list[object]:
+    async def work(store: PostgresAsyncStore) -> list[object]:
         read = store.asker_and_documents(uuid.uuid4(), [])
         write = store.record(None, an_event(None))
         return await asyncio.gather(read, write, return_exceptions=True)
 
-    outcomes = run(lambda: PostgresQuestionStore(url, timeout=0.5), work)
+    outcomes = run(lambda: PostgresAsyncStore(url, timeout=0.5), work)
     assert [type(o) for o in outcomes] == [ServiceUnavailable, ServiceUnavailable]
     assert all(o.details == {"service": "database"} for o in outcomes)
+
+
+def test_a_page_with_its_owner_is_what_the_repository_lists(backend: Backend) -> None:
+    uow, make_store = backend
+    owner, other = a_user(), a_user()
+    statuses = [DocumentStatus.COMPLETED, DocumentStatus.PENDING, DocumentStatus.FAILED]
+    kinds = [DocumentKind.PDF, DocumentKind.XLSX]
+    mine = [a_document(owner, status=statuses[n % 3], kind=kinds[n % 2], created_at=at(n // 2), updated_at=at(n // 2))
+            for n in range(9)]  # pairs share a created_at: the id breaks the tie
+    stored(uow, owner, other, documents=(*mine, a_document(other, created_at=at(99), updated_at=at(99))))
+    with uow:
+        newest = uow.documents.list_for_owner(owner.id, limit=3)
+    queries: list[dict[str, Any]] = [
+        {"limit": 50}, {"limit": 3}, {"limit": 4, "before": (newest[-1].created_at, newest[-1].id)},
+        {"status": DocumentStatus.COMPLETED}, {"kind": DocumentKind.XLSX, "limit": 2},
+        {"status": DocumentStatus.PENDING, "kind": DocumentKind.PDF, "before": (at(3), newest[0].id)},
+    ]
+    for query in queries:
+        with uow:
+            expected = uow.documents.list_for_owner(owner.id, **query)
+        found_owner, page = run(make_store, lambda s, q=query: s.owner_and_page(owner.id, **q))
+        assert found_owner == owner and page == expected, query
+    assert run(make_store, lambda s: s.owner_and_page(uuid.uuid4())) == (None, [])
+    assert run(make_store, lambda s: s.owner_and_page(other.id, status=DocumentStatus.FAILED))[1] == []

@@ -1,22 +1,26 @@
-"""The QuestionStore over any unit of work (the embedded SQLite profile): each call runs the
-repositories in a worker thread."""
+"""QuestionStore and DocumentPages over any unit of work (the embedded SQLite profile): each call
+runs the repositories in a worker thread."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 import anyio.to_thread
 
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent
 from domain.conversations import Conversation
-from domain.documents import Document
+from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.users import User
 
 
-class ThreadedQuestionStore:
-    """Implements application.ports.question_store.QuestionStore."""
+class ThreadedAsyncStore:
+    """Implements application.ports.question_store.QuestionStore and
+    application.ports.document_pages.DocumentPages."""
 
     def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
         self._uow = uow
@@ -33,6 +37,18 @@ class ThreadedQuestionStore:
 
     async def record(self, conversation: Conversation | None, event: AnalyticsEvent) -> None:
         await anyio.to_thread.run_sync(self._write, conversation, event)
+
+    async def owner_and_page(self, user_id: uuid.UUID, *, status: DocumentStatus | None = None,
+                             kind: DocumentKind | None = None, limit: int = 50,
+                             before: tuple[datetime, uuid.UUID] | None = None,
+                             ) -> tuple[User | None, list[Document]]:
+        return await anyio.to_thread.run_sync(functools.partial(
+            self._page, user_id, status=status, kind=kind, limit=limit, before=before))
+
+    def _page(self, user_id: uuid.UUID, **page: Any) -> tuple[User | None, list[Document]]:
+        with self._uow() as uow:
+            user = uow.users.get(user_id)
+            return (None, []) if user is None else (user, uow.documents.list_for_owner(user_id, **page))
 
     def _read(self, user_id: uuid.UUID, document_ids: list[uuid.UUID]) -> tuple[User | None, list[Document]]:
         with self._uow() as uow:
