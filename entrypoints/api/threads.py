@@ -1,9 +1,9 @@
 """Two thread pools per API process. Routes that may wait long (a question to the language model,
-an upload) run in the default pool (ASSISTANT_API_THREADS, 40); short database reads (document
-lists and lookups, chunks, conversations, usage) run in a small pool of their own
-(ASSISTANT_API_FAST_THREADS, 4): fewer threads contend less for the GIL, and slow questions cannot
-hold up a list. In bench.api (2 processes), 4-8 threads instead of 40 for the list raised it from
-about 1,400 to 1,700-1,900 req/s and halved its p99."""
+an upload) run in the default pool (ASSISTANT_API_THREADS, 40); short blocking calls (a document
+and its chunks, conversations, usage, a question's rate limit, a cache read that needs Redis) run
+in a small pool of their own (ASSISTANT_API_FAST_THREADS, 4): fewer threads contend less for the
+GIL, and slow questions cannot hold up the rest. (The documents list and cached answers need no
+thread at all on PostgreSQL: application.ports.document_pages / question_store.)"""
 
 from __future__ import annotations
 
