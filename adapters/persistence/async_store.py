@@ -32,10 +32,11 @@ from adapters.persistence.repositories.conversations import conversation_row
 from adapters.persistence.repositories.documents import READ_COLUMNS, document_from_row
 from adapters.persistence.repositories.users import user_from_row
 from adapters.persistence.tables import analytics_events, conversations, users
+from adapters.persistence.unit_of_work import UNAVAILABLE
+from application.ports.unit_of_work import DatabaseUnavailable
 from domain.analytics import AnalyticsEvent
 from domain.conversations import Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.errors import ServiceUnavailable
 from domain.users import User
 
 log = structlog.get_logger(__name__)
@@ -71,7 +72,6 @@ def _insert(table: Table) -> tuple[str, frozenset[str]]:
 
 
 _INSERTS = {name: _insert(table) for name, table in (("conversation", conversations), ("event", analytics_events))}
-_UNAVAILABLE = "The database is not answering right now; please try again in a minute."
 
 
 class PostgresAsyncStore:
@@ -121,7 +121,7 @@ class PostgresAsyncStore:
                 await cursor.execute(statement, params)
                 rows = await cursor.fetchall()
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as error:
-            raise ServiceUnavailable(_UNAVAILABLE, service="database") from error
+            raise DatabaseUnavailable(UNAVAILABLE, service="database") from error
         if not rows:
             return None, []
         user = user_from_row({c: rows[0][f"u_{c}"] for c in _USER_COLUMNS})
@@ -178,5 +178,5 @@ class PostgresAsyncStore:
 
 def _mapped(error: BaseException) -> BaseException:
     if isinstance(error, psycopg.OperationalError | psycopg_pool.PoolTimeout):
-        return ServiceUnavailable(_UNAVAILABLE, service="database")
+        return DatabaseUnavailable(UNAVAILABLE, service="database")
     return error

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from adapters.persistence.repositories import (
     SqlAlchemyAnalyticsRepository,
@@ -16,6 +17,14 @@ from adapters.persistence.repositories import (
     SqlAlchemyDocumentRepository,
     SqlAlchemyUserRepository,
 )
+from application.ports.unit_of_work import DatabaseUnavailable
+
+UNAVAILABLE = "The database is not answering right now; please try again in a minute."
+
+
+def _unavailable(error: OperationalError) -> DatabaseUnavailable:
+    """A database that cannot be reached is an outage (HTTP 503, CLI exit 75, a job retried), not a crash."""
+    return DatabaseUnavailable(UNAVAILABLE, service="database")
 
 
 class SqlAlchemyUnitOfWork:
@@ -48,7 +57,10 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in use; nested `with` blocks are not supported")
-        connection = self._engine.connect()
+        try:
+            connection = self._engine.connect()
+        except OperationalError as error:
+            raise _unavailable(error) from error
         try:
             if self._autocommit:
                 connection = connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -70,6 +82,8 @@ class SqlAlchemyUnitOfWork:
             connection.rollback()
         finally:
             connection.close()
+        if isinstance(exc, OperationalError) and exc.connection_invalidated:
+            raise _unavailable(exc) from exc  # the connection broke under the block: the database went away
 
     def commit(self) -> None:
         if self._read_only:

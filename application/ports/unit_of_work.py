@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.errors import TransientError
 from application.ports.repositories import (
     AnalyticsRepository,
     ApiKeyRepository,
@@ -14,6 +15,12 @@ from application.ports.repositories import (
     DocumentRepository,
     UserRepository,
 )
+from domain.errors import ServiceUnavailable
+
+
+class DatabaseUnavailable(TransientError, ServiceUnavailable):
+    """The database cannot be reached: a request answers 503, a job is retried (its document is
+    not failed for it)."""
 
 
 class UnitOfWork(Protocol):

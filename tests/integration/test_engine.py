@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from adapters.persistence import engine as engine_module
 from adapters.persistence import migrate
 from adapters.persistence.engine import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from application.errors import TransientError
+from domain.errors import ServiceUnavailable
 from domain.users import User
 
 
@@ -143,3 +146,32 @@ def _read_only_status(engine, user: User) -> object:  # noqa: ANN001
         with pytest.raises(RuntimeError, match="read-only"):
             reader.commit()
     return status
+
+
+@pytest.mark.postgres
+def test_a_database_that_cannot_be_reached_or_goes_away_is_service_unavailable(postgres_url: str) -> None:
+    """HTTP 503 and CLI exit 75 rather than a crash: at connect, and when the connection dies
+    under a unit of work."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nowhere = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
+    with pytest.raises(ServiceUnavailable) as caught, SqlAlchemyUnitOfWork(nowhere):
+        pass
+    assert caught.value.details == {"service": "database"} and isinstance(caught.value, TransientError)  # jobs retry
+    migrate.upgrade(postgres_url)
+    engine, killer = make_engine(postgres_url), make_engine(postgres_url)
+    try:
+        uow = SqlAlchemyUnitOfWork(engine)
+        with pytest.raises(ServiceUnavailable), uow:
+            pid = uow._current().execute(text("SELECT pg_backend_pid()")).scalar()  # noqa: SLF001
+            with killer.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                other.commit()
+            uow.users.get(uuid.uuid4())
+        with uow:  # the pool goes on with a fresh connection
+            assert uow.users.get(uuid.uuid4()) is None
+    finally:
+        engine.dispose()
+        killer.dispose()
+        nowhere.dispose()
