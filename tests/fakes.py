@@ -418,6 +418,12 @@ class FakeCache:
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         self.items[key] = value
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: int) -> bool:
+        if key in self.items:
+            return False
+        self.items[key] = value
+        return True
+
     def delete(self, key: str) -> None:
         self.items.pop(key, None)
 

@@ -57,6 +57,17 @@ class LayeredCache:
         except CacheUnavailable:
             log.warning("cache_l2_unavailable", op="set")
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: int) -> bool:
+        """Decided by L2 (shared by every process); by L1 alone while Redis is down."""
+        try:
+            stored = self._l2.add(key, value, ttl_seconds=ttl_seconds)
+        except CacheUnavailable:
+            log.warning("cache_l2_unavailable", op="add")
+            return self._l1.add(key, value, ttl_seconds=min(ttl_seconds, self._l1_ttl))
+        if stored:
+            self._l1.set(key, value, ttl_seconds=min(ttl_seconds, self._l1_ttl))
+        return stored
+
     def delete(self, key: str) -> None:
         self._l1.delete(key)
         try:

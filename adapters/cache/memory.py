@@ -44,13 +44,15 @@ class MemoryCache:
             if ttl_seconds <= 0:
                 self._items.pop(key, None)
                 return
-            now = self._clock()
-            self._items[key] = (value, now + ttl_seconds)
-            self._items.move_to_end(key)
-            if len(self._items) > self._max_items:
-                self._purge_expired(now)
-            while len(self._items) > self._max_items:
-                self._items.popitem(last=False)
+            self._store(key, value, ttl_seconds)
+
+    def add(self, key: str, value: bytes, *, ttl_seconds: int) -> bool:
+        with self._lock:
+            entry = self._items.get(key)
+            if (entry is not None and entry[1] > self._clock()) or ttl_seconds <= 0:
+                return False
+            self._store(key, value, ttl_seconds)
+            return True
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -60,6 +62,16 @@ class MemoryCache:
         """Entries held, expired ones included until they are met or purged."""
         with self._lock:
             return len(self._items)
+
+    def _store(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        """Under the lock."""
+        now = self._clock()
+        self._items[key] = (value, now + ttl_seconds)
+        self._items.move_to_end(key)
+        if len(self._items) > self._max_items:
+            self._purge_expired(now)
+        while len(self._items) > self._max_items:
+            self._items.popitem(last=False)
 
     def _purge_expired(self, now: float) -> None:
         for key in [k for k, (_, expires_at) in self._items.items() if expires_at <= now]:

@@ -42,6 +42,15 @@ class RedisCache:
         except REDIS_ERRORS as error:
             raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
 
+    def add(self, key: str, value: bytes, *, ttl_seconds: int) -> bool:
+        """SET NX: atomic in Redis, so one caller of all processes stores it."""
+        if ttl_seconds <= 0:
+            return False
+        try:
+            return bool(self.client.set(self.prefix + key, value, ex=ttl_seconds, nx=True))
+        except REDIS_ERRORS as error:
+            raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
+
     def delete(self, key: str) -> None:
         try:
             with self.client.pipeline() as pipe:

@@ -51,16 +51,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _first_time_banned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True once per BANNED_TOLD_TTL and Telegram user (two processes racing may both say it)."""
+    """True once per BANNED_TOLD_TTL and Telegram user, whichever bot process the updates reach
+    (set-if-absent in the shared cache: of two racing, one tells)."""
     cache = container(context).cache()
     key = f"bot:banned-told:{update.effective_user.id if update.effective_user else 0}"
     try:
-        if await run(cache.get, key) is not None:
-            return False
-        await run(cache.set, key, b"1", ttl_seconds=BANNED_TOLD_TTL)
+        return await run(cache.add, key, b"1", ttl_seconds=BANNED_TOLD_TTL)
     except ServiceUnavailable:  # no shared memory right now: better told twice than never
         log.warning("bot_banned_memory_unavailable")
-    return True
+        return True
 
 
 async def _safe_reply(update: Update, text: str) -> None:

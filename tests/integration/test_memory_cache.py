@@ -93,3 +93,25 @@ def test_thread_safe_under_concurrent_use(clock: FakeTicks) -> None:
         t.join()
     assert not errors
     assert len(cache) <= 100
+
+
+def test_add_stores_only_when_absent_and_one_racer_wins(clock: FakeTicks) -> None:
+    cache = MemoryCache(clock=clock)
+    assert cache.add("k", b"first", ttl_seconds=10) is True
+    assert cache.add("k", b"second", ttl_seconds=10) is False and cache.get("k") == b"first"
+    clock.now += 10  # expired: absent again
+    assert cache.add("k", b"third", ttl_seconds=10) is True and cache.get("k") == b"third"
+    assert cache.add("none", b"x", ttl_seconds=0) is False and cache.get("none") is None
+    barrier, wins = threading.Barrier(16), []
+
+    def race(n: int) -> None:
+        barrier.wait()
+        if cache.add("raced", str(n).encode(), ttl_seconds=10):
+            wins.append(n)
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(wins) == 1 and cache.get("raced") == str(wins[0]).encode()

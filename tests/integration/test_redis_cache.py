@@ -43,6 +43,19 @@ def test_layered_cache_is_a_miss_when_redis_is_down() -> None:
     assert cache.get("k") is None
 
 
+def test_add_is_set_if_absent_across_clients_and_in_l1_while_redis_is_down(redis_server_url: str,
+                                                                          redis_prefix: str) -> None:
+    first, second = (LayeredCache(RedisCache(connect(redis_server_url), prefix=redis_prefix), l1_ttl=30,
+                                  listen=False) for _ in range(2))  # two processes' caches
+    assert first.add("told", b"1", ttl_seconds=60) is True
+    assert second.add("told", b"1", ttl_seconds=60) is False  # its L1 is empty: Redis decided
+    assert first.add("told", b"1", ttl_seconds=60) is False
+    down = LayeredCache(RedisCache(connect("redis://127.0.0.1:1/0")), l1_ttl=30, listen=False)
+    assert down.add("k", b"v", ttl_seconds=60) is True and down.add("k", b"v", ttl_seconds=60) is False
+    with pytest.raises(CacheUnavailable):
+        RedisCache(connect("redis://127.0.0.1:1/0")).add("k", b"v", ttl_seconds=60)
+
+
 def _other_process(url: str, prefix: str, commands: multiprocessing.Queue, answers: multiprocessing.Queue) -> None:
     cache = LayeredCache(RedisCache(connect(url), prefix=prefix), l1_ttl=300)
     cache.subscribed.wait(10)
