@@ -1,4 +1,5 @@
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -9,6 +10,15 @@ from tests.fakes import FakeTicks
 @pytest.fixture
 def clock() -> FakeTicks:
     return FakeTicks(1000.0)
+
+
+def in_threads(target: Callable[[int], None], count: int) -> None:
+    """``target(n)`` in ``count`` threads at once, n = 0 .. count-1; returns when all are done."""
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def test_get_set_delete(clock: FakeTicks) -> None:
@@ -86,11 +96,7 @@ def test_thread_safe_under_concurrent_use(clock: FakeTicks) -> None:
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(work, 8)
     assert not errors
     assert len(cache) <= 100
 
@@ -109,9 +115,5 @@ def test_add_stores_only_when_absent_and_one_racer_wins(clock: FakeTicks) -> Non
         if cache.add("raced", str(n).encode(), ttl_seconds=10):
             wins.append(n)
 
-    threads = [threading.Thread(target=race, args=(n,)) for n in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(race, 16)
     assert len(wins) == 1 and cache.get("raced") == str(wins[0]).encode()
