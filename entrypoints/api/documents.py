@@ -92,6 +92,9 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
     try:
         created, doc_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(doc_id)
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None:  # every cursor this API issues carries its UTC offset
+            raise ValueError(created)
+        return moment, uuid.UUID(doc_id)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("The cursor is not valid.", field="cursor") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import time
@@ -81,6 +82,9 @@ def test_errors_are_problem_details(api: httpx.Client) -> None:
 
     assert api.get("/api/v1/documents/not-a-uuid").status_code == 422
     assert api.get("/api/v1/documents", params={"cursor": "%%%"}).json()["code"] == "invalid_input"
+    for forged in (f"2026-01-01T00:00:00|{uuid.uuid4()}", "2026-01-01T00:00:00+00:00|not-a-uuid", "no separator"):
+        response = api.get("/api/v1/documents", params={"cursor": base64.urlsafe_b64encode(forged.encode()).decode()})
+        assert response.status_code == 422 and response.json()["code"] == "invalid_input", forged
     no_question = api.post(f"/api/v1/documents/{uuid.uuid4()}/query", json={})
     assert no_question.status_code == 422 and no_question.headers["content-type"] == PROBLEM
     for response in (missing, empty, binary, too_big, no_question):
