@@ -148,15 +148,16 @@ def main() -> None:
     ceiling = runs["ceiling: bare FastAPI GET /hello"]["rps"]
     profile = ("PostgreSQL" if args.database_url else "SQLite") + (" + Redis" if args.redis_url else "")
     print(f"bench.api: {profile}, {args.workers} worker process(es) each, {args.connections} connections, "
-          f"{args.seconds}s per route, wrk, 2 cores shared")
+          f"{args.seconds}s per route, wrk, {os.cpu_count()} cores shared")
     print(f"{'route':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs ceiling':>11} {'non-2xx':>8} "
           f"{'CPU ms/req':>11}")
     for name, r in runs.items():
         print(f"{name:<36} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps'] / ceiling:>10.2f}x "
               f"{r['non_2xx']:>8.0f} {r['cpu_ms']:>11.2f}")
-    for name, r in list(runs.items())[1:]:
+    for name, r in list(runs.items())[1:]:  # the target is set for a 2-core machine
         met = r["rps"] >= TARGET_RPS and r["p99"] <= TARGET_P99_MS
-        print(f"target {TARGET_RPS} req/s, p99 <= {TARGET_P99_MS} ms: {name}: {'met' if met else 'not met'}")
+        verdict = ("met" if met else "not met") if os.cpu_count() == 2 else f"not judged on {os.cpu_count()} cores"
+        print(f"target {TARGET_RPS} req/s, p99 <= {TARGET_P99_MS} ms on 2 cores: {name}: {verdict}")
 
 
 if __name__ == "__main__":

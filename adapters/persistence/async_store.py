@@ -32,8 +32,7 @@ from adapters.persistence.repositories.conversations import conversation_row
 from adapters.persistence.repositories.documents import READ_COLUMNS, document_from_row
 from adapters.persistence.repositories.users import user_from_row
 from adapters.persistence.tables import analytics_events, conversations, users
-from adapters.persistence.unit_of_work import UNAVAILABLE
-from application.ports.unit_of_work import DatabaseUnavailable
+from adapters.persistence.unit_of_work import database_unavailable
 from domain.analytics import AnalyticsEvent
 from domain.conversations import Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
@@ -71,6 +70,7 @@ def _insert(table: Table) -> tuple[str, frozenset[str]]:
     return sql, frozenset(c.name for c in table.c if isinstance(c.type, JSON))
 
 
+_UNREACHABLE = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
 _INSERTS = {name: _insert(table) for name, table in (("conversation", conversations), ("event", analytics_events))}
 
 
@@ -86,7 +86,7 @@ class PostgresAsyncStore:
         # timestamps come back in UTC as the SQLAlchemy repositories return them
         self._pool = psycopg_pool.AsyncConnectionPool(
             conninfo, min_size=2, max_size=max_size, open=False, timeout=timeout,
-            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"}, name="question-store")
+            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"}, name="async-store")
         self._pending: list[tuple[list[tuple[str, dict[str, Any]]], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.transactions = 0  # committed write transactions (group commit makes fewer than records)
@@ -120,8 +120,8 @@ class PostgresAsyncStore:
             async with self._pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
                 await cursor.execute(statement, params)
                 rows = await cursor.fetchall()
-        except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as error:
-            raise DatabaseUnavailable(UNAVAILABLE, service="database") from error
+        except _UNREACHABLE as error:
+            raise _mapped(error) from error
         if not rows:
             return None, []
         user = user_from_row({c: rows[0][f"u_{c}"] for c in _USER_COLUMNS})
@@ -145,8 +145,9 @@ class PostgresAsyncStore:
                 try:
                     await self._write([row for rows, _ in batch for row in rows])
                     outcomes: list[BaseException | None] = [None] * len(batch)
-                except Exception as error:
-                    outcomes = [error] if len(batch) == 1 else [await self._write_alone(rows) for rows, _ in batch]
+                except Exception as error:  # an outage fails them all at once; bad data is found entry by entry
+                    alone = len(batch) > 1 and not isinstance(error, _UNREACHABLE)
+                    outcomes = [await self._write_alone(rows) for rows, _ in batch] if alone else [error] * len(batch)
                 for (_, done), outcome in zip(batch, outcomes, strict=True):
                     if outcome is None:
                         done.set_result(None)
@@ -177,6 +178,4 @@ class PostgresAsyncStore:
 
 
 def _mapped(error: BaseException) -> BaseException:
-    if isinstance(error, psycopg.OperationalError | psycopg_pool.PoolTimeout):
-        return DatabaseUnavailable(UNAVAILABLE, service="database")
-    return error
+    return database_unavailable(error) if isinstance(error, _UNREACHABLE) else error

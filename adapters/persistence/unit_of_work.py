@@ -19,12 +19,14 @@ from adapters.persistence.repositories import (
 )
 from application.ports.unit_of_work import DatabaseUnavailable
 
-UNAVAILABLE = "The database is not answering right now; please try again in a minute."
 
-
-def _unavailable(error: OperationalError) -> DatabaseUnavailable:
-    """A database that cannot be reached is an outage (HTTP 503, CLI exit 75, a job retried), not a crash."""
-    return DatabaseUnavailable(UNAVAILABLE, service="database")
+def database_unavailable(error: BaseException) -> DatabaseUnavailable:
+    """A database that cannot be reached is an outage (HTTP 503, CLI exit 75, a job retried), not a
+    crash; ``error`` is kept as the cause."""
+    unavailable = DatabaseUnavailable("The database is not answering right now; please try again in a minute.",
+                                      service="database")
+    unavailable.__cause__ = error
+    return unavailable
 
 
 class SqlAlchemyUnitOfWork:
@@ -60,7 +62,7 @@ class SqlAlchemyUnitOfWork:
         try:
             connection = self._engine.connect()
         except OperationalError as error:
-            raise _unavailable(error) from error
+            raise database_unavailable(error) from error
         try:
             if self._autocommit:
                 connection = connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -83,7 +85,7 @@ class SqlAlchemyUnitOfWork:
         finally:
             connection.close()
         if isinstance(exc, OperationalError) and exc.connection_invalidated:
-            raise _unavailable(exc) from exc  # the connection broke under the block: the database went away
+            raise database_unavailable(exc) from exc  # the connection broke under the block: the database went away
 
     def commit(self) -> None:
         if self._read_only:

@@ -32,7 +32,9 @@ def credential_user(uow: UnitOfWork, user_id: uuid.UUID, message: str) -> User:
 
 
 def admin_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    user = active_user(uow, user_id)
+    """The active administrator acting; one who no longer exists is an invalid credential (the
+    admin use cases also read a *target* user, whose absence is UserNotFound: kept apart)."""
+    user = credential_user(uow, user_id, "The token is not valid.")
     if not user.is_admin:
         raise PermissionDenied("Only an administrator can do this.")
     return user

@@ -250,17 +250,17 @@ class QueryDocument:
         return prepared, (hit[0] if hit is not None else None)
 
     def _cache_get(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
-        try:
-            raw = self.cache.get(cache_key)
-        except Exception:  # the answer cache is an optimisation: a broken one is a miss
-            log.warning("answer_cache_get_failed", exc_info=True)
-            return None
-        return _decode(raw) if raw else None
+        return self._cache_read(self.cache.get, cache_key)
 
     def _cache_get_local(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
+        return self._cache_read(self.cache.get_local, cache_key)
+
+    @staticmethod
+    def _cache_read(read: Callable[[str], bytes | None], cache_key: str,
+                    ) -> tuple[Completion, list[dict[str, Any]] | None] | None:
         try:
-            raw = self.cache.get_local(cache_key)
-        except Exception:
+            raw = read(cache_key)
+        except Exception:  # the answer cache is an optimisation: a broken one is a miss
             log.warning("answer_cache_get_failed", exc_info=True)
             return None
         return _decode(raw) if raw else None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from domain.users import Tier, UserStatus
-from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep, as_principal
+from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep
 from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut, example
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -32,26 +32,22 @@ def me(user: UserDep) -> UserOut:
 def list_users(container: ContainerDep, user: PrincipalDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[UserOut]:
     """All users (administrators only)."""
-    with as_principal():
-        return [UserOut.of(u) for u in container.list_users()(user.id, limit=limit, offset=offset)]
+    return [UserOut.of(u) for u in container.list_users()(user.id, limit=limit, offset=offset)]
 
 
 @router.put("/{user_id}/tier", response_model=UserOut, responses=ERRORS)
 def set_tier(user_id: uuid.UUID, body: TierIn, container: ContainerDep, user: PrincipalDep) -> UserOut:
     """Move a user to another tier (administrators only)."""
-    with as_principal():
-        return UserOut.of(container.set_tier()(user.id, user_id, body.tier))
+    return UserOut.of(container.set_tier()(user.id, user_id, body.tier))
 
 
 @router.post("/{user_id}/ban", response_model=UserOut, responses=ERRORS)
 def ban(user_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> UserOut:
     """Ban a user: every request of theirs gets 403 (administrators only)."""
-    with as_principal():
-        return UserOut.of(container.set_status()(user.id, user_id, UserStatus.BANNED))
+    return UserOut.of(container.set_status()(user.id, user_id, UserStatus.BANNED))
 
 
 @router.post("/{user_id}/unban", response_model=UserOut, responses=ERRORS)
 def unban(user_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> UserOut:
     """Lift a ban (administrators only)."""
-    with as_principal():
-        return UserOut.of(container.set_status()(user.id, user_id, UserStatus.ACTIVE))
+    return UserOut.of(container.set_status()(user.id, user_id, UserStatus.ACTIVE))

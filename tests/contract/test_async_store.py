@@ -171,14 +171,25 @@ def test_a_database_that_cannot_be_reached_is_service_unavailable() -> None:
         port = probe.getsockname()[1]
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
 
+    attempts: list[int] = []
+
     async def work(store: PostgresAsyncStore) -> list[object]:
+        write = store._write  # noqa: SLF001 - counting the transactions tried
+
+        async def counted(rows: Any) -> None:
+            attempts.append(len(rows))
+            await write(rows)
+
+        store._write = counted  # type: ignore[method-assign]  # noqa: SLF001
         read = store.asker_and_documents(uuid.uuid4(), [])
-        write = store.record(None, an_event(None))
-        return await asyncio.gather(read, write, return_exceptions=True)
+        writes = [store.record(None, an_event(None, n=n)) for n in range(10)]
+        return await asyncio.gather(read, *writes, return_exceptions=True)
 
     outcomes = run(lambda: PostgresAsyncStore(url, timeout=0.5), work)
+    assert len(outcomes) == 11
     assert all(isinstance(o, ServiceUnavailable) and isinstance(o, TransientError) for o in outcomes), outcomes
     assert all(o.details == {"service": "database"} for o in outcomes)
+    assert sum(attempts) == 10  # an outage fails the shared transaction's entries at once, none retried alone
 
 
 def test_a_page_with_its_owner_is_what_the_repository_lists(backend: Backend) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,6 +18,19 @@ import pytest
 from tests.e2e.bot_api_server import FakeBotApi, running_bot_api
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
+
+
+def stop(process: subprocess.Popen[Any], how: signal.Signals = signal.SIGINT, timeout: float = 30) -> str:
+    """Ask a shell subprocess to stop (``how``); its stderr when captured as text, else ''. One that
+    has not stopped after ``timeout`` seconds is killed and fails the test: stopping is behaviour."""
+    process.send_signal(how)
+    try:
+        _, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        pytest.fail(f"{process.args} did not stop on {how.name} within {timeout} s: {err or ''}")
+    return err or ""
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.05) -> bool:

@@ -159,6 +159,10 @@ def test_admin_routes_and_a_banned_user(server: Server) -> None:
     assert dave.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "enterprise"}).json()["code"] == "permission_denied"
     assert dave_id in [u["id"] for u in admin.get("/api/v1/users").json()]
     assert admin.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "premium"}).json()["tier"] == "premium"
+    nobody = uuid.uuid4()  # a missing target is a 404, not the admin's token called invalid
+    for response in (admin.put(f"/api/v1/users/{nobody}/tier", json={"tier": "premium"}),
+                     admin.post(f"/api/v1/users/{nobody}/ban"), admin.post(f"/api/v1/users/{nobody}/unban")):
+        assert response.status_code == 404 and response.json()["code"] == "user_not_found", response.request.url
 
     assert admin.post(f"/api/v1/users/{dave_id}/ban").json()["status"] == "banned"
     some_id = "5f0c2d9e-8b1a-4f3e-a6d2-7c4b1e9f0a33"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import time
 from pathlib import Path
 
 from tests.e2e.bot_api_server import FakeBotApi
-from tests.e2e.conftest import ASSISTANT, Cli, clean_env
+from tests.e2e.conftest import ASSISTANT, Cli, clean_env, stop
 
 
 def test_without_a_token_the_command_names_the_setting(cli: Cli) -> None:
@@ -31,10 +30,5 @@ def test_long_polling_registers_commands_and_answers_start(api: FakeBotApi, tmp_
         api.wait_for(lambda text: text.startswith("👋 Здравствуйте, Eve!"), timeout=60)
         assert {c.params.get("language_code") for c in api.of("setMyCommands")} == {None, "ru"}
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, err = process.communicate()
+        err = stop(process)
     assert "Traceback" not in err, err

@@ -117,7 +117,8 @@ def test_the_api_starts_while_telegram_is_unreachable_and_catches_up(tmp_path: P
         early = client.post("/telegram/webhook", json=start_update(1),
                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert early.status_code == 200  # queued until the bot is up
-        time.sleep(2.5)  # longer than the connection retries of one Bot API call
+        log = tmp_path / "server.log"  # the start-up failed once and is being retried
+        assert wait_until(lambda: "bot_webhook_start_retry" in log.read_text(), 30)
         assert client.get("/healthz").status_code == 200
         with running_bot_api(port) as api:
             api.wait_for(lambda text: text.startswith("👋 Hello, Eve!"), timeout=30)

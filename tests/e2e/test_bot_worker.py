@@ -4,34 +4,18 @@ reach each user's chat through the Bot API, in the user's language."""
 
 from __future__ import annotations
 
-import re
-import signal
 import subprocess
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 
 from tests.corpus import corpus_path
 from tests.e2e.bot_api_server import FakeBotApi
-from tests.e2e.conftest import ASSISTANT, clean_env
+from tests.e2e.conftest import ASSISTANT, clean_env, stop, wait_until
 
 ANN, IVAN = 1001, 1002
-
-
-@pytest.fixture
-def redis_db9(redis_server_url: str) -> Iterator[str]:
-    """A Redis database of this test alone (index 9 of the test server), emptied before and after."""
-    url = re.sub(r"/\d+$", "", redis_server_url) + "/9"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
 
 
 def document_update(update_id: int, user: int, language: str, file_id: str, name: str, size: int) -> dict[str, Any]:
@@ -47,21 +31,23 @@ def sent_to(api: FakeBotApi, chat: int) -> list[str]:
 
 
 def test_the_ready_and_failed_notices_come_from_a_worker_process(api: FakeBotApi, tmp_path: Path,
-                                                                  redis_db9: str) -> None:
+                                                                  redis_server_url: str, redis_prefix: str) -> None:
     pdf = corpus_path("pdf/text/federal-register-2020-17221.pdf").read_bytes()
     locked = corpus_path("pdf/encrypted/password-example.pdf").read_bytes()
     api.files.update({"pdf-ann": pdf, "pdf-ivan": locked})
     api.updates += [document_update(1, ANN, "en", "pdf-ann", "federal-register.pdf", len(pdf)),
                     document_update(2, IVAN, "ru", "pdf-ivan", "secret.pdf", len(locked))]
     env = {**clean_env(tmp_path), "ASSISTANT_TELEGRAM_TOKEN": api.token, "ASSISTANT_TELEGRAM_API_BASE_URL": api.url,
-           "ASSISTANT_QUEUE_BACKEND": "rq", "ASSISTANT_REDIS_URL": redis_db9,
-           "ASSISTANT_REDIS_PREFIX": f"bot-{uuid.uuid4().hex[:8]}:"}  # one SQLite file and folder: ASSISTANT_HOME
+           "ASSISTANT_QUEUE_BACKEND": "rq", "ASSISTANT_REDIS_URL": redis_server_url,
+           "ASSISTANT_REDIS_PREFIX": redis_prefix}  # one SQLite file and folder: ASSISTANT_HOME
     bot = subprocess.Popen([str(ASSISTANT), "bot"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
     try:
         api.wait_for(lambda text: text.startswith("⏳ Got <b>federal-register.pdf</b>"), timeout=60)
         api.wait_for(lambda text: text.startswith("⏳ Получил <b>secret.pdf</b>"), timeout=60)
-        time.sleep(1)  # nothing in the bot process may process them: the queue is RQ
+        client = redis.Redis.from_url(redis_server_url)  # both wait in RQ's free-tier queue, for a worker
+        assert wait_until(lambda: client.llen(f"rq:queue:{redis_prefix}low") == 2, 30)
+        client.close()
         assert sent_to(api, ANN) == ["⏳ Processing <b>federal-register.pdf</b>…"]
         assert not [t for t in api.texts() if t.startswith(("✅", "❌"))]
         worker = subprocess.run([str(ASSISTANT), "worker", "--burst"], cwd=tmp_path, env=env, capture_output=True,
@@ -72,10 +58,5 @@ def test_the_ready_and_failed_notices_come_from_a_worker_process(api: FakeBotApi
         assert sent_to(api, IVAN)[-1] == ("❌ Не удалось прочитать <b>secret.pdf</b>: Файл защищён паролем. "
                                           "Загрузите его через веб/API вместе с паролем.")
     finally:
-        bot.send_signal(signal.SIGINT)
-        try:
-            _, err = bot.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-            _, err = bot.communicate()
+        err = stop(bot)
     assert "Traceback" not in err, err

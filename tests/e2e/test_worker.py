@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from adapters.persistence.migrate import upgrade
-from tests.e2e.conftest import ASSISTANT, Cli, clean_env, wait_until
+from tests.e2e.conftest import ASSISTANT, Cli, clean_env, stop, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -108,8 +108,7 @@ def test_a_worker_killed_mid_job_is_recovered_by_the_sweeper_exactly_once(produc
         # document again: long before the hour of the job's time limit
         assert wait_until(lambda: _status(production, document_id) == "completed", 120)
     finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(30)
+        stop(second, signal.SIGTERM)
     chunks, ordinals = _query(production, "SELECT count(*), count(DISTINCT ordinal) FROM chunks "
                                           "WHERE document_id = :id", id=document_id)[0]
     assert chunks == ordinals > 100
@@ -142,6 +141,5 @@ def test_redis_stopped_and_restarted_loses_nothing(production: Cli, own_redis, n
         server.start()
         assert wait_until(lambda: {_status(production, d) for d in (queued_id, during_id)} == {"completed"}, 90)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(30)
+        stop(worker, signal.SIGTERM)
     assert production("ask", answered, "When are invoices payable?").code == 0
