@@ -1,4 +1,5 @@
-"""The answer cache: keys, and the per-document index that lets a deleted document drop its answers.
+"""The answer cache: keys, entries, and the per-document index that lets a deleted document drop
+its answers.
 
 Key = prompt version + model + the content hash(es) of the document(s) + the normalised question,
 so the same question on the same content with the same model and prompt is answered once.
@@ -13,12 +14,17 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+import attrs
 import structlog
 
 from application.ports.cache import Cache
+from application.ports.language_model import Completion
 from application.prompts import PROMPT_VERSION
+from domain.conversations import Citation
+from domain.documents import Document
 from domain.text import normalise_question
 
 log = structlog.get_logger(__name__)
@@ -69,3 +75,31 @@ def _read(cache: Cache, document_id: uuid.UUID) -> list[str]:
     except ValueError:
         return []
     return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+
+
+def encode_entry(completion: Completion, documents: Sequence[Document], citations: Sequence[Citation]) -> bytes:
+    """The completion and its citations, each naming its document by content hash, as the cache
+    key does: a hit on a copy of the document (or the documents in another order) cites that copy."""
+    sha256 = {d.id: d.sha256 for d in documents}
+    cited = [{**{k: v for k, v in c.to_dict().items() if k != "document_id"}, "sha256": sha256[c.document_id]}
+             for c in citations]
+    return json.dumps({**attrs.asdict(completion), "citations": cited}).encode()
+
+
+def decode_entry(raw: bytes) -> tuple[Completion, list[dict[str, Any]] | None] | None:
+    """The completion, and its citations (None in an entry written before they were kept)."""
+    try:
+        data = json.loads(raw)
+        citations = data.pop("citations", None)
+        return Completion(**data), (citations if isinstance(citations, list) else None)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def rebound(cited: list[dict[str, Any]], documents: Sequence[Document]) -> list[Citation] | None:
+    """The cached citations on these documents, or None when one cannot be placed."""
+    document_of = {d.sha256: d.id for d in documents}
+    try:
+        return [Citation.from_dict({**c, "document_id": str(document_of[c["sha256"]])}) for c in cited]
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None

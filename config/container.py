@@ -36,6 +36,7 @@ from adapters.queue.rq_worker import RqWorkerRunner
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.ratelimit.redis import RedisRateLimiter
 from adapters.retrieval.bm25 import BM25Retriever
+from adapters.text.snowball import SnowballAnalyzer
 from adapters.speech.pocketsphinx import PocketsphinxTranscriber
 from adapters.speech.whisper import WhisperApiTranscriber
 from adapters.storage.local import LocalFileStorage
@@ -57,7 +58,10 @@ from application.use_cases.list_users import ListUsers
 from application.use_cases.link_codes import LinkCodes
 from application.use_cases.log_in import LogIn
 from application.use_cases.process_document import ProcessDocument
-from application.use_cases.query_document import QueryDocument, RetrievalSettings
+from application.retrieval.finder import PassageFinder
+from application.use_cases.answer_sources import RetrievalSettings
+from application.use_cases.index_document import DocumentIndexer, IndexDocument, ReindexDocuments
+from application.use_cases.query_document import QueryDocument
 from application.use_cases.recover_documents import RecoverDocuments
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.select_active_document import SelectActiveDocument
@@ -119,8 +123,7 @@ class Container(containers.DeclarativeContainer):
     tiers = providers.Singleton(TierPolicy.with_overrides, config.tiers)
     chunking = providers.Singleton(ChunkingPolicy, budget=config.chunking.budget, overlap=config.chunking.overlap)
     retrieval = providers.Singleton(
-        RetrievalSettings, context_tokens=config.retrieval.context_tokens, top_k=config.retrieval.top_k,
-        cache_ttl_seconds=config.retrieval.cache_ttl,
+        RetrievalSettings, context_tokens=config.retrieval.context_tokens, cache_ttl_seconds=config.retrieval.cache_ttl,
     )
     cache = providers.Selector(
         config.cache.backend,
@@ -136,10 +139,19 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryRateLimiter, clock=clock),
         redis=providers.Singleton(RedisRateLimiter, url=config.redis.url, clock=clock, prefix=config.redis.prefix),
     )
-    retriever = providers.Singleton(BM25Retriever)
+    retriever = providers.Singleton(BM25Retriever)  # documents not yet in the search index
+    analyzer = providers.Singleton(SnowballAnalyzer)
+    embedder = providers.Selector(
+        config.embedding.backend,
+        none=providers.Object(None),
+        static=providers.Object(None),
+    )
+    indexer = providers.Singleton(DocumentIndexer, analyzer=analyzer, embedder=embedder)
+    finder = providers.Singleton(PassageFinder, analyzer=analyzer, fallback=retriever, embedder=embedder,
+                                 candidates=config.retrieval.candidates)
     prices = providers.Singleton(PriceTable.with_overrides, config.llm.prices)
     language_models = providers.Dict(  # every backend, built only when the chain names it
-        offline=providers.Singleton(OfflineLanguageModel).provider,
+        offline=providers.Singleton(OfflineLanguageModel, analyzer=analyzer).provider,
         gemini=providers.Singleton(
             GeminiLanguageModel, api_key=config.gemini.api_key, model=config.gemini.model,
             base_url=config.gemini.base_url, api_version=config.gemini.api_version,
@@ -171,8 +183,10 @@ class Container(containers.DeclarativeContainer):
 
     process_document = providers.Factory(
         ProcessDocument, uow=uow, storage=storage, extractors=extractors, notifier=notifier, clock=clock,
-        chunking=chunking, tiers=tiers, progress_interval=0.5,
+        chunking=chunking, tiers=tiers, progress_interval=0.5, indexer=indexer,
     )
+    index_document = providers.Factory(IndexDocument, uow=uow, indexer=indexer)
+    reindex_documents = providers.Factory(ReindexDocuments, uow=uow, index_document=index_document, clock=clock)
     queue = providers.Selector(
         config.queue.backend,
         inline=providers.Singleton(InlineJobQueue, process_factory=process_document.provider,
@@ -210,8 +224,8 @@ class Container(containers.DeclarativeContainer):
     clear_documents = providers.Factory(ClearDocuments, uow=uow, storage=storage, clock=clock, cache=cache)
     select_active_document = providers.Factory(SelectActiveDocument, uow=uow, clock=clock)
     query_document = providers.Factory(
-        QueryDocument, uow=uow, llm=language_model, retriever=retriever, cache=cache, limiter=limiter,
-        tiers=tiers, clock=clock, settings=retrieval, prices=prices,
+        QueryDocument, uow=uow, llm=language_model, finder=finder, cache=cache, limiter=limiter,
+        tiers=tiers, clock=clock, settings=retrieval, prices=prices, queue=queue,
     )
     get_usage = providers.Factory(GetUsage, uow=read_uow, limiter=limiter, tiers=tiers, clock=clock)
     get_analytics = providers.Factory(GetAnalytics, uow=uow, clock=clock)

@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(300, ge=32, le=8000)
     chunk_overlap: int = Field(40, ge=0, le=1000)
     context_tokens: int = Field(3000, ge=100, le=1_000_000)
-    retrieval_top_k: int = Field(8, ge=1, le=100)
+    retrieval_candidates: int = Field(40, ge=1, le=500)  # passages of the index lookups re-ranked per question
+    embedding_backend: Literal["static", "none"] = "static"  # "none": the lexical index alone
     answer_cache_ttl: int = Field(7 * 86400, ge=0)
 
     @classmethod
@@ -214,8 +215,9 @@ class Settings(BaseSettings):
             "telegram": {"token": secret(self.telegram_token), "base_url": self.telegram_api_base_url.rstrip("/"),
                          "notifier": "telegram" if self.telegram_token else "logging"},
             "chunking": {"budget": self.chunk_tokens, "overlap": self.chunk_overlap},
-            "retrieval": {"context_tokens": self.context_tokens, "top_k": self.retrieval_top_k,
+            "retrieval": {"context_tokens": self.context_tokens, "candidates": self.retrieval_candidates,
                           "cache_ttl": self.answer_cache_ttl},
+            "embedding": {"backend": self.embedding_backend},
         }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import attrs
+
 from domain.chunks import Chunk
 from domain.locators import Locator
 from domain.text import terms
@@ -41,3 +43,137 @@ def pinpoint(chunk: Chunk, evidence: str) -> tuple[tuple[Locator, ...], str]:
     chosen = [i for i, score in enumerate(scores) if score == best]
     quote = " … ".join(parts[i][1] for i in chosen)
     return tuple(parts[i][0] for i in chosen), quote[:QUOTE_CHARS]
+
+
+_MARKER = re.compile(r"\s?\[(\d{1,3})\]")
+_NUMBER_TOKEN = re.compile(r"\d[\d,.\s]*\d|\d")
+_WORD_TOKEN = re.compile(r"[^\W\d_]{3,}")
+_SUPPORT_SHARE = 0.4
+_FUNCTION_WORDS = frozenset(
+    "the and was were for with that this from has have had are its their which who what when where how also "
+    "than then into about over under been being will would could should may might not but all any each "
+    "company document according source sources says said states stated total "
+    "это как что кто где когда для при или его она они было были будет также согласно документу".split())
+_PREFIX = 5
+_CELLS = re.compile(r"^([A-Z]+)(\d+):([A-Z]+)(\d+)$")
+
+
+def renumber(answer: str, known: set[int]) -> tuple[str, dict[int, int]]:
+    """The answer with its markers numbered 1..n in order of first appearance, markers of unknown
+    sources removed, and the map new number -> source number."""
+    mapping: dict[int, int] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        source = int(match.group(1))
+        if source not in known:
+            return ""
+        new = next((n for n, s in mapping.items() if s == source), None)
+        if new is None:
+            new = len(mapping) + 1
+            mapping[new] = source
+        return match.group(0).replace(f"[{source}]", f"[{new}]")
+
+    return _MARKER.sub(replace, answer), mapping
+
+
+def drop_markers(answer: str, numbers: set[int]) -> str:
+    """The answer without the markers of ``numbers`` (the others renumbered to stay 1..n)."""
+    if not numbers:
+        return answer
+    kept = sorted({int(m.group(1)) for m in _MARKER.finditer(answer)} - numbers)
+    new = {old: i + 1 for i, old in enumerate(kept)}
+    return _MARKER.sub(lambda m: "" if int(m.group(1)) in numbers
+                       else m.group(0).replace(m.group(1), str(new[int(m.group(1))])), answer)
+
+
+def _numbers(text: str) -> set[str]:
+    return {re.sub(r"[,\s]", "", n).rstrip(".") for n in _NUMBER_TOKEN.findall(text)}
+
+
+def _values(text: str) -> list[float]:
+    out = []
+    for n in _numbers(text):
+        try:
+            out.append(float(n))
+        except ValueError:
+            continue
+    return out
+
+
+def _near(value: float, values: list[float]) -> bool:
+    """``value`` equals one of ``values`` in another unit (thousands, millions, billions) to
+    within rounding: "$81.8 billion" against a table's "81,797" in millions."""
+    if not value:
+        return False
+    return any(abs(value - v * scale) <= 0.006 * abs(value) for v in values if v
+               for scale in (1.0, 1e-3, 1e3, 1e-6, 1e6))
+
+
+def supports(text: str, claim: str) -> bool:
+    """Whether ``text`` holds the claim: one of the claim's numbers (compared without thousands
+    separators and up to rounding into another unit), or two of its words or ``_SUPPORT_SHARE``
+    of them (compared by their first letters, so inflections match; function words left out).
+    A claim with neither (a bare marker) is supported."""
+    numbers = {n for n in _numbers(claim) if len(n.replace(".", "")) >= 2}
+    folded = text.casefold()
+    if numbers:
+        present_numbers = _numbers(folded)
+        values = _values(folded)
+        if numbers & present_numbers or any(_near(v, values) for v in _values(" ".join(numbers))):
+            return True
+    words = {w[:_PREFIX] for w in _WORD_TOKEN.findall(claim.casefold()) if w not in _FUNCTION_WORDS}
+    if not words:
+        return not numbers
+    present = {w[:_PREFIX] for w in _WORD_TOKEN.findall(folded)}
+    held = len(words & present)
+    return held >= 2 or held >= _SUPPORT_SHARE * len(words)
+
+
+def narrow(locator: Locator, text: str, evidence: str) -> Locator:
+    """The locator cut to the line (text files) or the sheet row (a table block's ``A5:F9``) of
+    ``text`` that best holds ``evidence``; the locator itself when the format has no finer parts
+    or nothing stands out."""
+    lines = text.split("\n")
+    wanted = _numbers(evidence) | {w[:_PREFIX] for w in _WORD_TOKEN.findall(evidence.casefold())}
+    if len(lines) < 2 or not wanted:
+        return locator
+    if locator.line_start is not None:
+        best = _best_line(lines, wanted)
+        if best is None:
+            return locator
+        line = locator.line_start + best
+        if locator.line_end is not None and line > locator.line_end:
+            return locator
+        return attrs.evolve(locator, line_start=line, line_end=line)
+    cells = _CELLS.match(locator.cells or "")
+    if cells is not None:
+        rows = [i for i, line in enumerate(lines) if line.startswith("|")]
+        if len(rows) < 3 or not lines[rows[1]].startswith("|---"):
+            return locator
+        data = rows[2:]  # after the header row and its separator
+        best = _best_line([lines[i] for i in data], wanted)
+        first, last = int(cells.group(2)), int(cells.group(4))
+        if best is None or first + best > last:
+            return locator
+        row = first + best
+        return attrs.evolve(locator, cells=f"{cells.group(1)}{row}:{cells.group(3)}{row}")
+    return locator
+
+
+def best_line(lines: list[str], claim: str) -> int | None:
+    """The index of the one line that holds most of ``claim``'s numbers and words (None on a tie
+    or no overlap)."""
+    wanted = _numbers(claim) | {w[:_PREFIX] for w in _WORD_TOKEN.findall(claim.casefold())}
+    return _best_line(lines, wanted) if wanted and lines else None
+
+
+def _best_line(lines: list[str], wanted: set[str]) -> int | None:
+    """The index of the one line holding most of ``wanted`` (None on a tie or no overlap)."""
+    scores = []
+    for line in lines:
+        folded = line.casefold()
+        scores.append(len(wanted & (_numbers(folded) | {w[:_PREFIX] for w in _WORD_TOKEN.findall(folded)})))
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return scores.index(best)

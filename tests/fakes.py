@@ -4,6 +4,8 @@ contract tests as the SQLAlchemy ones (tests/contract), so they cannot drift fro
 from __future__ import annotations
 
 import copy
+import math
+import struct
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -12,7 +14,9 @@ import attrs
 
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from application.ports.job_queue import JobQueueUnavailable
+from application.ports.embedder import Embeddings
 from application.ports.repositories import DuplicateRecord
+from application.ports.search_index import DocumentIndex, IndexState, SearchHit
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
 from domain.analytics import AnalyticsEvent, AuditEntry
 from domain.api_keys import ApiKey
@@ -34,6 +38,7 @@ class _Store:
     events: list[AnalyticsEvent] = attrs.Factory(list)
     audit: list[AuditEntry] = attrs.Factory(list)
     api_keys: dict[uuid.UUID, ApiKey] = attrs.Factory(dict)
+    search: dict[uuid.UUID, DocumentIndex] = attrs.Factory(dict)
 
 
 class _Repo:
@@ -171,8 +176,74 @@ class FakeChunkRepository(_Repo):
     def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
         return [chunk for document_id in dict.fromkeys(document_ids) for chunk in self.list_for_document(document_id)]
 
+    def get_many(self, keys: Sequence[tuple[uuid.UUID, int]]) -> list[Chunk]:
+        by_key = {(c.document_id, c.ordinal): c for d in {k[0] for k in keys} for c in self._s.chunks.get(d, [])}
+        return [by_key[key] for key in dict.fromkeys(keys) if key in by_key]
+
     def count_for_document(self, document_id: uuid.UUID) -> int:
         return len(self._s.chunks.get(document_id, []))
+
+
+class FakeSearchIndex(_Repo):
+    """BM25 (k1 1.2, b 0.75) over the indexed documents' terms, cosines over their vectors (lists
+    of floats); a document's rows go with it (the cascade of the real tables)."""
+
+    def replace(self, index: DocumentIndex) -> None:
+        self._s.search[index.document_id] = index
+
+    def delete(self, document_id: uuid.UUID) -> None:
+        self._s.search.pop(document_id, None)
+
+    def states(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, IndexState]:
+        live = self._live()
+        return {d: IndexState(document_id=d, language=live[d].language, analyzer=live[d].analyzer,
+                              model=live[d].vectors.model if live[d].vectors else None, tokens=live[d].tokens)
+                for d in dict.fromkeys(document_ids) if d in live}
+
+    def lexical(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], *, limit: int) -> list[SearchHit]:
+        live = self._live()
+        rows = [(d, c) for d in dict.fromkeys(document_ids) if d in live for c in live[d].chunks]
+        wanted = list(dict.fromkeys(t for t in terms if t))[:64]
+        if not rows or not wanted or limit <= 0:
+            return []
+        n, average = len(rows), sum(len(c.terms) for _, c in rows) / len(rows) or 1.0
+        df = {t: sum(1 for _, c in rows if t in c.terms) for t in wanted}
+        hits = []
+        for d, c in rows:
+            score = 0.0
+            for t in wanted:
+                tf = c.terms.count(t)
+                if tf:
+                    idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                    score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(c.terms) / average))
+            if score > 0:
+                hits.append(SearchHit(document_id=d, ordinal=c.ordinal, score=score, boilerplate=c.boilerplate))
+        hits.sort(key=lambda h: (-h.score, str(h.document_id), h.ordinal))
+        return hits[:limit]
+
+    def dense(self, document_ids: Sequence[uuid.UUID], query: Embeddings, *, limit: int) -> list[SearchHit]:
+        live = self._live()
+        q = _floats(query)[0] if query.count == 1 else None
+        hits = []
+        for d in dict.fromkeys(document_ids):
+            index = live.get(d)
+            if (q is None or index is None or index.vectors is None or index.vectors.model != query.model
+                    or index.vectors.dim != query.dim):
+                continue
+            for c, row in zip(index.chunks, _floats(index.vectors), strict=True):
+                hits.append(SearchHit(document_id=d, ordinal=c.ordinal, score=sum(a * b for a, b in zip(row, q, strict=True)),
+                                      boilerplate=c.boilerplate))
+        hits.sort(key=lambda h: (-h.score, str(h.document_id), h.ordinal))
+        return hits[:max(0, limit)]
+
+    def _live(self) -> dict[uuid.UUID, DocumentIndex]:
+        s = self._s
+        return {d: index for d, index in s.search.items() if d in s.documents}
+
+
+def _floats(embeddings: Embeddings) -> list[list[float]]:
+    values = struct.unpack(f"<{len(embeddings.data) // 2}e", embeddings.data)
+    return [list(values[i:i + embeddings.dim]) for i in range(0, len(values), embeddings.dim)]
 
 
 class FakeConversationRepository(_Repo):
@@ -257,6 +328,7 @@ class FakeUnitOfWork:
         self.events = FakeAnalyticsRepository(self)
         self.audit = FakeAuditLog(self)
         self.api_keys = FakeApiKeyRepository(self)
+        self.search = FakeSearchIndex(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed_store)
@@ -376,15 +448,20 @@ class FakeExtractors:
 
 
 class ScriptedLanguageModel:
-    """Answers with a fixed text (``{n}`` is replaced by the first source number) and records requests."""
+    """Answers with a fixed text, or by default with the first words of the first source and its
+    marker (a claim its citation supports); records requests."""
 
-    def __init__(self, answer: str = "It says so [1].", name: str = "scripted") -> None:
+    def __init__(self, answer: str | None = None, name: str = "scripted") -> None:
         self.answer, self.name = answer, name
         self.requests: list[AnswerRequest] = []
 
     def complete(self, request: AnswerRequest) -> Completion:
         self.requests.append(request)
-        return Completion(text=self.answer, tokens_in=100, tokens_out=10, model=self.name)
+        text = self.answer
+        if text is None:
+            first = request.sources[0] if request.sources else None
+            text = f"{' '.join(first.text.split()[:8])} [{first.number}]." if first else "Nothing found."
+        return Completion(text=text, tokens_in=100, tokens_out=10, model=self.name)
 
     def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:
         completion = self.complete(request)

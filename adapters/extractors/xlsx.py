@@ -3,8 +3,9 @@
 Formula cells give their cached value; where none is cached (a file saved by a library that
 never calculated) the formula text is shown instead: two read-only passes walk the same rows.
 The first non-empty row of a sheet is its header; data rows follow in blocks of at most
-``ROWS_PER_BLOCK`` rows or ``BLOCK_CHARS`` characters, each a Markdown table that repeats the
-header, located ``Sheet!A2:F21``. Every cell's text is counted against the character cap as it
+``ROWS_PER_BLOCK`` consecutive rows or ``BLOCK_CHARS`` characters (an empty row ends a block, so
+the k-th row of a block is sheet row first + k and a citation can name its row), each a Markdown
+table that repeats the header, located ``Sheet!A2:F21``. Every cell's text is counted against the character cap as it
 is read, so a shared-strings amplification workbook stops at the cap, not at the end of memory.
 Merged ranges (read-only mode does not expose them) are read from the sheet's XML part by
 adapters.extractors.xlsx_merges: a merged header labels every column it spans, a cell merged down
@@ -37,7 +38,7 @@ class XlsxExtractor:
 
     kinds = frozenset({DocumentKind.XLSX})
     name = "xlsx"
-    version = "2"
+    version = "3"
 
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
@@ -95,7 +96,7 @@ def _blocks(sheet: str, rows: Iterator[tuple[tuple, tuple]], budget: Budget,
         if header is None:
             header, first, last, width = cells, number, number, len(cells)
             continue
-        if block and (len(block) >= ROWS_PER_BLOCK or chars >= BLOCK_CHARS):
+        if block and (len(block) >= ROWS_PER_BLOCK or chars >= BLOCK_CHARS or number != last + 1):
             yield _segment(sheet, header, block, first, last, width)
             block, chars = [], 0
         if not block:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -189,3 +190,40 @@ api_keys = Table(
     Index("ix_api_keys_hash", "hash", unique=True),
     Index("ix_api_keys_user_created", "user_id", "created_at"),
 )
+
+# The search index (adapters.persistence.search). One row per indexed document: its language,
+# the analyzer and embedding model it was indexed with and, when there is a model, every chunk's
+# vector in one float16 matrix (a question reads one value per document, not one per chunk);
+# ``version`` changes at each indexing, so a process's cache of the matrices knows when it is stale.
+search_documents = Table(
+    "search_documents",
+    metadata,
+    Column("document_id", Uuid(), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("language", String(8), nullable=False),
+    Column("analyzer", String(32), nullable=False),
+    Column("model", String(100), nullable=True),
+    Column("dim", Integer(), nullable=True),
+    Column("vectors", LargeBinary(), nullable=True),
+    Column("chunk_count", Integer(), nullable=False),
+    Column("tokens", Integer(), nullable=False),
+    Column("version", Uuid(), nullable=False),
+)
+
+# A chunk's analysed terms: a tsvector on PostgreSQL (GIN-indexed), text on SQLite (indexed by the
+# FTS5 table search_fts, kept in step by triggers: see migrations/versions/0004_search_index.py).
+search_chunks = Table(
+    "search_chunks",
+    metadata,
+    # an INTEGER PRIMARY KEY on SQLite is the rowid itself, which VACUUM keeps: the FTS5 table points at it
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("document_id", Uuid(), ForeignKey("search_documents.document_id", ondelete="CASCADE"), nullable=False),
+    Column("ordinal", Integer(), nullable=False),
+    Column("terms", Text().with_variant(TSVECTOR(), "postgresql"), nullable=False),
+    Column("length", Integer(), nullable=False),
+    Column("boilerplate", Boolean(), nullable=False),
+    UniqueConstraint("document_id", "ordinal", name="uq_search_chunks_document_ordinal"),
+)
+Index("ix_search_chunks_terms", search_chunks.c.terms, postgresql_using="gin").ddl_if(dialect="postgresql")
+
+SQLITE_ONLY = frozenset({"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"})
+POSTGRESQL_ONLY = frozenset({"ix_search_chunks_terms"})

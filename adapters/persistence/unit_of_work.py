@@ -17,6 +17,7 @@ from adapters.persistence.repositories import (
     SqlAlchemyDocumentRepository,
     SqlAlchemyUserRepository,
 )
+from adapters.persistence.search import PostgresSearchIndex, SqliteSearchIndex
 from application.ports.unit_of_work import DatabaseUnavailable
 
 
@@ -55,6 +56,8 @@ class SqlAlchemyUnitOfWork:
         self.events = SqlAlchemyAnalyticsRepository(self._current)
         self.audit = SqlAlchemyAuditLog(self._current)
         self.api_keys = SqlAlchemyApiKeyRepository(self._current)
+        search = PostgresSearchIndex if engine.dialect.name == "postgresql" else SqliteSearchIndex
+        self.search = search(self._current)
 
     def __enter__(self) -> Self:
         if self._connection is not None:

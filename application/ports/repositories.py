@@ -79,6 +79,9 @@ class ChunkRepository(Protocol):
         """The chunks of several documents in one read: the documents in the order given, each
         one's chunks in order (unknown ids contribute nothing)."""
         ...
+    def get_many(self, keys: Sequence[tuple[uuid.UUID, int]]) -> list[Chunk]:
+        """The chunks named by (document id, ordinal), in the order of ``keys`` (missing ones left out)."""
+        ...
     def count_for_document(self, document_id: uuid.UUID) -> int: ...
 
 

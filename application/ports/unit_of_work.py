@@ -15,6 +15,7 @@ from application.ports.repositories import (
     DocumentRepository,
     UserRepository,
 )
+from application.ports.search_index import SearchIndex
 from domain.errors import ServiceUnavailable
 
 
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     events: AnalyticsRepository
     audit: AuditLog
     api_keys: ApiKeyRepository
+    search: SearchIndex
 
     def __enter__(self) -> Self: ...
     def __exit__(

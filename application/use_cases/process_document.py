@@ -15,6 +15,7 @@ from application.ports.notifier import Notifier
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.fail_document import mark_failed
+from application.use_cases.index_document import DocumentIndexer, IndexDocument
 from domain.analytics import AnalyticsEvent, EventType
 from domain.chunking import ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
@@ -46,6 +47,7 @@ class ProcessDocument:
     chunking: ChunkingPolicy = ChunkingPolicy()
     tiers: TierPolicy = TierPolicy()
     progress_interval: float = 0.0  # seconds between stored progress reports (the container sets it)
+    indexer: DocumentIndexer | None = None  # None: chunks only, no search index (some unit tests)
 
     def __call__(self, document_id: uuid.UUID) -> DocumentStatus | None:
         """Process the document; return its final status (None when it no longer exists)."""
@@ -54,13 +56,17 @@ class ProcessDocument:
             if document is None:
                 log.info("process_skipped_document_gone", document_id=str(document_id))
                 return None
-            if document.status is DocumentStatus.COMPLETED:
-                return document.status
-            owner = uow.users.get(document.owner_id)
-            limits = self.tiers.for_tier(owner.tier) if owner is not None else None
-            document.start_processing(self.clock.now())
-            uow.documents.update(document)
-            uow.commit()
+            owner = limits = None
+            if document.status is not DocumentStatus.COMPLETED:
+                owner = uow.users.get(document.owner_id)
+                limits = self.tiers.for_tier(owner.tier) if owner is not None else None
+                document.start_processing(self.clock.now())
+                uow.documents.update(document)
+                uow.commit()
+        if document.status is DocumentStatus.COMPLETED:  # queued again for its search index
+            if self.indexer is not None:
+                IndexDocument(self.uow, self.indexer)(document_id)
+            return document.status
         log.info("process_started", document_id=str(document_id), kind=document.kind.value)
         progress = _ProgressWriter(self, document_id)
         try:
@@ -90,6 +96,7 @@ class ProcessDocument:
         chunked = chunk_segments(document.id, extraction.segments, self.chunking)
         if not chunked.chunks:
             raise NoTextFound("No readable text was found in this document.")
+        index = self.indexer.build(document.id, chunked.chunks) if self.indexer is not None else None
         current = document  # as marked processing by this call (only progress was written since)
         now = self.clock.now()
         if progress.last is not None:  # the last report rides on this write instead of its own commit
@@ -107,6 +114,8 @@ class ProcessDocument:
                 log.info("process_superseded", document_id=str(document.id), status=stored.status.value)
                 return _Superseded(stored.status)
             uow.chunks.replace(current.id, chunked.chunks)
+            if index is not None:
+                uow.search.replace(index)
             uow.events.add(AnalyticsEvent(user_id=current.owner_id, type=EventType.DOCUMENT_PROCESSED,
                                           data={"kind": current.kind.value, "chunks": len(chunked.chunks),
                                                 "pages": extraction.page_count}, created_at=now))

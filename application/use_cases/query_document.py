@@ -2,10 +2,12 @@
 with citations.
 
 Order of checks: active user -> rate limit for the tier -> owned, completed document(s) ->
-answer cache -> sources within a token budget (the whole document when it fits; else BM25 top-k;
-else, for a summary/overview question, a map-reduce pass over every chunk) -> language model ->
-citations mapped back to locators -> conversation (tokens, cost, model that answered), analytics
-event and cache entry stored.
+answer cache -> sources within a token budget (application.use_cases.answer_sources: the whole
+document when it fits; else the search index's best passages; else, for a summary/overview
+question, a map-reduce pass over every chunk) -> language model -> markers renumbered and
+citations checked and pinpointed (application.citing) -> conversation (tokens, cost, model that
+answered), analytics event and cache entry stored. Documents found without their search index are
+answered from their chunks ranked in memory and queued to be indexed.
 
 A question over several documents is stored with ``document_id=None``; its citations carry each
 document's id.
@@ -13,16 +15,16 @@ document's id.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
 import structlog
 
-from application.answer_cache import answer_key, remember
+from application.answer_cache import answer_key, decode_entry, encode_entry, rebound, remember
+from application.citing import StreamRenumbering, cite
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.language_model import (
@@ -34,27 +36,29 @@ from application.ports.language_model import (
     LanguageModelUnavailable,
     Source,
 )
+from application.ports.job_queue import JobQueue
 from application.ports.question_store import QuestionStore
 from application.ports.rate_limiter import RateDecision, RateLimiter
-from application.ports.retriever import Retriever
 from application.ports.unit_of_work import UnitOfWork
-from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT, is_overview_question
+from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT
+from application.retrieval.finder import PassageFinder
+from application.use_cases.answer_sources import Prepared, RetrievalSettings, prepare
 from application.use_cases.access import active_user, checked_active, checked_owned, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
-from domain.chunks import Chunk
-from domain.citations import evidence_by_number, pinpoint
-from domain.conversations import Citation, Conversation, cited_numbers
+from domain.citations import evidence_by_number
+from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentStatus
 from domain.errors import InvalidInput, RateLimited, ServiceUnavailable
 from domain.pricing import PriceTable
 from domain.text import normalise
-from domain.tiers import TierPolicy
+from domain.tiers import QueuePriority, TierPolicy
 from domain.users import User
 
 log = structlog.get_logger(__name__)
 
 MAX_QUESTION_CHARS = 4000
+REINDEX_MARK_SECONDS = 600
 MAX_LIBRARY_DOCUMENTS = 200
 RateObserver = Callable[[RateDecision], None]
 Offload = Callable[..., Awaitable[Any]]  # offload(func, *args, **kwargs): the call, run off the event loop
@@ -72,40 +76,18 @@ class QueryDocumentCommand:
     whole_library: bool = False
 
 
-@attrs.frozen(kw_only=True)
-class RetrievalSettings:
-    context_tokens: int = 3000
-    top_k: int = 8
-    cache_ttl_seconds: int = 7 * 86400
-    summary_max_calls: int = 8  # map calls of a map-reduce pass; parts grow beyond the budget past it
-
-
-@attrs.frozen
-class _Prepared:
-    user: User
-    documents: tuple[Document, ...]
-    question: str
-    cache_key: str
-    sources: tuple[Source, ...]
-    chunks_by_number: dict[int, Chunk]
-    map_parts: tuple[tuple[Source, ...], ...] = ()  # non-empty: answer by map-reduce
-
-    @property
-    def document_id(self) -> uuid.UUID | None:
-        return self.documents[0].id if len(self.documents) == 1 else None
-
-
 @attrs.define
 class QueryDocument:
     uow: UnitOfWork
     llm: LanguageModel
-    retriever: Retriever
+    finder: PassageFinder
     cache: Cache
     limiter: RateLimiter
     tiers: TierPolicy
     clock: Clock
     settings: RetrievalSettings = RetrievalSettings()
     prices: PriceTable = attrs.Factory(PriceTable)
+    queue: JobQueue | None = None  # indexes documents found without their search index
 
     def __call__(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None) -> Conversation:
         final = None
@@ -174,9 +156,9 @@ class QueryDocument:
         hit = self._cache_get_local(cache_key)
         if hit is None:
             hit = await offload(self._cache_get, cache_key)
-        citations = _rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
+        citations = rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
         if hit is not None and citations is not None:
-            prepared = _Prepared(user, tuple(documents), question, cache_key, (), {})
+            prepared = Prepared(user, tuple(documents), question, cache_key, (), {})
             conversation, event = self._conversation(prepared, hit[0], started, cached=True, citations=citations)
             await store.record(conversation, event)
             return conversation
@@ -186,10 +168,9 @@ class QueryDocument:
     def _pending(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
                  cached: Completion | None, started: float) -> PendingAnswer:
         with self.uow as uow:
-            chunks = uow.chunks.list_for_documents([d.id for d in documents])
-        names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
-        return PendingAnswer(self, self._select_sources(user, documents, question, cache_key, chunks, names),
-                             cached, started)
+            prepared = prepare(uow, self.finder, self.settings, user, documents, question, cache_key)
+        self._index_later(prepared)
+        return PendingAnswer(self, prepared, cached, started)
 
     def _guarded(self, items: Iterator[CompletionDelta | Conversation]) -> Iterator[CompletionDelta | Conversation]:
         try:
@@ -203,7 +184,7 @@ class QueryDocument:
             raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
                                      service="language_model") from error
 
-    def _answer(self, prepared: _Prepared, cached: Completion | None,
+    def _answer(self, prepared: Prepared, cached: Completion | None,
                 started: float) -> Iterator[CompletionDelta | Conversation]:
         if cached is not None:
             yield CompletionDelta(text=cached.text)  # an entry cached without its source map: stored
@@ -214,11 +195,14 @@ class QueryDocument:
             system, sources, spent = REDUCE_PROMPT, *self._map(prepared)
         request = AnswerRequest(system=system, question=prepared.question, sources=sources)
         completion: Completion | None = None
+        numbering = StreamRenumbering(set(prepared.chunks_by_number))
         for item in self.llm.stream(request):
             if isinstance(item, Completion):
                 completion = item
-            else:
-                yield item
+            elif text := numbering.feed(item.text):
+                yield CompletionDelta(text=text)
+        if tail := numbering.flush():
+            yield CompletionDelta(text=tail)
         assert completion is not None, "a language model stream ends with a Completion"
         completion = attrs.evolve(completion, tokens_in=completion.tokens_in + spent[0],
                                   tokens_out=completion.tokens_out + spent[1])
@@ -227,7 +211,7 @@ class QueryDocument:
     # --- preparation ---------------------------------------------------------------------------
 
     def _answer_from_cache(self, command: QueryDocumentCommand, on_rate: RateObserver | None,
-                           started: float) -> Conversation | tuple[_Prepared, Completion | None]:
+                           started: float) -> Conversation | tuple[Prepared, Completion | None]:
         """One unit of work: user, documents, rate limit, the answer cache. On a hit (whose entry
         keeps the answer's citations) the conversation is recorded in the same unit of work: no
         chunk is loaded, no source selected, no second transaction. Otherwise what the answer needs."""
@@ -240,14 +224,25 @@ class QueryDocument:
                 on_rate(decision)
             cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
             hit = self._cache_get(cache_key)
-            citations = _rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
+            citations = rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
             if hit is not None and citations is not None:
-                prepared = _Prepared(user, tuple(documents), question, cache_key, (), {})
+                prepared = Prepared(user, tuple(documents), question, cache_key, (), {})
                 return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations)
-            chunks = uow.chunks.list_for_documents([d.id for d in documents])
-        names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
-        prepared = self._select_sources(user, tuple(documents), question, cache_key, chunks, names)
+            prepared = prepare(uow, self.finder, self.settings, user, tuple(documents), question, cache_key)
+        self._index_later(prepared)
         return prepared, (hit[0] if hit is not None else None)
+
+    def _index_later(self, prepared: Prepared) -> None:
+        """Queue the documents answered without their search index (their job indexes them);
+        once per document and ``REINDEX_MARK_SECONDS``, however many questions ask meanwhile."""
+        if self.queue is None:
+            return
+        for document_id in prepared.unindexed:
+            try:
+                if self.cache.add(f"reindex:{document_id}", b"1", ttl_seconds=REINDEX_MARK_SECONDS):
+                    self.queue.enqueue_processing(document_id, priority=QueuePriority.LOW)
+            except Exception:  # the answer does not wait for it; the next question tries again
+                log.warning("reindex_enqueue_failed", document_id=str(document_id), exc_info=True)
 
     def _cache_get(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
         return self._cache_read(self.cache.get, cache_key)
@@ -263,7 +258,7 @@ class QueryDocument:
         except Exception:  # the answer cache is an optimisation: a broken one is a miss
             log.warning("answer_cache_get_failed", exc_info=True)
             return None
-        return _decode(raw) if raw else None
+        return decode_entry(raw) if raw else None
 
     def _documents(self, uow: UnitOfWork, user: User, command: QueryDocumentCommand) -> list[Document]:
         if command.whole_library:
@@ -303,23 +298,7 @@ class QueryDocument:
             window=window.window.value, limit=window.limit, reset_at=window.reset_at,
         )
 
-    def _select_sources(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
-                        chunks: Sequence[Chunk], names: dict[uuid.UUID, str]) -> _Prepared:
-        budget = self.settings.context_tokens
-        total = sum(c.token_count for c in chunks)
-        parts: tuple[tuple[Source, ...], ...] = ()
-        if total > budget and is_overview_question(question):
-            chosen = list(chunks)  # every chunk, read part by part
-            numbered = [_source(i + 1, c, names) for i, c in enumerate(chosen)]
-            groups = min(self.settings.summary_max_calls, -(-total // budget))
-            parts = tuple(_batches(numbered, chosen, groups))
-        else:
-            chosen = select_context(self.retriever, question, chunks, budget=budget, top_k=self.settings.top_k)
-        by_number = {i + 1: c for i, c in enumerate(chosen)}
-        sources = () if parts else tuple(_source(n, c, names) for n, c in by_number.items())
-        return _Prepared(user, documents, question, cache_key, sources, by_number, parts)
-
-    def _map(self, prepared: _Prepared) -> tuple[tuple[Source, ...], tuple[int, int]]:
+    def _map(self, prepared: Prepared) -> tuple[tuple[Source, ...], tuple[int, int]]:
         """Key points of each part, each cited; the reduce step sees them as the sources numbered
         like the chunks they cite, so the final answer's [n] still point at chunks."""
         tokens_in = tokens_out = 0
@@ -339,21 +318,7 @@ class QueryDocument:
 
     # --- answer --------------------------------------------------------------------------------
 
-    def _citations(self, prepared: _Prepared, answer: str) -> list[Citation]:
-        citations = []
-        evidence = evidence_by_number(answer)
-        for number in cited_numbers(answer):
-            chunk = prepared.chunks_by_number.get(number)
-            if chunk is None:
-                log.warning("citation_dropped_unknown_source", number=number,
-                            document_ids=[str(d.id) for d in prepared.documents])
-                continue
-            locators, quote = pinpoint(chunk, evidence.get(number, ""))
-            citations.append(Citation(number=number, document_id=chunk.document_id, chunk_ordinal=chunk.ordinal,
-                                      locators=locators, quote=quote))
-        return citations
-
-    def _record(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool,
+    def _record(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
                 uow: UnitOfWork | None = None, refresh_cache: bool = False,
                 citations: list[Citation] | None = None) -> Conversation:
         """Store the conversation and its analytics event (in ``uow`` when one is open), and
@@ -369,22 +334,27 @@ class QueryDocument:
         if (refresh_cache or not cached) and completion.model == self.llm.name:
             ttl = self.settings.cache_ttl_seconds
             try:
-                self.cache.set(prepared.cache_key, _encode(completion, prepared, conversation.citations),
+                self.cache.set(prepared.cache_key, encode_entry(attrs.evolve(completion, text=conversation.answer),
+                                                                prepared.documents, conversation.citations),
                                ttl_seconds=ttl)
                 remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
             except Exception:  # the answer is stored and given; only its reuse is lost
                 log.warning("answer_cache_set_failed", exc_info=True)
         return conversation
 
-    def _conversation(self, prepared: _Prepared, completion: Completion, started: float, *, cached: bool,
+    def _conversation(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
                       citations: list[Citation] | None) -> tuple[Conversation, AnalyticsEvent]:
-        """The conversation to store and its analytics event."""
+        """The conversation to store and its analytics event (a fresh answer's markers renumbered
+        and its citations checked: application.citing)."""
         now = self.clock.now()
         tokens_in, tokens_out = (0, 0) if cached else (completion.tokens_in, completion.tokens_out)
+        answer = completion.text
+        if citations is None:
+            answer, citations = cite(completion.text, prepared.chunks_by_number)
         conversation = Conversation(
             user_id=prepared.user.id, document_id=prepared.document_id, question=prepared.question,
-            answer=completion.text,
-            citations=citations if citations is not None else self._citations(prepared, completion.text),
+            answer=answer,
+            citations=citations,
             tokens_in=tokens_in, tokens_out=tokens_out,
             cost_usd=self.prices.cost(completion.model, tokens_in, tokens_out),
             model=completion.model, latency_ms=int((time.perf_counter() - started) * 1000), cached=cached,
@@ -403,49 +373,11 @@ def _question(command: QueryDocumentCommand) -> str:
     question = normalise(command.question)
     if not question:
         raise InvalidInput("The question is empty.", field="question")
+    if not any(ch.isalnum() for ch in question):
+        raise InvalidInput("The question has no words in it.", field="question")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")
     return question
-
-
-def _source(number: int, chunk: Chunk, names: dict[uuid.UUID, str]) -> Source:
-    name = names.get(chunk.document_id)
-    return Source(number=number, label=f"{name}, {chunk.label}" if name else chunk.label, text=chunk.text)
-
-
-def select_context(retriever: Retriever, question: str, chunks: Sequence[Chunk], *, budget: int,
-                   top_k: int) -> list[Chunk]:
-    """The chunks a question is answered from: all of them when they fit the budget, else the
-    best ``top_k`` by the retriever (the first chunks when nothing matches) within the budget."""
-    if sum(c.token_count for c in chunks) <= budget:
-        return list(chunks)
-    ranked = [s.chunk for s in retriever.rank(question, chunks, limit=top_k)]
-    return within_budget(ranked or list(chunks), budget)
-
-
-def within_budget(chunks: Sequence[Chunk], budget: int) -> list[Chunk]:
-    """The chunks in order until the budget is spent (at least one)."""
-    chosen, used = [], 0
-    for chunk in chunks:
-        if used + chunk.token_count > budget and chosen:
-            break
-        chosen.append(chunk)
-        used += chunk.token_count
-    return chosen
-
-
-def _batches(sources: list[Source], chunks: list[Chunk], groups: int) -> Iterator[tuple[Source, ...]]:
-    """At most ``groups`` runs of consecutive sources holding about the same number of tokens: each
-    chunk goes to the group its token midpoint falls in."""
-    total = sum(c.token_count for c in chunks) or 1
-    by_group: dict[int, list[Source]] = {}
-    before = 0
-    for source, chunk in zip(sources, chunks, strict=True):
-        group = min(groups - 1, int((before + chunk.token_count / 2) * groups // total))
-        by_group.setdefault(group, []).append(source)
-        before += chunk.token_count
-    for group in sorted(by_group):
-        yield tuple(by_group[group])
 
 
 def _store(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -> None:
@@ -454,40 +386,12 @@ def _store(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -
     uow.commit()
 
 
-def _encode(completion: Completion, prepared: _Prepared, citations: Sequence[Citation]) -> bytes:
-    """The completion and its citations, each naming its document by content hash, as the cache
-    key does: a hit on a copy of the document (or the documents in another order) cites that copy."""
-    sha256 = {d.id: d.sha256 for d in prepared.documents}
-    cited = [{**{k: v for k, v in c.to_dict().items() if k != "document_id"}, "sha256": sha256[c.document_id]}
-             for c in citations]
-    return json.dumps({**attrs.asdict(completion), "citations": cited}).encode()
-
-
-def _decode(raw: bytes) -> tuple[Completion, list[dict[str, Any]] | None] | None:
-    """The completion, and its citations (None in an entry written before they were kept)."""
-    try:
-        data = json.loads(raw)
-        citations = data.pop("citations", None)
-        return Completion(**data), (citations if isinstance(citations, list) else None)
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
-def _rebound(cited: list[dict[str, Any]], documents: Sequence[Document]) -> list[Citation] | None:
-    """The cached citations on these documents, or None when one cannot be placed."""
-    document_of = {d.sha256: d.id for d in documents}
-    try:
-        return [Citation.from_dict({**c, "document_id": str(document_of[c["sha256"]])}) for c in cited]
-    except (KeyError, ValueError, TypeError, AttributeError):
-        return None
-
-
 @attrs.frozen
 class PendingAnswer:
     """A question past its checks, rate limit and cache lookup, waiting for the model."""
 
     _use_case: QueryDocument
-    _prepared: _Prepared
+    _prepared: Prepared
     _cached: Completion | None
     _started: float
 

@@ -27,7 +27,8 @@ from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import ServiceUnavailable
 from domain.locators import Locator
 from domain.users import Tier
-from tests.contract.test_repositories import T0, _emptied, a_conversation, a_document, a_user, at, stored
+from tests.contract.conftest import _emptied
+from tests.contract.test_repositories import T0, a_conversation, a_document, a_user, at, stored
 from tests.fakes import FakeUnitOfWork
 
 

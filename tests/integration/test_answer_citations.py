@@ -19,6 +19,7 @@ from adapters.extractors.text import PlainTextExtractor
 from adapters.extractors.xlsx import XlsxExtractor
 from adapters.llm.fallback import FallbackLanguageModel
 from adapters.llm.offline import OfflineLanguageModel
+from adapters.text.snowball import SnowballAnalyzer
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import DocumentStatus
 from domain.users import Tier
@@ -67,7 +68,7 @@ def ask(world: World, user, question: str):  # noqa: ANN001, ANN201
 def ask_offline(relative: str, question: str):  # noqa: ANN201
     """Ingest one corpus file in a fresh world and ask the offline model about it."""
     world = World()
-    world.llm = OfflineLanguageModel()
+    world.llm = OfflineLanguageModel(SnowballAnalyzer())
     user, _ = ready(world, relative)
     return ask(world, user, question)
 
@@ -77,7 +78,7 @@ def ask_offline(relative: str, question: str):  # noqa: ANN201
 
 def test_offline_answer_from_a_10q_cites_its_page(filing) -> None:  # noqa: ANN001
     world, user, _ = filing
-    world.llm = OfflineLanguageModel()
+    world.llm = OfflineLanguageModel(SnowballAnalyzer())
     conversation = ask(world, user, GAMING)
     assert "$2.86 billion" in conversation.answer
     first = conversation.citations[0]
@@ -133,7 +134,7 @@ def test_gemini_overloaded_falls_back_to_offline_and_the_answer_still_cites_the_
     world, user, _ = filing
     with StubServer([gemini_error(503)], repeat_last=True).running() as server:
         gemini = gemini_model(server)
-        world.llm = FallbackLanguageModel([gemini, OfflineLanguageModel()], max_retries=1, sleep=lambda s: None)
+        world.llm = FallbackLanguageModel([gemini, OfflineLanguageModel(SnowballAnalyzer())], max_retries=1, sleep=lambda s: None)
         conversation = ask(world, user, GAMING)
     assert len(server.requests) == 2
     assert conversation.model == "offline-extractive" and conversation.cost_usd == 0

@@ -83,6 +83,15 @@ EXPECTED: dict[str, tuple] = {
     "qa/squad/squad2-dev-cs224n-split.json": ("completed", ["Normandy"]),
     "tools/make_synthetic.py": ("completed", ["zipfile"]),
 }
+# Added to the corpus on 2026-12-02; their outcomes come with the image documents and the OCR
+# pixel cap (issues 13 and 16). Not run until then: the hostile pages must never be rendered
+# without a pixel cap.
+PENDING = frozenset({
+    *(f"images/{name}" for name in ("typewriter.png", "linn.png", "baiona.png", "baiona_alpha.png",
+                                    "baiona_colormapped.png", "baiona_color.jpg", "baiona_cmyk.jpg")),
+    *(f"pdf/scanned/{name}.pdf" for name in ("cardinal", "skew", "rotated_skew", "jbig2", "ccitt", "2400dpi")),
+    "hostile/enormous.pdf", "hostile/hugemono.pdf",
+})
 
 
 def run(relative: str):  # noqa: ANN201 - (outcome, document, chunk texts)
@@ -108,7 +117,13 @@ def test_every_corpus_file_has_an_expected_outcome() -> None:
     require_corpus()
     files = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()}
     data = {f for f in files if not f.startswith("LICENSES/") and f != "MANIFEST.md"}
-    assert data == set(EXPECTED)
+    assert data == set(EXPECTED) | PENDING
+    assert not set(EXPECTED) & PENDING
+
+
+@pytest.mark.parametrize("relative", sorted(PENDING))
+def test_pending_corpus_file(relative: str) -> None:
+    pytest.skip(f"{relative}: outcome pending (image documents and the OCR pixel cap, issues 13 and 16)")
 
 
 @pytest.mark.parametrize("relative", sorted(EXPECTED))

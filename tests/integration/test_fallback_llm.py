@@ -8,6 +8,7 @@ import pytest
 
 from adapters.llm.fallback import FallbackLanguageModel
 from adapters.llm.offline import OfflineLanguageModel
+from adapters.text.snowball import SnowballAnalyzer
 from application.ports.language_model import (
     AnswerRequest,
     Completion,
@@ -76,7 +77,7 @@ def test_persistent_500_falls_back_to_the_next_model_which_is_recorded() -> None
 
 def test_offline_is_the_last_resort() -> None:
     with StubServer([openai_error(503)], repeat_last=True).running() as failing:
-        llm, _ = chain(openai_model(failing), OfflineLanguageModel(), retries=1)
+        llm, _ = chain(openai_model(failing), OfflineLanguageModel(SnowballAnalyzer()), retries=1)
         completion = llm.complete(REQUEST)
     assert completion.model == "offline-extractive" and "42000 EUR" in completion.text
 
@@ -133,7 +134,7 @@ class BreaksMidStream:
 
 
 def test_a_stream_that_breaks_after_text_was_sent_is_not_retried() -> None:
-    llm, sleeps = chain(BreaksMidStream(), OfflineLanguageModel())
+    llm, sleeps = chain(BreaksMidStream(), OfflineLanguageModel(SnowballAnalyzer()))
     stream = llm.stream(REQUEST)
     assert next(stream) == CompletionDelta(text="The total ")
     with pytest.raises(LanguageModelUnavailable, match="in the middle"):
@@ -142,9 +143,9 @@ def test_a_stream_that_breaks_after_text_was_sent_is_not_retried() -> None:
 
 
 def test_backoff_is_capped_and_jittered() -> None:
-    llm = FallbackLanguageModel([OfflineLanguageModel()], base_delay=1, max_delay=5, jitter=lambda: 0.0)
+    llm = FallbackLanguageModel([OfflineLanguageModel(SnowballAnalyzer())], base_delay=1, max_delay=5, jitter=lambda: 0.0)
     assert [llm.delay(n) for n in range(5)] == [0.5, 1.0, 2.0, 2.5, 2.5]
-    high = FallbackLanguageModel([OfflineLanguageModel()], base_delay=1, max_delay=5, jitter=lambda: 0.999)
+    high = FallbackLanguageModel([OfflineLanguageModel(SnowballAnalyzer())], base_delay=1, max_delay=5, jitter=lambda: 0.999)
     assert 0.99 < high.delay(0) < 1.0 and high.delay(10) < 5
     assert llm.delay(0, retry_after=30) == 5  # a Retry-After is capped too
 

@@ -7,8 +7,11 @@ import uuid
 import attrs
 import pytest
 
+from application.retrieval.finder import PassageFinder
+from application.use_cases.answer_sources import RetrievalSettings
+from application.use_cases.index_document import DocumentIndexer
 from application.use_cases.process_document import ProcessDocument
-from application.use_cases.query_document import QueryDocument, QueryDocumentCommand, RetrievalSettings
+from application.use_cases.query_document import QueryDocument, QueryDocumentCommand
 from application.use_cases.upload_document import UploadDocument, UploadDocumentCommand
 from domain.chunking import ChunkingPolicy
 from domain.conversations import Conversation
@@ -27,6 +30,7 @@ from tests.fakes import (
 )
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.retrieval.bm25 import BM25Retriever
+from adapters.text.snowball import SnowballAnalyzer
 
 
 @attrs.define
@@ -41,11 +45,23 @@ class World:
     llm: ScriptedLanguageModel = attrs.Factory(ScriptedLanguageModel)
     tiers: TierPolicy = attrs.Factory(TierPolicy)
     limiter: object = None
-    retriever: object = None
+    retriever: object = None  # ranks the chunks of documents not in the search index
+    analyzer: SnowballAnalyzer = attrs.Factory(SnowballAnalyzer)
+    embedder: object = None
+    index: bool = True  # processing indexes documents for search
+    finder_override: object = None
 
     def __attrs_post_init__(self) -> None:
         self.limiter = MemoryRateLimiter(self.clock)
         self.retriever = BM25Retriever()
+
+    @property
+    def indexer(self) -> DocumentIndexer:
+        return DocumentIndexer(analyzer=self.analyzer, embedder=self.embedder)
+
+    @property
+    def finder(self) -> PassageFinder:
+        return PassageFinder(analyzer=self.analyzer, fallback=self.retriever, embedder=self.embedder)
 
     # --- state -------------------------------------------------------------------------
     @property
@@ -83,11 +99,13 @@ class World:
 
     def process_use_case(self, chunking: ChunkingPolicy = ChunkingPolicy()) -> ProcessDocument:
         return ProcessDocument(uow=self.uow, storage=self.storage, extractors=self.extractors,
-                               notifier=self.notifier, clock=self.clock, chunking=chunking)
+                               notifier=self.notifier, clock=self.clock, chunking=chunking,
+                               indexer=self.indexer if self.index else None)
 
     def query_use_case(self, settings: RetrievalSettings = RetrievalSettings()) -> QueryDocument:
-        return QueryDocument(uow=self.uow, llm=self.llm, retriever=self.retriever, cache=self.cache,
-                             limiter=self.limiter, tiers=self.tiers, clock=self.clock, settings=settings)
+        return QueryDocument(uow=self.uow, llm=self.llm, finder=self.finder_override or self.finder, cache=self.cache,
+                             limiter=self.limiter, tiers=self.tiers, clock=self.clock, settings=settings,
+                             queue=self.queue)
 
     # --- shortcuts ---------------------------------------------------------------------
     def upload(self, user: User, text: str = "Hello world.", filename: str = "notes.txt") -> Document:

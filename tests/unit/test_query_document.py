@@ -59,11 +59,12 @@ def test_answer_with_citations_mapped_to_locators(world: World) -> None:
     world.llm = ScriptedLanguageModel("The total is 42000 EUR [2]. It was signed in Berlin [1]. See also [9].")
     user, document = contract(world)
     conversation = world.ask(user, "What is the invoice total?")
-    assert conversation.answer == "The total is 42000 EUR [2]. It was signed in Berlin [1]. See also [9]."
+    # numbered 1..n in the order the answer cites them; [9] is not a source: dropped
+    assert conversation.answer == "The total is 42000 EUR [1]. It was signed in Berlin [2]. See also."
     assert [(c.number, c.chunk_ordinal, c.locators) for c in conversation.citations] == [
-        (2, 1, (Locator(paragraph=2),)),
-        (1, 0, (Locator(paragraph=1),)),
-    ]  # [9] is not a source: dropped
+        (1, 1, (Locator(paragraph=2),)),
+        (2, 0, (Locator(paragraph=1),)),
+    ]
     assert conversation.citations[0].label == "paragraph 2"
     assert conversation.citations[0].quote == PARAGRAPHS[1]
     assert all(c.document_id == document.id for c in conversation.citations)
@@ -92,22 +93,23 @@ def test_the_whole_document_is_sent_when_it_fits(world: World) -> None:
 def test_the_best_chunks_are_sent_when_the_document_does_not_fit(world: World) -> None:
     world.llm = ScriptedLanguageModel("42000 EUR [1].")
     user, _ = contract(world)
-    conversation = world.ask(user, "What is the invoice total?",
-                             settings=RetrievalSettings(context_tokens=20, top_k=2))
+    conversation = world.ask(user, "What is the invoice total?", settings=RetrievalSettings(context_tokens=20))
     [request] = world.llm.requests
     assert [s.text for s in request.sources] == [PARAGRAPHS[1]]  # the 2nd best would overflow 20 tokens
     assert [(c.number, c.locators) for c in conversation.citations] == [(1, (Locator(paragraph=2),))]
 
 
-def test_top_k_caps_the_number_of_sources(world: World) -> None:
+def test_the_budget_is_filled_with_the_best_chunks(world: World) -> None:
     user, _ = contract(world)
-    world.ask(user, "the invoice warranty contract", settings=RetrievalSettings(context_tokens=34, top_k=2))
-    assert len(world.llm.requests[0].sources) == 2
+    world.ask(user, "the invoice warranty contract", settings=RetrievalSettings(context_tokens=34))
+    sources = world.llm.requests[0].sources
+    assert len(sources) == 2 and sum(len(s.text.split()) for s in sources) <= 34
+    assert {s.text for s in sources} <= set(PARAGRAPHS)
 
 
 def test_with_no_lexical_match_the_first_chunks_are_sent(world: World) -> None:
     user, _ = contract(world)
-    world.ask(user, "Qui?", settings=RetrievalSettings(context_tokens=20, top_k=2))
+    world.ask(user, "Qui?", settings=RetrievalSettings(context_tokens=20))
     assert [s.text for s in world.llm.requests[0].sources] == [PARAGRAPHS[0]]
 
 
@@ -128,15 +130,15 @@ def test_a_repeated_question_is_answered_from_the_cache(world: World) -> None:
 def test_a_cache_hit_cites_like_the_first_answer_without_reading_chunks_again(world: World) -> None:
     world.llm = ScriptedLanguageModel("The total is 42000 EUR [1].")
     user, document = contract(world)
-    settings = RetrievalSettings(context_tokens=20, top_k=2)  # selection by the retriever, not the whole text
+    settings = RetrievalSettings(context_tokens=20)  # selection by the search index, not the whole text
     first = world.ask(user, "What is the invoice total?", settings=settings)
     assert [c.chunk_ordinal for c in first.citations] == [1]  # source [1] is the second paragraph
 
-    class NoRanking:
-        def rank(self, *args: object, **kwargs: object) -> list[object]:
-            raise AssertionError("a cache hit must not rank the chunks again")
+    class NoSearch:
+        def find(self, *args: object, **kwargs: object) -> list[object]:
+            raise AssertionError("a cache hit must not look the passages up again")
 
-    world.retriever = NoRanking()
+    world.finder_override = NoSearch()
     world.store.chunks[document.id] = []  # not read on a hit: the entry keeps the citations
     second = world.ask(user, "What is the invoice total?", settings=settings)
     assert second.cached and second.answer == first.answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import RowMapping, bindparam, func, select
+from sqlalchemy import RowMapping, bindparam, func, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.tables import chunks as chunk_table
@@ -35,6 +35,15 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
             for row in self._conn.execute(_OF_DOCUMENTS, {"document_ids": list(by_document)}).mappings():
                 by_document[row["document_id"]].append(_chunk(row))
         return [chunk for chunks in by_document.values() for chunk in chunks]
+
+    def get_many(self, keys: Sequence[tuple[uuid.UUID, int]]) -> list[Chunk]:
+        """The chunks named by (document id, ordinal), in the order of ``keys`` (missing ones left out)."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return []
+        query = select(chunk_table).where(tuple_(chunk_table.c.document_id, chunk_table.c.ordinal).in_(wanted))
+        found = {(row["document_id"], row["ordinal"]): _chunk(row) for row in self._conn.execute(query).mappings()}
+        return [found[key] for key in wanted if key in found]
 
     def count_for_document(self, document_id: uuid.UUID) -> int:
         query = select(func.count()).select_from(chunk_table).where(chunk_table.c.document_id == document_id)

@@ -1,0 +1,80 @@
+"""What both databases' search indexes share: writing a document's rows, its state, its vectors."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select
+
+from adapters.persistence.repositories.base import SqlAlchemyRepository
+from adapters.persistence.search.vectors import nearest
+from adapters.persistence.tables import search_chunks, search_documents
+from application.ports.embedder import Embeddings
+from application.ports.search_index import DocumentIndex, IndexState, SearchHit
+
+MAX_TERMS = 64  # a question's distinct terms looked up (a 4,000-character question costs no more)
+
+_STATES = (select(search_documents.c.document_id, search_documents.c.language, search_documents.c.analyzer,
+                  search_documents.c.model, search_documents.c.tokens, search_documents.c.version)
+           .where(search_documents.c.document_id.in_(bindparam("ids", expanding=True))))
+_VECTORS = (select(search_documents.c.document_id, search_documents.c.vectors, search_documents.c.dim)
+            .where(search_documents.c.document_id.in_(bindparam("ids", expanding=True))))
+
+
+class SearchIndexBase(SqlAlchemyRepository):
+    """``_terms_value`` turns a chunk's terms into the column's value (text, or a tsvector literal
+    bound as ``terms_key``)."""
+
+    terms_key = "terms"
+
+    def replace(self, index: DocumentIndex) -> None:
+        conn = self._conn
+        self.delete(index.document_id)
+        vectors = index.vectors
+        conn.execute(insert(search_documents), {
+            "document_id": index.document_id, "language": index.language, "analyzer": index.analyzer,
+            "model": vectors.model if vectors else None, "dim": vectors.dim if vectors else None,
+            "vectors": vectors.data if vectors else None, "chunk_count": len(index.chunks), "tokens": index.tokens,
+            "version": uuid.uuid4(),
+        })
+        if index.chunks:
+            conn.execute(self._insert_chunks(), [
+                {"document_id": index.document_id, "ordinal": c.ordinal, self.terms_key: self._terms_value(c.terms),
+                 "length": len(c.terms), "boilerplate": c.boilerplate} for c in index.chunks])
+
+    def delete(self, document_id: uuid.UUID) -> None:
+        self._conn.execute(delete(search_documents).where(search_documents.c.document_id == document_id))
+
+    def states(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, IndexState]:
+        if not document_ids:
+            return {}
+        rows = self._conn.execute(_STATES, {"ids": list(dict.fromkeys(document_ids))}).all()
+        return {row.document_id: IndexState(document_id=row.document_id, language=row.language,
+                                            analyzer=row.analyzer, model=row.model, tokens=row.tokens)
+                for row in rows}
+
+    def dense(self, document_ids: Sequence[uuid.UUID], query: Embeddings, *, limit: int) -> list[SearchHit]:
+        if not document_ids or limit <= 0:
+            return []
+        rows = self._conn.execute(_STATES, {"ids": list(dict.fromkeys(document_ids))}).all()
+        model = {row.document_id: (row.model, row.version) for row in rows}
+        documents = [(d, model[d][1]) for d in dict.fromkeys(document_ids) if d in model and model[d][0] == query.model]
+
+        def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bytes, int]]:
+            found = self._conn.execute(_VECTORS, {"ids": ids}).all()
+            return {row.document_id: (bytes(row.vectors), row.dim) for row in found if row.vectors is not None}
+
+        return nearest(documents, load, query, limit)
+
+    def _insert_chunks(self) -> Any:
+        return insert(search_chunks)
+
+    def _terms_value(self, terms: Sequence[str]) -> Any:
+        raise NotImplementedError
+
+
+def query_terms(terms: Sequence[str]) -> list[str]:
+    """The distinct terms of a question, first ``MAX_TERMS`` kept."""
+    return [t for t in dict.fromkeys(terms) if t][:MAX_TERMS]

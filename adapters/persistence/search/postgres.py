@@ -1,0 +1,64 @@
+"""PostgreSQL: the terms as a tsvector built from the analyzer's own terms (a literal, so no
+text-search configuration re-parses them), GIN-indexed; ranked BM25-style in one statement:
+each term's ``ts_rank`` (a saturating function of its frequency, divided by 1 + log of the
+chunk's length) weighted by its inverse document frequency among the question's documents."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, cast, insert, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+
+from adapters.persistence.search.common import SearchIndexBase, query_terms
+from adapters.persistence.tables import search_chunks
+from application.ports.search_index import SearchHit
+
+
+def tsvector_literal(terms: Sequence[str]) -> str:
+    """``'term':1,4 'other':2``: each term with its positions (1-based, at most 16383)."""
+    positions: dict[str, list[int]] = {}
+    for position, term in enumerate(terms, start=1):
+        positions.setdefault(term, []).append(min(position, 16383))
+    return " ".join(f"'{_quoted(term)}':{','.join(map(str, spots[:256]))}" for term, spots in positions.items())
+
+
+def _quoted(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("'", "''")
+
+
+class PostgresSearchIndex(SearchIndexBase):
+    """Implements application.ports.search_index.SearchIndex on PostgreSQL."""
+
+    terms_key = "terms_literal"
+
+    def _insert_chunks(self) -> Any:
+        return insert(search_chunks).values(terms=cast(bindparam("terms_literal"), TSVECTOR))
+
+    def _terms_value(self, terms: Sequence[str]) -> str:
+        return tsvector_literal(terms)
+
+    def lexical(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], *, limit: int) -> list[SearchHit]:
+        wanted = query_terms(terms)
+        if not wanted or not document_ids or limit <= 0:
+            return []
+        params: dict[str, Any] = {"ids": list(dict.fromkeys(document_ids)), "limit": limit,
+                                  "any": " | ".join(f"'{_quoted(t)}'" for t in wanted)}
+        counts, scores = [], []
+        for i, term in enumerate(wanted):
+            params[f"q{i}"] = f"'{_quoted(term)}'"
+            counts.append(f"count(*) FILTER (WHERE m.terms @@ CAST(:q{i} AS tsquery)) AS d{i}")
+            scores.append(f"ts_rank(m.terms, CAST(:q{i} AS tsquery), 1) * ln(1 + (n.n - d.d{i} + 0.5) / (d.d{i} + 0.5))")
+        statement = text(
+            "WITH m AS MATERIALIZED (SELECT document_id, ordinal, boilerplate, terms FROM search_chunks "
+            "  WHERE document_id = ANY(:ids) AND terms @@ CAST(:any AS tsquery)), "
+            "n AS (SELECT coalesce(sum(chunk_count), 0)::float8 AS n FROM search_documents "
+            "  WHERE document_id = ANY(:ids)), "
+            f"d AS (SELECT {', '.join(counts)} FROM m) "
+            f"SELECT m.document_id, m.ordinal, m.boilerplate, ({' + '.join(scores)}) AS score "
+            "FROM m, n, d ORDER BY score DESC, m.document_id, m.ordinal LIMIT :limit")
+        rows = self._conn.execute(statement, params).all()
+        return [SearchHit(document_id=row.document_id, ordinal=row.ordinal, score=float(row.score),
+                          boilerplate=bool(row.boilerplate)) for row in rows]

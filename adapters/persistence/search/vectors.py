@@ -1,0 +1,95 @@
+"""Dense lookups over the float16 matrices kept in search_documents, shared by both databases.
+
+A question reads, for its documents, only ``version`` and ``model`` (a few bytes a document);
+matrices come from a process-wide cache keyed by (document, version) and are read from the
+database only when missing or stale, so a warm process scores a 100-document library without
+reading a vector. Scores are cosines (the rows and the query are unit length)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from application.ports.embedder import Embeddings
+from application.ports.search_index import SearchHit
+
+CACHE_BYTES = 256 * 2**20
+
+
+class MatrixCache:
+    """An LRU of float32 matrices bounded by their total size."""
+
+    def __init__(self, capacity_bytes: int = CACHE_BYTES) -> None:
+        self._items: OrderedDict[tuple[uuid.UUID, uuid.UUID], np.ndarray] = OrderedDict()
+        self._bytes, self._capacity = 0, capacity_bytes
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[uuid.UUID, uuid.UUID]) -> np.ndarray | None:
+        with self._lock:
+            matrix = self._items.get(key)
+            if matrix is not None:
+                self._items.move_to_end(key)
+            return matrix
+
+    def put(self, key: tuple[uuid.UUID, uuid.UUID], matrix: np.ndarray) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = matrix
+            self._bytes += matrix.nbytes
+            while self._bytes > self._capacity and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+
+MATRICES = MatrixCache()
+
+
+def matrix(data: bytes, dim: int) -> np.ndarray:
+    return np.frombuffer(data, dtype="<f2").reshape(-1, dim).astype(np.float32)
+
+
+def nearest(
+    documents: Sequence[tuple[uuid.UUID, uuid.UUID]],
+    load: Callable[[list[uuid.UUID]], dict[uuid.UUID, tuple[bytes, int]]],
+    query: Embeddings,
+    limit: int,
+    cache: MatrixCache = MATRICES,
+) -> list[SearchHit]:
+    """The ``limit`` rows nearest ``query`` among ``documents`` ((id, version) pairs indexed with
+    the query's model); ``load`` reads the (vectors, dim) of the ids given, for the cache misses."""
+    if limit <= 0 or not documents or query.count != 1:
+        return []
+    matrices: dict[uuid.UUID, np.ndarray] = {}
+    missing = []
+    for document_id, version in documents:
+        cached = cache.get((document_id, version))
+        if cached is None:
+            missing.append(document_id)
+        else:
+            matrices[document_id] = cached
+    if missing:
+        versions = dict(documents)
+        for document_id, (data, dim) in load(missing).items():
+            if dim != query.dim:
+                continue
+            loaded = matrix(data, dim)
+            cache.put((document_id, versions[document_id]), loaded)
+            matrices[document_id] = loaded
+    ordered = [(d, matrices[d]) for d, _ in documents
+               if d in matrices and len(matrices[d]) and matrices[d].shape[1] == query.dim]
+    if not ordered:
+        return []
+    stacked = np.concatenate([m for _, m in ordered]) if len(ordered) > 1 else ordered[0][1]
+    owners = np.repeat(np.arange(len(ordered)), [len(m) for _, m in ordered])
+    starts = np.cumsum([0] + [len(m) for _, m in ordered])
+    scores = stacked @ matrix(query.data, query.dim)[0]
+    k = min(limit, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.lexsort((top, -scores[top]))]
+    return [SearchHit(document_id=ordered[owners[i]][0], ordinal=int(i - starts[owners[i]]), score=float(scores[i]))
+            for i in top]

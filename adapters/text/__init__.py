@@ -1,0 +1,1 @@
+"""Text analysis adapters (stemming)."""

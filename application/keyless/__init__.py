@@ -1,0 +1,1 @@
+"""The keyless answerer: answers from the sources alone, with no language model (the offline engine)."""

@@ -1,0 +1,155 @@
+"""The keyless answerer: the sentence or table value of the sources that answers the question.
+
+Units (application.keyless.units) are scored by the share of the question's terms they hold,
+each term weighted by its inverse frequency over the units (a word in every sentence tells
+none apart); a table row counts its label and section fully and its table's title and column
+names at half weight. How-much / how-many / what-share questions prefer units with numbers,
+when-questions units with dates; a heading alone never answers. The best unit answers:
+a row as "<label> was <value> <unit> for <period> [n]" with its column chosen by the period
+asked (application.keyless.columns), a sentence as itself with its marker. A second unit is
+added only when it holds question terms the first lacks and scores near it (no filler).
+
+"Not in the document" when the best unit holds less than ``MIN_COVERAGE`` of the question's
+terms that the sources contain, or those terms carry less than ``MIN_PRESENT`` of the question's
+weight (a question about something the sources never name); both calibrated on SQuAD 2.0
+(bench/retrieval.py). Words of the question absent from the sources ("latest", "buyback")
+do not stop an answer by themselves. Deterministic."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import attrs
+
+from application.concepts import Concept, concepts, holds, weights
+from application.keyless.columns import choose_column
+from application.keyless.phrasing import sentence_answer, table_answer
+from application.keyless.units import Row, Sentence, paragraphs, rows, sentences, split_sentences
+from application.ports.language_model import Source
+from domain.questions import Kind, Profile, content, profile
+
+MIN_COVERAGE = 0.5
+MIN_PRESENT = 0.5
+SECOND_SHARE = 0.8
+SECONDARY = 0.5  # weight of a row's table title and column names
+NUMBER_BONUS = 0.12
+KIND_PENALTY = 0.15
+_OVERVIEW_SENTENCES = 5
+_NUMBER = re.compile(r"\d")
+_AMOUNT = re.compile(r"[$€£₽]\s?\d|\d[\d,.]*\s?(%|percent|million|billion|thousand|руб|млн|млрд|тыс|евро|долл)"
+                     r"|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+", re.IGNORECASE)
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d+\s*(days?|weeks?|months?|years?|дн\w*|недел\w*|"
+                   r"месяц\w*|лет|год\w*|рабочих|календарных)\b|\b(january|february|march|april|may|june|july|august|"
+                   r"september|october|november|december|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|"
+                   r"октябр|ноябр|декабр)\w*", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+")
+
+Terms = Callable[[str], set[str]]
+
+
+@attrs.frozen
+class _Scored:
+    unit: Sentence | Row
+    score: float
+    terms: frozenset[int]  # the concepts it holds
+
+
+class KeylessAnswerer:
+    def __init__(self, terms: Terms) -> None:
+        self._terms = terms
+
+    def answer(self, question: str, sources: tuple[Source, ...], language: str) -> str | None:
+        """The answer with its markers, or None when the sources do not answer."""
+        asked = profile(question)
+        wanted = concepts(content(question), self._terms)
+        if not wanted or not sources:
+            return None
+        units: list[tuple[Sentence | Row, set[str], set[str]]] = []
+        for row in rows(sources):
+            units.append((row, self._terms(f"{row.label} {row.section}"),
+                          self._terms(" ".join([row.title, *row.table.header]))))
+        for sentence in sentences(sources):
+            if not _is_heading(sentence.text):
+                units.append((sentence, self._terms(sentence.text), set()))
+        if not units:
+            return None
+        idf = weights(wanted, [primary | secondary for _, primary, secondary in units])
+        weight_present = sum(w for w, present in idf if present)
+        weight_all = sum(w for w, _ in idf)
+        if not weight_present or weight_present < MIN_PRESENT * weight_all:
+            return None
+        scored = [self._score(unit, primary, secondary, wanted, idf, weight_present, asked)
+                  for unit, primary, secondary in units]
+        scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
+        best = scored[0]
+        if best.score < MIN_COVERAGE:
+            return None
+        parts = [self._phrase(best.unit, asked, question, language)]
+        for other in scored[1:6]:
+            if other.score >= SECOND_SHARE * best.score and other.terms - best.terms and type(other.unit) is type(
+                    best.unit) and _text(other.unit) != _text(best.unit):
+                parts.append(self._phrase(other.unit, asked, question, language))
+                break
+        return " ".join(p for p in parts if p)
+
+    def notes(self, question: str, sources: tuple[Source, ...], limit: int = 3) -> str | None:
+        """Plain cited sentences for a map step (read by the model again)."""
+        wanted = concepts(question, self._terms)
+        found = []
+        for sentence in sentences(sources):
+            held = self._terms(sentence.text)
+            share = sum(holds(c, held) for c in wanted) / max(1, len(wanted))
+            if share > 0 and not _is_heading(sentence.text):
+                found.append((share, sentence))
+        found.sort(key=lambda f: (-f[0], f[1].position))
+        return " ".join(f"{s.text.rstrip('.')}. [{s.source.number}]" for _, s in found[:limit]) or None
+
+    def _score(self, unit: Sentence | Row, primary: set[str], secondary: set[str], wanted: list[Concept],
+               idf: list[tuple[float, bool]], total: float, asked: Profile) -> _Scored:
+        held = {i for i, c in enumerate(wanted) if holds(c, primary)}
+        half = {i for i, c in enumerate(wanted) if i not in held and holds(c, primary | secondary)}
+        score = (sum(idf[i][0] for i in held) + SECONDARY * sum(idf[i][0] for i in half)) / (total or 1.0)
+        text = _text(unit)
+        if asked.wants_number:
+            score += NUMBER_BONUS if isinstance(unit, Row) or _AMOUNT.search(text) else -KIND_PENALTY
+        elif asked.kind is Kind.DATE:
+            score += NUMBER_BONUS if _DATE.search(text) else -KIND_PENALTY
+        elif asked.kind is Kind.NAME and isinstance(unit, Sentence):
+            score += NUMBER_BONUS / 2 if len(_CAPITALISED.findall(text)) >= 2 else 0.0
+        return _Scored(unit=unit, score=score, terms=frozenset(held | half))
+
+    def _phrase(self, unit: Sentence | Row, asked: Profile, question: str, language: str) -> str:
+        if isinstance(unit, Row):
+            column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
+            if column is None:
+                return sentence_answer(" | ".join(c for c in unit.cells if c), unit.source.number)
+            return table_answer(unit, column, unit.source.number, language)
+        return sentence_answer(unit.text, unit.source.number)
+
+
+def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:
+    """An overview: the first real sentence of up to ``_OVERVIEW_SENTENCES`` evenly spaced sources."""
+    if not sources:
+        return None
+    step = max(1, len(sources) / _OVERVIEW_SENTENCES)
+    picked = sorted({int(i * step) for i in range(_OVERVIEW_SENTENCES) if int(i * step) < len(sources)})
+    chosen = []
+    for index in picked:
+        source = sources[index]
+        candidates = [s for p in paragraphs(source.text) for s in split_sentences(p) if not s.startswith("|")]
+        prose = [s for s in candidates if len(s.split()) >= 6 and s[-1] in ".!?…" and len(terms(s)) >= 4]
+        lead = next(iter(prose), None) or next((s for s in candidates if len(terms(s)) >= 3), None)
+        if lead:
+            chosen.append(sentence_answer(lead, source.number))
+    return " ".join(chosen) or None
+
+
+def _text(unit: Sentence | Row) -> str:
+    return unit.text if isinstance(unit, Sentence) else " | ".join(unit.cells)
+
+
+def _is_heading(text: str) -> bool:
+    """A title or heading line: short, no sentence end, no number."""
+    words = text.split()
+    return len(words) <= 8 and not _NUMBER.search(text) and text[-1:] not in ".!?…"

@@ -1,0 +1,94 @@
+"""Which column of a table answers a question: by the period asked, else by the column's name.
+
+Each column header is read as a period (domain.questions.period_of: "Three Months Ended July 1,
+2023" is 3 months ending 2023-07-01; "September 24, 2022" a date). The question's period narrows
+the columns: its date, its span (a quarter, six or nine months; year to date is the longest
+span), its year; "a year earlier" / "previous" takes the earlier of what is left and "latest" or
+nothing the latest (most tables put it first). A question about a change takes a column named
+"Change" or "%". Tables whose headers are not periods (an inventory, a price list) take the
+column whose name the question uses, else the first column holding a value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from domain.questions import Period, Profile, Relative, period_of
+
+Analyze = Callable[[str], set[str]]
+_CHANGE_WORDS = re.compile(r"\b(change[ds]?|increase[ds]?|decrease[ds]?|grow|grew|growth|decline[ds]?|rise|rose|fell|"
+                           r"fall|drop(ped)?|up|down|year[- ]over[- ]year|yoy|измени\w*|рост\w*|сниж\w*|увелич\w*)\b",
+                           re.IGNORECASE)
+_CHANGE_HEADER = re.compile(r"change|%|variance|измен", re.IGNORECASE)
+# words questions use for common column names
+_SYNONYMS = {
+    "how many": "quantity qty units count number stock pieces количество кол-во шт",
+    "how much": "amount total price cost value sum сумма стоимость цена",
+    "price": "price cost rate unit цена стоимость", "cost": "cost price стоимость цена",
+    "сколько": "количество кол-во шт сумма стоимость",
+}
+
+
+def choose_column(header: Sequence[str], values: Sequence[str], profile: Profile, question: str,
+                  analyze: Analyze, label_at: int = 0) -> int | None:
+    """The index (into ``header``/``values``) of the answering column among those after the row's
+    label (at ``label_at``), or None when the row holds no value."""
+    filled = [i for i in range(label_at + 1, len(values)) if values[i].strip() and values[i].strip() not in {"$", "%"}]
+    if not filled:
+        return None
+    if _CHANGE_WORDS.search(question):
+        change = [i for i in filled if i < len(header) and _CHANGE_HEADER.search(header[i])]
+        if change:
+            return change[0]
+    periods = {i: period_of(header[i]) if i < len(header) else Period() for i in filled}
+    dated = [i for i in filled if periods[i].end is not None or periods[i].year is not None]
+    if dated:
+        return _by_period(dated, periods, profile.period)
+    named = _by_name(filled, header, question, analyze)
+    return named if named is not None else filled[0]
+
+
+def _by_period(columns: list[int], periods: dict[int, Period], asked: Period) -> int:
+    chosen = columns
+    if asked.end is not None:
+        same = [i for i in chosen if periods[i].end == asked.end]
+        chosen = same or chosen
+    if asked.cumulative:
+        spans = [periods[i].months for i in chosen if periods[i].months]
+        if spans:
+            chosen = [i for i in chosen if periods[i].months == max(spans)] or chosen
+    elif asked.months is not None:
+        chosen = [i for i in chosen if periods[i].months == asked.months] or chosen
+    elif any(periods[i].months for i in chosen):  # no span asked: the shortest (the quarter) first
+        spans = [periods[i].months for i in chosen if periods[i].months]
+        chosen = [i for i in chosen if periods[i].months == min(spans)] or chosen
+    if asked.end is None and asked.year is not None:
+        same = [i for i in chosen if _year(periods[i]) == asked.year]
+        if not same and asked.fiscal:  # a fiscal year named after the calendar year it ends in
+            same = [i for i in chosen if _year(periods[i]) == asked.year - 1]
+        chosen = same or chosen
+    ordered = sorted(chosen, key=lambda i: (_key(periods[i]), -i), reverse=True)  # latest first
+    if asked.relative is Relative.PREVIOUS and len(ordered) > 1 and (asked.end is None or len(chosen) > 1):
+        return ordered[1]
+    return ordered[0]
+
+
+def _year(period: Period) -> int | None:
+    return period.end.year if period.end is not None else period.year
+
+
+def _key(period: Period) -> tuple[int, int, int]:
+    if period.end is not None:
+        return (period.end.year, period.end.month, period.end.day)
+    return (period.year or 0, 0, 0)
+
+
+def _by_name(columns: list[int], header: Sequence[str], question: str, analyze: Analyze) -> int | None:
+    asked = analyze(question)
+    folded = question.casefold()
+    for phrase, words in _SYNONYMS.items():
+        if phrase in folded:
+            asked |= analyze(words)
+    scores = {i: len(asked & analyze(header[i])) for i in columns if i < len(header)}
+    best = max(scores.values(), default=0)
+    return next(i for i in columns if scores.get(i) == best) if best > 0 else None

@@ -1,0 +1,78 @@
+"""Answers in words: a table value with its unit and period, a sentence, "not in the document"."""
+
+from __future__ import annotations
+
+import re
+
+from application.keyless.units import Row
+from domain.questions import MONTHS
+
+NOT_FOUND = {"en": "The document does not contain information about this.", "ru": "В документе нет сведений об этом."}
+_UNIT = [(re.compile(r"\bin millions\b|\bмлн\b", re.IGNORECASE), {"en": " million", "ru": " млн"}),
+         (re.compile(r"\bin thousands\b|\bтыс\.", re.IGNORECASE), {"en": " thousand", "ru": " тыс."}),
+         (re.compile(r"\bin billions\b|\bмлрд\b", re.IGNORECASE), {"en": " billion", "ru": " млрд"})]
+_NOT_AN_AMOUNT = re.compile(r"per share|\bshares?\b|\beps\b|percent|%|ratio|\brate\b|margin percentage|на акцию",
+                            re.IGNORECASE)
+_NUMBER = re.compile(r"^\(?-?[\d.,\s]*\d\)?%?$")
+_PLURAL_SINGULAR = ("income", "loss", "revenue", "margin", "cash", "tax", "debt", "equity", "profit")
+_QUOTE_CHARS = 400
+
+
+def table_answer(row: Row, column: int, number: int, language: str) -> str:
+    value = row.cells[column].strip()
+    header = row.table.header[column] if column < len(row.table.header) else ""
+    column_values = row.table.column(column)
+    if _NUMBER.match(value) and not value.startswith("$") and any(v.strip().startswith("$") for v in column_values):
+        value = "$" + value
+    unit = _unit(row, value, language)
+    subject = row.label.rstrip(":")
+    if row.section and row.section.casefold() not in subject.casefold():
+        subject = f"{subject} ({row.section})"
+    if language == "ru":
+        where = f" ({header})" if header else ""
+        return f"{subject} — {value}{unit}{where} [{number}]."
+    verb = "were" if _plural(subject) else "was"
+    return f"{subject} {verb} {value}{unit}{_period_phrase(header)} [{number}]."
+
+
+def sentence_answer(text: str, number: int) -> str:
+    text = text.strip().rstrip(" ;:,")
+    if len(text) > _QUOTE_CHARS:
+        text = text[: _QUOTE_CHARS - 1].rstrip() + "…"
+    if text and text[-1] not in ".!?…\"”»)":
+        text += "."
+    return f"{text} [{number}]"
+
+
+def _unit(row: Row, value: str, language: str) -> str:
+    if "%" in value or not _NUMBER.match(value.lstrip("$")):
+        return ""
+    context = f"{row.title} {row.table.caption or ''} {row.table.header[0] if row.table.header else ''}"
+    for pattern, names in _UNIT:
+        if pattern.search(context):
+            if _NOT_AN_AMOUNT.search(f"{row.label} {row.section}"):
+                return ""
+            return names.get(language, names["en"])
+    return ""
+
+
+def _plural(subject: str) -> bool:
+    last = subject.split(" (")[0].split()[-1].casefold() if subject.split() else ""
+    return last.endswith("s") and not last.endswith("ss") and last not in _PLURAL_SINGULAR
+
+
+def _period_phrase(header: str) -> str:
+    """"Three Months Ended July 1, 2023" -> " for the three months ended July 1, 2023"; a date alone
+    -> " as of ..."; a year -> " in 2023"; another name -> " (Qty)"; nothing -> ""."""
+    header = " ".join(header.split())
+    if not header:
+        return ""
+    words = header.split()
+    if words[0].casefold().rstrip(".,") in MONTHS and re.search(r"\d{4}", header):
+        return f" as of {header}"
+    if re.fullmatch(r"(fiscal\s+)?(19|20)\d\d", header, re.IGNORECASE):
+        return f" in {header}"
+    if re.search(r"\b(months?|weeks?|quarters?|years?) ended\b", header, re.IGNORECASE):
+        lowered = " ".join(w if w[0].isdigit() or w.casefold().rstrip(",") in MONTHS else w.lower() for w in words)
+        return f" for the {lowered}"
+    return f" ({header})"

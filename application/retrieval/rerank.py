@@ -1,0 +1,107 @@
+"""Re-ranking the candidates of the index lookups by what the question asks.
+
+Each candidate scores a weighted sum of:
+- ``fused``: its reciprocal-rank fusion of the lexical and dense lookups, relative to the best;
+- ``coverage``: the share of the question's terms it holds, each weighted by how few candidates
+  hold it (a word in every candidate tells none apart);
+- ``line``: the same share within its best line, a table row counting its table's header (the row
+  "Total net sales" under "Three Months Ended July 1, 2023" holds all of "net sales in the quarter
+  ended July 1, 2023"): a fact stands in one line or row far more often than spread over a chunk;
+- ``number``: for a how-much / how-many / what-share question, that best line holds a number;
+- ``period``: the date or year the question names is in the text.
+Boilerplate (domain.boilerplate) keeps ``BOILERPLATE`` of its score."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from application.concepts import Concept, holds, weights
+from domain.chunks import Chunk
+from domain.questions import MONTHS, Profile
+from domain.tables import parse_tables
+
+WEIGHTS = {"fused": 0.30, "coverage": 0.25, "line": 0.35, "number": 0.05, "period": 0.05}
+BOILERPLATE = 0.6
+_DIGIT = re.compile(r"\d")
+_MONTH_NAMES = {number: [n for n, m in MONTHS.items() if m == number and len(n) > 3] for number in range(1, 13)}
+
+Analyze = Callable[[str], list[str]]
+
+
+@attrs.frozen
+class Candidate:
+    chunk: Chunk
+    fused: float
+    boilerplate: bool = False
+
+
+@attrs.frozen
+class Ranked:
+    chunk: Chunk
+    score: float
+    line: float  # the best line's share of the question's terms (the keyless answerer's confidence)
+
+
+def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: Profile,
+           analyze: Analyze) -> list[Ranked]:
+    """The candidates best first (ties in the order given)."""
+    if not candidates:
+        return []
+    lines = [_line_terms(c.chunk.text, analyze) for c in candidates]
+    chunk_terms = [set().union(*ls) if ls else set() for ls in lines]
+    weight = [w + 0.1 for w, _ in weights(wanted, chunk_terms)]
+    total = sum(weight) or 1.0
+    best_fused = max(c.fused for c in candidates) or 1.0
+    periods = _period_forms(profile)
+    ranked = []
+    for candidate, terms, per_line in zip(candidates, chunk_terms, lines, strict=True):
+        coverage = sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
+        line_scores = [sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, line)) / total
+                       for line in per_line] or [0.0]
+        best = max(range(len(line_scores)), key=line_scores.__getitem__)
+        text_lines = candidate.chunk.text.split("\n")
+        number = profile.wants_number and best < len(text_lines) and bool(_DIGIT.search(text_lines[best]))
+        folded = " ".join(candidate.chunk.text.casefold().split())
+        period = max((weight for forms, weight in periods if any(f in folded for f in forms)), default=0.0)
+        score = (WEIGHTS["fused"] * candidate.fused / best_fused + WEIGHTS["coverage"] * coverage
+                 + WEIGHTS["line"] * line_scores[best] + WEIGHTS["number"] * number + WEIGHTS["period"] * period)
+        if candidate.boilerplate:
+            score *= BOILERPLATE
+        ranked.append(Ranked(chunk=candidate.chunk, score=score, line=line_scores[best]))
+    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, i))
+    return [ranked[i] for i in order]
+
+
+def _line_terms(text: str, analyze: Analyze) -> list[set[str]]:
+    """Each line's terms; a table row's include its table's header and caption."""
+    lines = text.split("\n")
+    terms = [set(analyze(line)) for line in lines]
+    if "|" in text:
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        for table, start, end in parse_tables(text):
+            context = set(analyze(" ".join(table.header) + " " + (table.caption or "")))
+            for k, line_start in enumerate(starts[:-1]):
+                if start <= line_start < end:
+                    terms[k] |= context
+    return terms
+
+
+def _period_forms(profile: Profile) -> list[tuple[list[str], float]]:
+    """Spellings of the question's date ("july 1, 2023", "1 июля 2023", "01.07.2023") and year."""
+    period = profile.period
+    forms: list[tuple[list[str], float]] = []
+    if period.end is not None:
+        d = period.end
+        spelt = [f"{name} {d.day}, {d.year}" for name in _MONTH_NAMES[d.month]]
+        spelt += [f"{d.day} {name} {d.year}" for name in _MONTH_NAMES[d.month]]
+        spelt.append(f"{d.day:02d}.{d.month:02d}.{d.year}")
+        forms.append((spelt, 1.0))
+        forms.append(([str(d.year)], 0.3))
+    elif period.year is not None:
+        forms.append(([str(period.year)], 0.5))
+    return forms
