@@ -29,13 +29,25 @@ summary or an overview) from them only. After every statement cite the source it
 [n], using the source numbers exactly as given. Reply in the language of the question. Be concise."""
 
 # Questions about the whole document rather than a fact in it: these get a map-reduce pass over
-# every chunk instead of top-k retrieval when the document does not fit the context budget.
+# every chunk instead of the search index's passages when the document does not fit the budget.
+# A request to summarise: the question starts with the verb ("Summarize ...", "Give me an
+# overview", "Кратко перескажи"), or asks for a summary/overview OF the document, its main
+# points, what it is about. A fact question that merely contains "overview" or "outlined" ("the
+# revenue in the Business Overview", "the risks outlined in Item 1A") is not one.
+_DOCUMENT = (r"(document|file|report|filing|text|contract|agreement|paper|article|presentation|deck|book|pdf|"
+             r"spreadsheet|workbook|notes|minutes|transcript|recording|10-?[qk])")
 _OVERVIEW = re.compile(
-    r"\b(summar\w*|overview|outline|gist|tl;?dr|main (points|topics|ideas)|key (points|takeaways)"
-    r"|what is (this|the) (document|file|report|text) about|résum\w*|zusammenfass\w*|überblick"
-    r"|resumen|resumir|riassun\w*|sintesi"
-    r"|кратк\w*|резюм\w*|обзор\w*|о ч[её]м (этот )?(документ|файл|отч[её]т|текст)|основн\w+ (мысл|пункт|иде)\w*"
-    r"|суть|перескаж\w*)",
+    r"^\W*(please\s+|can you\s+|could you\s+|would you\s+|pls\s+)?(summari[sz]e|recap|sum up|tl;?dr|"
+    r"give (me |us )?(a |an )?(short |brief |quick |high[- ]level )?(summary|overview|outline|gist|rundown|synopsis)|"
+    r"outline (the )?(main|key)\b)"
+    rf"|\b(summary|overview|gist|outline|rundown|synopsis|recap) of (this|the|that|my) (whole |entire )?{_DOCUMENT}"
+    rf"|\bwhat('s| is| are) (this|the|these) {_DOCUMENT}s? (all )?about\b|\btl;?dr\b"
+    r"|\b(main|key) (points|topics|ideas|takeaways|themes|findings)\b"
+    r"|^\W*(кратко|вкратце|резюмируй\w*|перескаж\w*|подытож\w*|сделай (краткое )?(резюме|обзор|выжимку))"
+    r"|\bкратк\w+ (содержани\w*|изложени\w*|обзор\w*|пересказ\w*|резюме)|\bрезюме (документа|договора|отч[её]та)"
+    r"|о ч[её]м (этот |данный )?(документ|файл|отч[её]т|текст|договор|контракт)"
+    r"|\bосновн\w+ (мысл|пункт|иде|положени|тем|вывод)\w*|\bсуть (документа|договора|контракта|отч[её]та)"
+    r"|zusammenfass\w*|überblick über|\bresumen\b|\bresumir\b|\briassun\w*|\bsintesi\b|\brésum[eé]\w*",
     re.IGNORECASE)
 
 

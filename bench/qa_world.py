@@ -121,3 +121,30 @@ def _row_text(text: str, block: str, cited: str) -> str:
         return text
     lines = [line for line in text.split("\n") if line.startswith("|")]
     return lines[2 + row - first] if len(lines) > 2 + row - first else ""
+
+
+_GOLD_NUMBER = re.compile(r"^\(?\$?\d[\d,]*(\.\d+)?\)?%?$")
+_STATED = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion)?", re.IGNORECASE)
+_SCALE = {None: 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def answer_holds(answer: str, gold: str) -> bool:
+    """The answer states the fact: the gold string, or for a table value the same number in
+    another unit as an analyst would write it ("$14.51 billion" for 14,514 in millions)."""
+    if holds(answer, gold):
+        return True
+    if not _GOLD_NUMBER.match(gold.strip()):
+        return False
+    try:
+        value = float(gold.strip("()$% ").replace(",", ""))
+    except ValueError:
+        return False
+    for match in _STATED.finditer(answer):
+        stated = float(match.group(1).replace(",", "")) * _SCALE[(match.group(2) or "").lower() or None]
+        for scale in (1e6, 1e3, 1.0):  # the table's unit: millions, thousands, none
+            target = value * scale
+            decimals = len(match.group(1).split(".")[1]) if "." in match.group(1) else 0
+            step = _SCALE[(match.group(2) or "").lower() or None] * 10 ** -decimals
+            if target and abs(stated - target) <= step / 2 + 1e-9 and stated >= 0.5 * target:
+                return True
+    return False

@@ -6,8 +6,10 @@ use cases (extraction, chunking, the search index) into a SQLite file of its own
 asked through QueryDocument with the offline model. Printed per corpus and kind of question:
   recall     the main fact (the first gold string) is inside the context sent to the model
   share      context tokens / document tokens
-  answer     the keyless answer contains the main fact
-  citations  citation precision: the cited locator's text holds the main fact
+  answer     the keyless answer states the main fact (the gold string, or a table value given in
+             another unit as written in prose: "$14.51 billion" for 14,514 in millions)
+  citations  citation precision: of the citations of the answers that state the fact, the share
+             whose locator's text holds it (and, in brackets, the same over every answer's citations)
 against the baselines: the whole document (recall 100%, share 100% by construction) and
 truncation (the first chunks that fit the budget). SQuAD 2.0 (CS224N dev half): each article a
 Markdown document of its paragraphs; answerable questions as above, unanswerable ones counted
@@ -30,7 +32,7 @@ from pathlib import Path
 import attrs
 
 from application.retrieval.context import within_budget
-from bench.qa_world import World, holds, locator_text
+from bench.qa_world import World, answer_holds, holds, locator_text
 from domain.text import count_tokens
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
@@ -47,16 +49,25 @@ class Tally:
     context: int = 0
     document: int = 0
     answered: int = 0
-    cited: int = 0
+    cited: int = 0  # citations of every answer
     cited_right: int = 0
+    kept: int = 0  # citations of the answers that state the fact
+    kept_right: int = 0
     seconds: float = 0.0
+
+    def cite(self, answer_right: bool, locator_right: bool) -> None:
+        self.cited += 1
+        self.cited_right += locator_right
+        if answer_right:
+            self.kept += 1
+            self.kept_right += locator_right
 
     def line(self, name: str) -> str:
         n = max(1, self.n)
-        return (f"  {name:<22} n={self.n:<4} recall {self.recall / n:6.1%}  share {self.context / max(1, self.document):6.1%}"
-                f"  answer {self.answered / n:6.1%}  citations {self.cited_right / max(1, self.cited):6.1%}"
-                f" of {self.cited:<4} | truncation recall {self.truncation / n:6.1%}"
-                f" | {1000 * self.seconds / n:5.1f} ms/question")
+        return (f"  {name:<8} n={self.n:<4} recall {self.recall / n:6.1%}  share {self.context / max(1, self.document):6.1%}"
+                f"  answer {self.answered / n:6.1%}  citation precision {self.kept_right / max(1, self.kept):6.1%}"
+                f" of {self.kept:<3} (all answers' {self.cited_right / max(1, self.cited):6.1%} of {self.cited:<3})"
+                f" | truncation recall {self.truncation / n:6.1%} | {1000 * self.seconds / n:5.1f} ms/q")
 
 
 def run_set(world: World, files: dict[str, Path], questions: list[dict], args: argparse.Namespace,
@@ -87,15 +98,19 @@ def run_set(world: World, files: dict[str, Path], questions: list[dict], args: a
             t.truncation += holds(truncated, gold)
             t.context += count_tokens(context)
             t.document += tokens
-            t.answered += holds(conversation.answer, gold)
+            right = answer_holds(conversation.answer, gold)
+            t.answered += right
             t.seconds += seconds
             for citation in conversation.citations:
-                t.cited += 1
-                t.cited_right += any(holds(locator_text(chunks, loc), gold) for loc in citation.locators)
-        if args.misses and not holds(conversation.answer, gold):
+                t.cite(right, any(holds(locator_text(chunks, loc), gold) for loc in citation.locators))
+        if args.misses and not answer_holds(conversation.answer, gold):
             where = "context" if holds(context, gold) else "NOT IN CONTEXT"
             print(f"    miss [{label}/{q.get('id')}] ({where}) {q['question']!r} gold={gold!r}\n"
                   f"         -> {conversation.answer[:300]!r}")
+        elif args.misses and not all(any(holds(locator_text(chunks, loc), gold) for loc in c.locators)
+                                     for c in conversation.citations):
+            print(f"    citation [{label}/{q.get('id')}] {q['question']!r} gold={gold!r} page={q.get('page')}\n"
+                  f"         -> {conversation.answer[:200]!r} cites {[c.label for c in conversation.citations]}")
     return tallies
 
 
@@ -154,12 +169,12 @@ def squad(world: World, args: argparse.Namespace) -> None:
                 t.truncation += any(holds(truncated, g) for g in golds)
                 t.context += count_tokens(context)
                 t.document += tokens
-                t.answered += any(holds(conversation.answer, g) for g in golds)
+                right = any(holds(conversation.answer, g) for g in golds)
+                t.answered += right
                 answerable_not_found += not_found
                 t.seconds += seconds
                 for citation in conversation.citations:
-                    t.cited += 1
-                    t.cited_right += any(holds(locator_text(chunks, loc), g) for loc in citation.locators for g in golds)
+                    t.cite(right, any(holds(locator_text(chunks, loc), g) for loc in citation.locators for g in golds))
     print(f"SQuAD 2.0 (CS224N dev half): {len(data)} articles, {answerable.n} answerable and {unanswerable.n} "
           f"unanswerable questions")
     print(answerable.line("answerable"))

@@ -12,6 +12,7 @@ from adapters.cache import redis as redis_cache
 from adapters.cache.health import probes_for
 from adapters.cache.layered import LayeredCache
 from adapters.cache.memory import MemoryCache
+from adapters.embeddings.wordllama import WordLlamaEmbedder
 from adapters.extractors.audio import AudioExtractor
 from adapters.extractors.docx import DocxExtractor
 from adapters.extractors.ocr import TesseractOcr
@@ -82,6 +83,14 @@ def make_async_store(url: str, uow: Callable[[], SqlAlchemyUnitOfWork]) -> Postg
     return PostgresAsyncStore(url) if is_postgresql(url) else ThreadedAsyncStore(uow)
 
 
+def warm_embedder(container: Container) -> bool:
+    """Load the embedding model now (the first question or document then does not pay for it);
+    False when none is configured or it cannot load (it logs one warning: the lexical index serves
+    alone)."""
+    embedder = container.embedder()
+    return embedder is not None and embedder.warm()
+
+
 def job_timeouts(tiers: TierPolicy) -> dict[QueuePriority, int]:
     """The job timeout of each queue: the longest of the tiers that use it."""
     timeouts: dict[QueuePriority, int] = {}
@@ -144,7 +153,7 @@ class Container(containers.DeclarativeContainer):
     embedder = providers.Selector(
         config.embedding.backend,
         none=providers.Object(None),
-        static=providers.Object(None),
+        static=providers.Singleton(WordLlamaEmbedder),
     )
     indexer = providers.Singleton(DocumentIndexer, analyzer=analyzer, embedder=embedder)
     finder = providers.Singleton(PassageFinder, analyzer=analyzer, fallback=retriever, embedder=embedder,

@@ -33,6 +33,8 @@ _ENTRIES: list[tuple[str, tuple[str, ...]]] = [
     (r"\bshares? outstanding\b|\bshare count\b", ("shares of common stock outstanding", "issued and outstanding")),
     (r"\blawsuits?\b|\blitigation\b|\bsued\b", ("legal proceedings", "complaint", "case")),
     (r"\bprice\b|\bcost\b", ("цена", "стоимость")),
+    (r"\bvat\b", ("ндс",)),
+    (r"\bндс\b", ("vat", "налог на добавленную стоимость")),
     (r"\bpenalt\w*|\bfines?\b", ("штраф", "пеня", "неустойка")),
     (r"\bwarrant\w*|\bguarantee\b", ("гарантия", "гарантийный срок")),
     (r"\bpayments?\b|\bpay\b|\bpaid\b", ("оплата", "платеж")),

@@ -17,6 +17,7 @@ do not stop an answer by themselves. Deterministic."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -27,7 +28,7 @@ from application.keyless.columns import choose_column
 from application.keyless.phrasing import sentence_answer, table_answer
 from application.keyless.units import Row, Sentence, paragraphs, rows, sentences, split_sentences
 from application.ports.language_model import Source
-from domain.questions import Kind, Profile, content, profile
+from domain.questions import Kind, Profile, content, period_of, profile, question_date
 
 MIN_COVERAGE = 0.5
 MIN_PRESENT = 0.5
@@ -35,15 +36,30 @@ SECOND_SHARE = 0.8
 SECONDARY = 0.5  # weight of a row's table title and column names
 NUMBER_BONUS = 0.12
 KIND_PENALTY = 0.15
+LONG_SENTENCE = 25  # terms; a longer sentence loses LENGTH_PENALTY per doubling
+LENGTH_PENALTY = 0.08
+SUBJECT_WORDS = 6
+SUBJECT_BONUS = 0.08
+ROW_PRECISION = 0.1
+LONG_LABEL = 12
+PERIOD_BONUS = 0.15
 _OVERVIEW_SENTENCES = 5
 _NUMBER = re.compile(r"\d")
 _AMOUNT = re.compile(r"[$€£₽]\s?\d|\d[\d,.]*\s?(%|percent|million|billion|thousand|руб|млн|млрд|тыс|евро|долл)"
                      r"|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+", re.IGNORECASE)
-_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d+\s*(days?|weeks?|months?|years?|дн\w*|недел\w*|"
-                   r"месяц\w*|лет|год\w*|рабочих|календарных)\b|\b(january|february|march|april|may|june|july|august|"
-                   r"september|october|november|december|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|"
-                   r"октябр|ноябр|декабр)\w*", re.IGNORECASE)
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|\b\d+\s*(\([^)]{1,40}\)\s*)?(days?|weeks?|"
+                   r"months?|years?|дн\w*|недел\w*|месяц\w*|лет|год\w*|рабоч\w+|календарн\w+)\b|\b(january|february|"
+                   r"march|april|may|june|july|august|september|october|november|december|январ|феврал|март|апрел|"
+                   r"ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
+_TWO_PARTS = re.compile(r",? and (what|how|when|where|who|which|at what|for how|is|are|was|were|did|does)\b|"
+                        r",? и (как|какой|какая|какие|когда|где|кто|сколько|на какую|в какой)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_PERCENT = re.compile(r"\d\s?(%|percent|процент)", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£₽]\s?\d|\d\s?(million|billion|thousand|руб|млн|млрд|тыс|евро|долл|usd|eur|rub)"
+                    r"|\d{1,3}([ ,]\d{3})+", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+")
+_NAMED = re.compile(r"«[^»]{2,80}»|\"[A-ZА-ЯЁ][^\"]{1,80}\"|\b(ООО|ОАО|ЗАО|ПАО|АО|ИП|ГКУ|ФГУП|LLC|Inc|Ltd|GmbH|"
+                    r"Corporation|Corp|Company)\b|\b[А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+(вич|вна|ич)\b")
 
 Terms = Callable[[str], set[str]]
 
@@ -79,18 +95,19 @@ class KeylessAnswerer:
         weight_all = sum(w for w, _ in idf)
         if not weight_present or weight_present < MIN_PRESENT * weight_all:
             return None
-        scored = [self._score(unit, primary, secondary, wanted, idf, weight_present, asked)
+        scored = [self._score(unit, primary, secondary, wanted, idf, weight_present, asked, question)
                   for unit, primary, secondary in units]
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
         if best.score < MIN_COVERAGE:
             return None
         parts = [self._phrase(best.unit, asked, question, language)]
-        for other in scored[1:6]:
-            if other.score >= SECOND_SHARE * best.score and other.terms - best.terms and type(other.unit) is type(
-                    best.unit) and _text(other.unit) != _text(best.unit):
-                parts.append(self._phrase(other.unit, asked, question, language))
-                break
+        if _TWO_PARTS.search(question):  # "how many shares, and for how much?": a second unit may add the rest
+            for other in scored[1:6]:
+                if other.score >= SECOND_SHARE * best.score and other.terms - best.terms and _text(other.unit) != _text(
+                        best.unit):
+                    parts.append(self._phrase(other.unit, asked, question, language))
+                    break
         return " ".join(p for p in parts if p)
 
     def notes(self, question: str, sources: tuple[Source, ...], limit: int = 3) -> str | None:
@@ -106,18 +123,51 @@ class KeylessAnswerer:
         return " ".join(f"{s.text.rstrip('.')}. [{s.source.number}]" for _, s in found[:limit]) or None
 
     def _score(self, unit: Sentence | Row, primary: set[str], secondary: set[str], wanted: list[Concept],
-               idf: list[tuple[float, bool]], total: float, asked: Profile) -> _Scored:
+               idf: list[tuple[float, bool]], total: float, asked: Profile, question: str) -> _Scored:
         held = {i for i, c in enumerate(wanted) if holds(c, primary)}
         half = {i for i, c in enumerate(wanted) if i not in held and holds(c, primary | secondary)}
         score = (sum(idf[i][0] for i in held) + SECONDARY * sum(idf[i][0] for i in half)) / (total or 1.0)
         text = _text(unit)
+        score += self._period_fit(unit, text, asked, question)
+        if isinstance(unit, Row):
+            label = self._terms(unit.label)
+            asked_terms = set().union(*(variant for concept in wanted for variant in concept))
+            if label:  # "Total assets" answers "total assets?" better than "Total current assets" does
+                score += ROW_PRECISION * len(label & asked_terms) / len(label)
+            if len(primary) > LONG_LABEL:  # a label that is a sentence (a balance sheet's share counts)
+                score -= LENGTH_PENALTY * math.log2(len(primary) / LONG_LABEL)
         if asked.wants_number:
-            score += NUMBER_BONUS if isinstance(unit, Row) or _AMOUNT.search(text) else -KIND_PENALTY
+            score += _number_fit(asked.kind, unit, text)
         elif asked.kind is Kind.DATE:
             score += NUMBER_BONUS if _DATE.search(text) else -KIND_PENALTY
         elif asked.kind is Kind.NAME and isinstance(unit, Sentence):
-            score += NUMBER_BONUS / 2 if len(_CAPITALISED.findall(text)) >= 2 else 0.0
+            score += NUMBER_BONUS if _NAMED.search(text) or len(_CAPITALISED.findall(text[1:])) >= 2 else 0.0
+        if isinstance(unit, Sentence):
+            if len(primary) > LONG_SENTENCE:  # a fact stands in a short sentence
+                score -= LENGTH_PENALTY * math.log2(len(primary) / LONG_SENTENCE)
+            opening = self._terms(" ".join(text.split()[:SUBJECT_WORDS]))
+            if held and sum(idf[i][0] for i in held if holds(wanted[i], opening)) >= 0.5 * sum(idf[i][0] for i in held):
+                score += SUBJECT_BONUS  # the sentence is about what was asked ("The price of the contract is ...")
         return _Scored(unit=unit, score=score, terms=frozenset(held | half))
+
+    def _period_fit(self, unit: Sentence | Row, text: str, asked: Profile, question: str) -> float:
+        """A unit that speaks of the period asked: a table row whose chosen column is the date
+        named in the question (or, the question naming a period, a table of dated columns), a
+        sentence that names that date."""
+        period = asked.period
+        if period.empty:
+            return 0.0
+        if isinstance(unit, Row):
+            column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
+            if column is None or column >= len(unit.table.header):
+                return 0.0
+            named = period_of(unit.table.header[column])
+            if period.end is not None:
+                return PERIOD_BONUS if named.end == period.end else 0.0
+            return PERIOD_BONUS / 2 if named.end is not None or named.year is not None else 0.0
+        if period.end is not None and period.end == question_date(text):
+            return PERIOD_BONUS
+        return 0.0
 
     def _phrase(self, unit: Sentence | Row, asked: Profile, question: str, language: str) -> str:
         if isinstance(unit, Row):
@@ -143,6 +193,20 @@ def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:
         if lead:
             chosen.append(sentence_answer(lead, source.number))
     return " ".join(chosen) or None
+
+
+def _number_fit(kind: Kind, unit: Sentence | Row, text: str) -> float:
+    """How well a unit's numbers fit a how-much / how-many / what-share question: a table row or
+    a sentence with the kind of number asked (an amount of money, a percentage, a count) gets the
+    bonus, another number half of it, no number the penalty."""
+    if isinstance(unit, Row):
+        return NUMBER_BONUS
+    text = _YEAR.sub(" ", text)  # a year is not the number asked for
+    if kind is Kind.PERCENT:
+        return NUMBER_BONUS if _PERCENT.search(text) else -KIND_PENALTY
+    if kind is Kind.AMOUNT:
+        return NUMBER_BONUS if _MONEY.search(text) else NUMBER_BONUS / 2 if _AMOUNT.search(text) else -KIND_PENALTY
+    return NUMBER_BONUS if _NUMBER.search(text) else -KIND_PENALTY
 
 
 def _text(unit: Sentence | Row) -> str:

@@ -16,13 +16,15 @@ _NOT_AN_AMOUNT = re.compile(r"per share|\bshares?\b|\beps\b|percent|%|ratio|\bra
 _NUMBER = re.compile(r"^\(?-?[\d.,\s]*\d\)?%?$")
 _PLURAL_SINGULAR = ("income", "loss", "revenue", "margin", "cash", "tax", "debt", "equity", "profit")
 _QUOTE_CHARS = 400
+_CHANGE = re.compile(r"\bchange\b|^\s*%\s*$|измен", re.IGNORECASE)
 
 
 def table_answer(row: Row, column: int, number: int, language: str) -> str:
     value = row.cells[column].strip()
     header = row.table.header[column] if column < len(row.table.header) else ""
     column_values = row.table.column(column)
-    if _NUMBER.match(value) and not value.startswith("$") and any(v.strip().startswith("$") for v in column_values):
+    if (_NUMBER.match(value) and "%" not in value and not value.startswith("$")
+            and any(v.strip().startswith("$") for v in column_values)):
         value = "$" + value
     unit = _unit(row, value, language)
     subject = row.label.rstrip(":")
@@ -32,6 +34,9 @@ def table_answer(row: Row, column: int, number: int, language: str) -> str:
         where = f" ({header})" if header else ""
         return f"{subject} — {value}{unit}{where} [{number}]."
     verb = "were" if _plural(subject) else "was"
+    if _CHANGE.search(header) and not re.search(r"\d{4}", header):  # a change column: name the period it compares
+        dated = next((h for h in reversed(row.table.header[:column]) if re.search(r"\d{4}", h)), "")
+        return f"{subject} changed by {value}{_period_phrase(dated)}, compared with a year earlier [{number}]."
     return f"{subject} {verb} {value}{unit}{_period_phrase(header)} [{number}]."
 
 

@@ -100,8 +100,8 @@ def paragraphs(text: str) -> Iterator[str]:
                 current = []
             current.append(line)
             following = lines[i + 1] if i + 1 < len(lines) else ""
-            ends = bool(_LINE_END.search(line)) or (len(line) < _SHORT_LINE and following[:1].isupper()
-                                                   and not line.endswith((",", "-", "–")))
+            ends = (bool(_LINE_END.search(line)) and not _ABBREVIATION.search(line)) or (
+                len(line) < _SHORT_LINE and following[:1].isupper() and not line.endswith((",", "-", "–")))
             if ends and (not following or following[:1].isupper() or following[:1].isdigit()
                          or _LIST_START.match(following)):
                 yield " ".join(current)

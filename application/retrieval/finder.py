@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -27,7 +28,7 @@ from application.ports.unit_of_work import UnitOfWork
 from application.retrieval.context import assemble, within_budget
 from application.retrieval.rerank import Candidate, Ranked, rerank
 from domain.chunks import Chunk
-from domain.questions import profile
+from domain.questions import content, profile
 
 log = structlog.get_logger(__name__)
 
@@ -86,7 +87,7 @@ class PassageFinder:
         def analyze(text: str) -> set[str]:
             return set(self.analyzer.terms(text, language))
 
-        ranked = rerank(pool, concepts(question, analyze), profile(question), analyze)
+        ranked = rerank(pool, concepts(content(question), analyze), profile(question), analyze)
         if not ranked:  # nothing matched at all: the documents' first chunks, as before the index
             first = legacy or uow.chunks.get_many([(d, o) for d in indexed for o in range(FIRST_CHUNKS)])
             return Found(tuple(Ranked(chunk=c, score=0.0, line=0.0) for c in within_budget(first, budget)), unindexed)
@@ -98,9 +99,12 @@ class PassageFinder:
         as each of ``languages`` analyses them; a 4,000-character question is cut to its first
         ``MAX_QUESTION_TERMS``."""
         terms: dict[str, None] = {}
+        about = content(question)  # the period is matched by the re-ranking, not as words
+        numbers = " ".join(re.findall(r"\d+", question))
         for language in languages or ["und"]:
-            found = concepts(question, lambda text, lang=language: set(self.analyzer.terms(text, lang)))
+            found = concepts(about, lambda text, lang=language: set(self.analyzer.terms(text, lang)))
             terms.update(dict.fromkeys(expanded_terms(found)))
+            terms.update(dict.fromkeys(self.analyzer.terms(numbers, language)))
         return list(terms)[:MAX_QUESTION_TERMS]
 
     def _fused(self, uow: UnitOfWork, question: str, terms: list[str], indexed: list[uuid.UUID],

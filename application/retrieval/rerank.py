@@ -76,7 +76,9 @@ def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: 
 
 
 def _line_terms(text: str, analyze: Analyze) -> list[set[str]]:
-    """Each line's terms; a table row's include its table's header and caption."""
+    """Each line's terms; a table row's include its table's header, its caption, the line above
+    the table (its title: "revenue by each of the specialized markets") and the section row it
+    stands under ("Revenue:" above "Gaming")."""
     lines = text.split("\n")
     terms = [set(analyze(line)) for line in lines]
     if "|" in text:
@@ -85,9 +87,17 @@ def _line_terms(text: str, analyze: Analyze) -> list[set[str]]:
             starts.append(starts[-1] + len(line) + 1)
         for table, start, end in parse_tables(text):
             context = set(analyze(" ".join(table.header) + " " + (table.caption or "")))
+            first = next(k for k, line_start in enumerate(starts[:-1]) if line_start >= start)
+            above = next((lines[k] for k in range(first - 1, -1, -1) if lines[k].strip()
+                          and not lines[k].startswith("|")), "")
+            context |= set(analyze(above))
+            section: set[str] = set()
             for k, line_start in enumerate(starts[:-1]):
                 if start <= line_start < end:
-                    terms[k] |= context
+                    cells = [c.strip() for c in lines[k].strip().strip("|").split("|")]
+                    if cells and cells[0] and not any(cells[1:]):
+                        section = terms[k]  # a section row: its label heads the rows below it
+                    terms[k] = terms[k] | context | section
     return terms
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import structlog
 
+from config.container import warm_embedder
 from config.errors import ConfigError
 from domain.tiers import QueuePriority
 from entrypoints.worker import jobs
@@ -17,6 +18,7 @@ log = structlog.get_logger(__name__)
 def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
     """Blocks until the worker is stopped (SIGTERM/SIGINT) or, with ``burst``, the queues are empty."""
     container = jobs.container()  # the one container of this process, shared with the jobs
+    warm_embedder(container)
     settings = container.settings()
     if settings.queue_backend != "rq":
         raise ConfigError("the worker needs ASSISTANT_QUEUE_BACKEND=rq (and ASSISTANT_REDIS_URL)")

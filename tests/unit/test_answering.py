@@ -156,12 +156,17 @@ def test_the_library_must_not_be_empty_and_every_document_must_be_mine_and_ready
 
 
 @pytest.mark.parametrize("question", ["Summarize the document", "Give me an overview", "What are the key points?",
-                                      "Кратко перескажи документ", "О чём этот документ?", "Résumé du rapport"])
+                                      "Кратко перескажи документ", "О чём этот документ?", "Résumé du rapport",
+                                      "Please summarise this report", "Can you give me a brief summary?",
+                                      "What is this document about?", "tl;dr", "Сделай краткое резюме"])
 def test_overview_questions_are_recognised(question: str) -> None:
     assert is_overview_question(question)
 
 
-@pytest.mark.parametrize("question", ["What is the invoice total?", "Who signed the contract?"])
+@pytest.mark.parametrize("question", [
+    "What is the invoice total?", "Who signed the contract?", "What were the risk factors outlined in the report?",
+    "What does the business overview say about revenue?", "Which products were outlined in the overview section?",
+    "When will production resume?", "What is the summary compensation of the CEO?", "Какова цена Контракта?"])
 def test_factual_questions_are_not_overviews(question: str) -> None:
     assert not is_overview_question(question)
 

@@ -1,0 +1,1 @@
+"""Embedding models that run in-process with what a registry package ships."""
