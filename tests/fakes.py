@@ -207,12 +207,15 @@ class FakeSearchIndex(_Repo):
         if not rows or not wanted or limit <= 0:
             return []
         n, average = len(rows), sum(len(c.terms) for _, c in rows) / len(rows) or 1.0
-        df = {t: sum(1 for _, c in rows if t in c.terms) for t in wanted}
+        def count(t: str, terms: tuple[str, ...]) -> int:
+            return sum(1 for x in terms if x.startswith(t[:-1])) if t.endswith("*") else terms.count(t)
+
+        df = {t: sum(1 for _, c in rows if count(t, c.terms)) for t in wanted}
         hits = []
         for d, c in rows:
             score = 0.0
             for t in wanted:
-                tf = c.terms.count(t)
+                tf = count(t, c.terms)
                 if tf:
                     idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
                     score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(c.terms) / average))

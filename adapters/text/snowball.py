@@ -16,7 +16,7 @@ import Stemmer
 
 from domain.language import detect_language, script_of
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # "price_eur" is two words
 _STEMMERS = {"en": "english", "ru": "russian", "de": "german", "fr": "french", "es": "spanish",
              "it": "italian", "pt": "portuguese", "nl": "dutch"}
 STOPWORDS = frozenset(
@@ -29,14 +29,15 @@ STOPWORDS = frozenset(
     "для без над под про через у же ли бы не ни да нет как что кто где когда почему зачем какой какая "
     "какое какие каких каком какова каков каково каковы чем чему сколько который которая которое которые "
     "его её ее их она они оно он мы вы я мне мой наш ваш все всё весь был была было были быть есть также "
-    "ещё еще уже".split()
+    "ещё еще уже будут будем будете буду будешь можно нужно надо нужна нужен нужны должен должна должно должны "
+    "следует ли либо тоже чтобы".split()
 )
 
 
 class SnowballAnalyzer:
     """Implements application.ports.text_analyzer.TextAnalyzer."""
 
-    name = "snowball-1"
+    name = "snowball-3"
 
     def __init__(self, cache_words: int = 200_000) -> None:
         self._local = threading.local()  # a PyStemmer object is not safe across threads

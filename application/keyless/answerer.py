@@ -40,26 +40,36 @@ LONG_SENTENCE = 25  # terms; a longer sentence loses LENGTH_PENALTY per doubling
 LENGTH_PENALTY = 0.08
 SUBJECT_WORDS = 6
 SUBJECT_BONUS = 0.08
+PHRASE_BONUS = 0.1
+DEFINES_BONUS = 0.35
 ROW_PRECISION = 0.1
 LONG_LABEL = 12
+PREFIX_CHARS = 5
 PERIOD_BONUS = 0.15
 _OVERVIEW_SENTENCES = 5
 _NUMBER = re.compile(r"\d")
 _AMOUNT = re.compile(r"[$€£₽]\s?\d|\d[\d,.]*\s?(%|percent|million|billion|thousand|руб|млн|млрд|тыс|евро|долл)"
                      r"|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+", re.IGNORECASE)
-_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|\b\d+\s*(\([^)]{1,40}\)\s*)?(days?|weeks?|"
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|\b\d+\s*(\([^)]{1,40}\)\s*)?([^\W\d]+\s+)?(days?|weeks?|"
                    r"months?|years?|дн\w*|недел\w*|месяц\w*|лет|год\w*|рабоч\w+|календарн\w+)\b|\b(january|february|"
                    r"march|april|may|june|july|august|september|october|november|december|январ|феврал|март|апрел|"
                    r"ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
 _TWO_PARTS = re.compile(r",? and (what|how|when|where|who|which|at what|for how|is|are|was|were|did|does)\b|"
                         r",? и (как|какой|какая|какие|когда|где|кто|сколько|на какую|в какой)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(шт|ед|pcs|units?|qty|quantity|кол-?во|количество|count|number)\b\.?", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _PERCENT = re.compile(r"\d\s?(%|percent|процент)", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£₽]\s?\d|\d\s?(million|billion|thousand|руб|млн|млрд|тыс|евро|долл|usd|eur|rub)"
                     r"|\d{1,3}([ ,]\d{3})+", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+")
 _NAMED = re.compile(r"«[^»]{2,80}»|\"[A-ZА-ЯЁ][^\"]{1,80}\"|\b(ООО|ОАО|ЗАО|ПАО|АО|ИП|ГКУ|ФГУП|LLC|Inc|Ltd|GmbH|"
-                    r"Corporation|Corp|Company)\b|\b[А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+(вич|вна|ич)\b")
+                    r"Corporation|Corp|Company)\b|\b[А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+ [А-ЯЁ][а-яё]+(вич|вна|ич)\w{0,3}\b")
+# how a contract names a party or its signatory, or an address: where "who" and "where" answers stand
+_DEFINES = re.compile(r"именуем\w* в дальнейшем|в дальнейшем именуем\w*|\bв лице\b|hereinafter|referred to as|"
+                      r"represented by|\(the [“\"][A-Z]", re.IGNORECASE)
+_ADDRESS = re.compile(r"\b(ул\.|улица|пр\.|проспект|пер\.|д\.\s?\d|дом \d|г\.\s?[А-ЯЁ]|street|avenue|road|suite)", re.IGNORECASE)
+_QUOTED = re.compile(r"«([^»]{1,80})»|“([^”]{1,80})”|\"([^\"]{1,80})\"")
+_WHERE = re.compile(r"\bадрес\w*|\bгде\b|\bwhere\b|\baddress\w*", re.IGNORECASE)
 
 Terms = Callable[[str], set[str]]
 
@@ -83,17 +93,24 @@ class KeylessAnswerer:
             return None
         units: list[tuple[Sentence | Row, set[str], set[str]]] = []
         for row in rows(sources):
-            units.append((row, self._terms(f"{row.label} {row.section}"),
+            words = " ".join(c for c in row.cells if _WORDS.search(c))  # every cell with words (an item, a place)
+            units.append((row, self._terms(f"{words} {row.section}"),
                           self._terms(" ".join([row.title, *row.table.header]))))
         for sentence in sentences(sources):
             if not _is_heading(sentence.text):
-                units.append((sentence, self._terms(sentence.text), set()))
+                units.append((sentence, self._terms(f"{sentence.lead} {sentence.text}"), set()))
         if not units:
             return None
+        wanted = _with_prefixes(wanted, set().union(*(p | q for _, p, q in units)))
         idf = weights(wanted, [primary | secondary for _, primary, secondary in units])
-        weight_present = sum(w for w, present in idf if present)
-        weight_all = sum(w for w, _ in idf)
-        if not weight_present or weight_present < MIN_PRESENT * weight_all:
+        present = [w for w, held in idf if held]
+        if not present:
+            return None
+        weight_present = sum(present)
+        # a term no unit holds weighs as much as the held ones on average: a question mostly about
+        # things the sources never name is not answered, one odd word ("latest", "buyback") is no matter
+        weight_all = weight_present + (len(idf) - len(present)) * weight_present / len(present)
+        if weight_present < MIN_PRESENT * weight_all:
             return None
         scored = [self._score(unit, primary, secondary, wanted, idf, weight_present, asked, question)
                   for unit, primary, secondary in units]
@@ -101,12 +118,16 @@ class KeylessAnswerer:
         best = scored[0]
         if best.score < MIN_COVERAGE:
             return None
-        parts = [self._phrase(best.unit, asked, question, language)]
+        focus = self._focus(wanted, asked)
+        parts = [self._phrase(best.unit, asked, question, language, focus)]
+        following = self._completion(best, units, asked)
+        if following is not None:  # "Subcontractors must be engaged. Their share must be 30%." : the next one holds it
+            parts.append(sentence_answer(following.text, following.source.number, focus))
         if _TWO_PARTS.search(question):  # "how many shares, and for how much?": a second unit may add the rest
             for other in scored[1:6]:
                 if other.score >= SECOND_SHARE * best.score and other.terms - best.terms and _text(other.unit) != _text(
                         best.unit):
-                    parts.append(self._phrase(other.unit, asked, question, language))
+                    parts.append(self._phrase(other.unit, asked, question, language, focus))
                     break
         return " ".join(p for p in parts if p)
 
@@ -141,14 +162,33 @@ class KeylessAnswerer:
         elif asked.kind is Kind.DATE:
             score += NUMBER_BONUS if _DATE.search(text) else -KIND_PENALTY
         elif asked.kind is Kind.NAME and isinstance(unit, Sentence):
-            score += NUMBER_BONUS if _NAMED.search(text) or len(_CAPITALISED.findall(text[1:])) >= 2 else 0.0
+            score += NUMBER_BONUS if _NAMED.search(text) else 0.0
+            if _DEFINES.search(text):  # "..., hereinafter the «Contractor»": the sentence names the party asked about
+                quoted = self._terms(" ".join(part for found in _QUOTED.findall(text) for part in found))
+                score += DEFINES_BONUS if any(holds(wanted[i], quoted) for i in held) else NUMBER_BONUS
+        if _WHERE.search(question) and isinstance(unit, Sentence):
+            score += NUMBER_BONUS if _ADDRESS.search(text) else 0.0
         if isinstance(unit, Sentence):
             if len(primary) > LONG_SENTENCE:  # a fact stands in a short sentence
                 score -= LENGTH_PENALTY * math.log2(len(primary) / LONG_SENTENCE)
+            score += PHRASE_BONUS * self._adjacency(question, f"{unit.lead} {text}")
             opening = self._terms(" ".join(text.split()[:SUBJECT_WORDS]))
             if held and sum(idf[i][0] for i in held if holds(wanted[i], opening)) >= 0.5 * sum(idf[i][0] for i in held):
                 score += SUBJECT_BONUS  # the sentence is about what was asked ("The price of the contract is ...")
         return _Scored(unit=unit, score=score, terms=frozenset(held | half))
+
+    def _adjacency(self, question: str, text: str) -> float:
+        """The share of the question's consecutive word pairs that stand side by side in ``text``
+        ("срок выполнения работ" in "Срок выполнения работ: 65 дней")."""
+        asked = [t for t in self._sequence(content(question))]
+        pairs = {(a, b) for a, b in zip(asked, asked[1:]) if a != b}
+        if not pairs:
+            return 0.0
+        found = self._sequence(text)
+        return len(pairs & set(zip(found, found[1:]))) / len(pairs)
+
+    def _sequence(self, text: str) -> list[str]:
+        return [t for word in text.split() for t in sorted(self._terms(word))]
 
     def _period_fit(self, unit: Sentence | Row, text: str, asked: Profile, question: str) -> float:
         """A unit that speaks of the period asked: a table row whose chosen column is the date
@@ -169,13 +209,40 @@ class KeylessAnswerer:
             return PERIOD_BONUS
         return 0.0
 
-    def _phrase(self, unit: Sentence | Row, asked: Profile, question: str, language: str) -> str:
+    def _phrase(self, unit: Sentence | Row, asked: Profile, question: str, language: str,
+                focus: Callable[[str], float]) -> str:
         if isinstance(unit, Row):
             column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
             if column is None:
                 return sentence_answer(" | ".join(c for c in unit.cells if c), unit.source.number)
             return table_answer(unit, column, unit.source.number, language)
-        return sentence_answer(unit.text, unit.source.number)
+        return sentence_answer(unit.text, unit.source.number, focus)
+
+    def _focus(self, wanted: list[Concept], asked: Profile) -> Callable[[str], float]:
+        """A clause's worth for a quote: the concepts it holds, and the kind of value asked."""
+        def worth(clause: str) -> float:
+            held = self._terms(clause)
+            score = float(sum(holds(c, held) for c in wanted))
+            if (asked.wants_number and _AMOUNT.search(clause)) or (asked.kind is Kind.DATE and _DATE.search(clause)):
+                score += 1.5
+            return score
+        return worth
+
+    @staticmethod
+    def _completion(best: _Scored, units: list[tuple[Sentence | Row, set[str], set[str]]],
+                    asked: Profile) -> Sentence | None:
+        """The sentence right after the best one, in the same source, when the best one lacks the
+        kind of value asked (a number, a date) and that one has it."""
+        unit = best.unit
+        if not isinstance(unit, Sentence) or not (asked.wants_number or asked.kind is Kind.DATE):
+            return None
+        kind = _AMOUNT if asked.wants_number else _DATE
+        if kind.search(_YEAR.sub(" ", unit.text) if asked.wants_number else unit.text):
+            return None
+        after = next((u for u, _, _ in units if isinstance(u, Sentence) and u.position == unit.position + 1), None)
+        if after is None or after.source is not unit.source:
+            return None
+        return after if kind.search(_YEAR.sub(" ", after.text) if asked.wants_number else after.text) else None
 
 
 def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:
@@ -195,11 +262,28 @@ def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:
     return " ".join(chosen) or None
 
 
+def _with_prefixes(wanted: list[Concept], vocabulary: set[str]) -> list[Concept]:
+    """Concepts no unit holds get, as variants, the sources' terms that extend their term or that
+    it extends ("аванс" -> "авансирован", "subcontract" -> "subcontractor"): stemmers do not
+    join a word's derivations."""
+    out = []
+    for concept in wanted:
+        if len(concept) == 1 and len(concept[0]) == 1 and not any(v <= vocabulary for v in concept):
+            (term,) = concept[0]
+            related = sorted(t for t in vocabulary if len(t) >= PREFIX_CHARS and len(term) >= PREFIX_CHARS
+                             and (t.startswith(term) or term.startswith(t)))[:3]
+            concept = (*concept, *(frozenset({t}) for t in related))
+        out.append(concept)
+    return out
+
+
 def _number_fit(kind: Kind, unit: Sentence | Row, text: str) -> float:
     """How well a unit's numbers fit a how-much / how-many / what-share question: a table row or
     a sentence with the kind of number asked (an amount of money, a percentage, a count) gets the
     bonus, another number half of it, no number the penalty."""
     if isinstance(unit, Row):
+        if kind is Kind.COUNT and not _COUNTED.search(" ".join([*unit.cells, *unit.table.header])):
+            return NUMBER_BONUS / 2  # a count stands in a row with units ("шт.", "pcs") or a quantity column
         return NUMBER_BONUS
     text = _YEAR.sub(" ", text)  # a year is not the number asked for
     if kind is Kind.PERCENT:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from domain.questions import Period, Profile, Relative, period_of
+from domain.questions import Kind, Period, Profile, Relative, period_of
 
 Analyze = Callable[[str], set[str]]
 _CHANGE_WORDS = re.compile(r"\b(change[ds]?|increase[ds]?|decrease[ds]?|grow|grew|growth|decline[ds]?|rise|rose|fell|"
                            r"fall|drop(ped)?|up|down|year[- ]over[- ]year|yoy|измени\w*|рост\w*|сниж\w*|увелич\w*)\b",
                            re.IGNORECASE)
+_NUMERIC_CELL = re.compile(r"[\s$€£₽(−–-]*\d[\d\s,.]*\)?\s*(%|руб\.?|rub|eur|usd|шт\.?|pcs)?", re.IGNORECASE)
+_COUNT_UNIT = re.compile(r"(шт|ед|pcs|units?|компл|уп|ea)\.?", re.IGNORECASE)
 _CHANGE_HEADER = re.compile(r"change|%|variance|измен", re.IGNORECASE)
 # words questions use for common column names
 _SYNONYMS = {
@@ -36,6 +38,12 @@ def choose_column(header: Sequence[str], values: Sequence[str], profile: Profile
     filled = [i for i in range(label_at + 1, len(values)) if values[i].strip() and values[i].strip() not in {"$", "%"}]
     if not filled:
         return None
+    if profile.kind is Kind.COUNT:  # "| шт. | 731 |": the quantity follows its unit of count
+        counted = [i + 1 for i in filled if _COUNT_UNIT.fullmatch(values[i].strip()) and i + 1 in filled]
+        if counted:
+            return counted[0]
+    if profile.wants_number:  # an amount, a count or a share stands in a cell holding a number, not a name
+        filled = [i for i in filled if _NUMERIC_CELL.fullmatch(values[i].strip())] or filled
     if _CHANGE_WORDS.search(question):
         change = [i for i in filled if i < len(header) and _CHANGE_HEADER.search(header[i])]
         if change:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from application.keyless.units import Row
 from domain.questions import MONTHS
@@ -16,6 +17,7 @@ _NOT_AN_AMOUNT = re.compile(r"per share|\bshares?\b|\beps\b|percent|%|ratio|\bra
 _NUMBER = re.compile(r"^\(?-?[\d.,\s]*\d\)?%?$")
 _PLURAL_SINGULAR = ("income", "loss", "revenue", "margin", "cash", "tax", "debt", "equity", "profit")
 _QUOTE_CHARS = 400
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
 _CHANGE = re.compile(r"\bchange\b|^\s*%\s*$|измен", re.IGNORECASE)
 
 
@@ -40,13 +42,34 @@ def table_answer(row: Row, column: int, number: int, language: str) -> str:
     return f"{subject} {verb} {value}{unit}{_period_phrase(header)} [{number}]."
 
 
-def sentence_answer(text: str, number: int) -> str:
+def sentence_answer(text: str, number: int, focus: Callable[[str], float] | None = None) -> str:
+    """The sentence and its marker; one longer than ``_QUOTE_CHARS`` is cut to its clauses around
+    the best one by ``focus`` (a clause's share of what was asked), with "…" where text is left out."""
     text = text.strip().rstrip(" ;:,")
     if len(text) > _QUOTE_CHARS:
-        text = text[: _QUOTE_CHARS - 1].rstrip() + "…"
+        text = _around(text, focus) if focus is not None else text[: _QUOTE_CHARS - 1].rstrip() + "…"
     if text and text[-1] not in ".!?…\"”»)":
         text += "."
     return f"{text} [{number}]"
+
+
+def _around(text: str, focus: Callable[[str], float]) -> str:
+    clauses = _CLAUSE.split(text)
+    best = max(range(len(clauses)), key=lambda i: (focus(clauses[i]), -i))
+    first = last = best
+    size = len(clauses[best])
+    while True:  # widen to the neighbours while the quote stays short, the later side first
+        grew = False
+        if last + 1 < len(clauses) and size + len(clauses[last + 1]) + 1 <= _QUOTE_CHARS:
+            last, size, grew = last + 1, size + len(clauses[last + 1]) + 1, True
+        if first > 0 and size + len(clauses[first - 1]) + 1 <= _QUOTE_CHARS:
+            first, size, grew = first - 1, size + len(clauses[first - 1]) + 1, True
+        if not grew:
+            break
+    quote = " ".join(clauses[first:last + 1])
+    if len(quote) > _QUOTE_CHARS:
+        quote = quote[: _QUOTE_CHARS - 1].rstrip()
+    return ("… " if first > 0 else "") + quote + (" …" if last + 1 < len(clauses) else "")
 
 
 def _unit(row: Row, value: str, language: str) -> str:

@@ -22,20 +22,27 @@ from domain.tables import Table, parse_tables
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“«(]*[A-ZА-ЯЁ0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:inc|corp|co|ltd|llc|no|nos|vs|etc|e\.g|i\.e|approx|mr|mrs|ms|dr|st|jan|feb|mar|apr|jun|jul|aug|sep|sept|"
-    r"oct|nov|dec|fig|sec|art|u\.s|u\.k|т\.е|т\.д|т\.п|г|гг|руб|коп|ст|п|пп|им|др|тыс|млн|млрд|ул|д)\.|\b[A-ZА-Я]\.)$",
+    r"oct|nov|dec|fig|sec|art|u\.s|u\.k|т\.е|т\.д|т\.п|г|гг|руб|коп|ст|п|пп|им|др|тыс|млн|млрд|ул|д|лит|кв|корп|стр|обл|"
+    r"тел|ч|см|шт|ед|изм|пр|пер)\.|\b[A-ZА-Я]\.)$",
     re.IGNORECASE)
-_LIST_START = re.compile(r"^\s*(?:[-•▪●*]|\(?\d{1,2}[.)]|\(?[a-zа-я][.)])\s+")
+_LIST_START = re.compile(r"^\s*(?:[-–—•▪●*]\s*(?=\w)|\(?\d{1,2}[.)]\s+|\(?[a-zа-я][.)]\s+)")
 _LINE_END = re.compile(r"[.!?…:;]\s*$")
 _SHORT_LINE = 60
+_LEAD_CHARS = 120
 _WORDY = re.compile(r"[^\W\d_]{2,}")
-_MAX_SENTENCE = 600
+_RECORD_LINE = re.compile(r"^[^\n:;|]{1,60}: [^\n;]*(?:; [^\n:;|]{1,60}: [^\n;]*)+$", re.MULTILINE)
+_MAX_SENTENCE = 1500
 
 
 @attrs.frozen
 class Sentence:
+    """``lead``: the short line ending in a colon that introduces the sentence's paragraph
+    ("Срок выполнения работ:" above "- окончание: не позднее 65 дней"), "" when none."""
+
     text: str
     source: Source
     position: int  # order in the sources
+    lead: str = ""
 
 
 @attrs.frozen
@@ -60,25 +67,42 @@ def sentences(sources: tuple[Source, ...]) -> Iterator[Sentence]:
     position = 0
     for source in sources:
         text = _without_tables(source.text)
+        lead = ""
         for paragraph in paragraphs(text):
             for sentence in split_sentences(paragraph):
                 position += 1
-                yield Sentence(text=sentence, source=source, position=position)
+                yield Sentence(text=sentence, source=source, position=position, lead=lead)
+            if len(paragraph) <= _LEAD_CHARS and paragraph.rstrip().endswith(":"):
+                lead = paragraph
+            elif not _LIST_START.match(paragraph):
+                lead = ""
 
 
 def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
+    """The rows of the sources' Markdown tables, and records written as "name: value; name: value"
+    lines (a CSV's rows) read as rows of a table whose header is their names."""
     position = 0
     for source in sources:
         text = source.text
+        for record in _RECORD_LINE.finditer(text):
+            pairs = [pair.split(":", 1) for pair in record.group(0).split("; ") if ":" in pair]
+            if len(pairs) >= 2:
+                position += 1
+                table = Table(header=("", *(k.strip() for k, _ in pairs)), rows=())
+                yield Row(cells=("", *(v.strip() for _, v in pairs)), table=table, section="", title="",
+                          source=source, position=position, label_at=_first_wordy(v for _, v in pairs) + 1)
         for table, start, _ in parse_tables(text):
             before = text[:start].rstrip("\n").rsplit("\n", 2)
             title = " ".join(part for part in [*before[-2:], table.caption or ""] if part and not part.startswith("|"))
             section = ""
             for cells in table.rows:
                 position += 1
-                label_at = next((i for i, c in enumerate(cells) if _WORDY.search(c)), None)
-                if label_at is None:
+                wordy = [i for i, c in enumerate(cells) if _WORDY.search(c)]
+                if not wordy:
                     continue
+                # the label: the most descriptive of the first cells with words ("Прайс*" is a source code,
+                # "Извещатель пожарный тип 1" the item)
+                label_at = max(wordy[:3], key=lambda i: (len(_WORDY.findall(cells[i])), -i))
                 if not any(cells[label_at + 1:]):
                     section = cells[label_at].rstrip(":")
                     continue
@@ -89,10 +113,14 @@ def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
                     section = ""
 
 
+def _first_wordy(values: Iterator[str]) -> int:
+    return next((i for i, v in enumerate(values) if _WORDY.search(v)), 0)
+
+
 def paragraphs(text: str) -> Iterator[str]:
-    """Lines joined into paragraphs (a blank line always ends one)."""
+    """Lines joined into paragraphs (a blank line always ends one; record lines are read as rows)."""
     for block in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        lines = [line.strip() for line in block.split("\n") if line.strip() and not _RECORD_LINE.fullmatch(line.strip())]
         current: list[str] = []
         for i, line in enumerate(lines):
             if current and _LIST_START.match(line):

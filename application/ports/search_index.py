@@ -71,7 +71,8 @@ class SearchIndex(Protocol):
 
     def lexical(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], *, limit: int) -> list[SearchHit]:
         """Chunks of these documents holding any of ``terms``, best BM25 first (ties in document
-        order); at most ``limit``."""
+        order); at most ``limit``. A term ending in ``*`` matches every term it begins
+        ("увелич*": "увеличен", "увеличива")."""
         ...
 
     def dense(self, document_ids: Sequence[uuid.UUID], query: Embeddings, *, limit: int) -> list[SearchHit]:

@@ -34,7 +34,9 @@ log = structlog.get_logger(__name__)
 
 RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
 MAX_QUESTION_TERMS = 64
-FIRST_CHUNKS = 16  # read when nothing matches: the start of each document
+FIRST_CHUNKS = 16
+PREFIX_CHARS = 5
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # read when nothing matches: the start of each document
 
 
 @attrs.frozen
@@ -103,7 +105,7 @@ class PassageFinder:
         numbers = " ".join(re.findall(r"\d+", question))
         for language in languages or ["und"]:
             found = concepts(about, lambda text, lang=language: set(self.analyzer.terms(text, lang)))
-            terms.update(dict.fromkeys(expanded_terms(found)))
+            terms.update(dict.fromkeys(_prefixed(t) for t in expanded_terms(found)))
             terms.update(dict.fromkeys(self.analyzer.terms(numbers, language)))
         return list(terms)[:MAX_QUESTION_TERMS]
 
@@ -125,3 +127,10 @@ class PassageFinder:
                 score, boilerplate = fused.get(key, (0.0, hit.boilerplate))
                 fused[key] = (score + self.dense_weight / (RRF_K + rank + 1), boilerplate)
         return fused
+
+
+def _prefixed(term: str) -> str:
+    """A Cyrillic stem of ``PREFIX_CHARS`` letters or more is looked up as a prefix: Russian
+    derives words by suffixes the stemmer keeps ("увеличить" -> "увелич", "увеличение" ->
+    "увеличен"; "аванс" -> "авансирован")."""
+    return f"{term}*" if len(term) >= PREFIX_CHARS and _CYRILLIC.match(term) else term

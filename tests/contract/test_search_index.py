@@ -156,3 +156,13 @@ def test_documents_of_other_kinds_and_languages_index_alike(uow: UnitOfWork) -> 
     with uow:
         assert [h.ordinal for h in uow.search.lexical([document.id], ["штраф"], limit=5)] == [0]
         assert uow.search.states([document.id])[document.id].language == "ru"
+
+
+def test_a_term_ending_in_a_star_is_a_prefix(uow: UnitOfWork) -> None:
+    document = stored(uow)
+    with uow:
+        uow.search.replace(index(document, ("увеличен", "объ"), ("увелич",), ("уменьш",), language="ru"))
+        uow.commit()
+    with uow:
+        assert {h.ordinal for h in uow.search.lexical([document.id], ["увелич*"], limit=5)} == {0, 1}
+        assert [h.ordinal for h in uow.search.lexical([document.id], ["увелич"], limit=5)] == [1]

@@ -25,6 +25,11 @@ def tsvector_literal(terms: Sequence[str]) -> str:
     return " ".join(f"'{_quoted(term)}':{','.join(map(str, spots[:256]))}" for term, spots in positions.items())
 
 
+def _tsquery(term: str) -> str:
+    """A term as a tsquery: ``'term'``, or ``'term':*`` for a prefix."""
+    return f"'{_quoted(term.rstrip('*'))}'" + (":*" if term.endswith("*") else "")
+
+
 def _quoted(term: str) -> str:
     return term.replace("\\", "\\\\").replace("'", "''")
 
@@ -44,11 +49,12 @@ class PostgresSearchIndex(SearchIndexBase):
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:
             return []
+        queries = [_tsquery(t) for t in wanted if t.rstrip("*")]
         params: dict[str, Any] = {"ids": list(dict.fromkeys(document_ids)), "limit": limit,
-                                  "any": " | ".join(f"'{_quoted(t)}'" for t in wanted)}
+                                  "any": " | ".join(queries)}
         counts, scores = [], []
-        for i, term in enumerate(wanted):
-            params[f"q{i}"] = f"'{_quoted(term)}'"
+        for i, query in enumerate(queries):
+            params[f"q{i}"] = query
             counts.append(f"count(*) FILTER (WHERE m.terms @@ CAST(:q{i} AS tsquery)) AS d{i}")
             scores.append(f"ts_rank(m.terms, CAST(:q{i} AS tsquery), 1) * ln(1 + (n.n - d.d{i} + 0.5) / (d.d{i} + 0.5))")
         statement = text(

@@ -30,7 +30,8 @@ class SqliteSearchIndex(SearchIndexBase):
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        match = " OR ".join('"' + t.rstrip("*").replace('"', '""') + '"' + ("*" if t.endswith("*") else "")
+                            for t in wanted if t.rstrip("*"))
         ids = [d.hex for d in dict.fromkeys(document_ids)]  # the Uuid type's storage on SQLite
         rows = self._conn.execute(_LEXICAL, {"query": match, "ids": ids, "limit": limit}).all()
         return [SearchHit(document_id=uuid.UUID(str(row.document_id)), ordinal=row.ordinal, score=-float(row.rank),
