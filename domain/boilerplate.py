@@ -2,33 +2,60 @@
 them (a form's cover page, a table of contents, signature blocks, certifications, an exhibit
 index). Found by the marks such parts carry in any filing, contract or report, not by a
 document's own strings; ranking demotes them, it never hides them (a cover page may still hold
-the one fact asked for)."""
+the one fact asked for). Cheap: each family's pattern runs only on a chunk holding one of its
+trigger words, and table-of-contents entries are told by plain string tests per line."""
 
 from __future__ import annotations
 
 import re
 
-_FAMILIES: dict[str, re.Pattern[str]] = {
-    "cover": re.compile(r"indicate by check mark|☐|☒|\(exact name of (the )?registrant|commission file number"
-                        r"|i\.r\.s\. employer identification|securities registered pursuant", re.IGNORECASE),
-    # a heading, or an entry: words (after an optional "Part II" / "Item 1A.") and a page number alone
-    "contents": re.compile(r"^\s*(table of )?contents\s*$|^\s*оглавление\s*$|^\s*содержание\s*$"
-                           r"|^(?:(?:part|item)\s+[\dIVX]+[A-Z]?\.?\s+)?[^\d\n]{3,90}?(?:\.{3,}|\s)\s*\d{1,3}\s*$",
-                           re.IGNORECASE | re.MULTILINE),
-    "signature": re.compile(r"^\s*signatures?\s*$|/s/|duly caused this report to be signed|duly authorized"
-                            r"|^\s*by:\s|^\s*м\.\s?п\.\s*$|подписи сторон", re.IGNORECASE | re.MULTILINE),
-    "certification": re.compile(r"\bcertif(y|ies|ication)\b|sarbanes-oxley|18 u\.s\.c\.|section 302|section 906"
-                                r"|\brule 13a-14|\b15d-14", re.IGNORECASE),
-    "exhibits": re.compile(r"exhibit (number|index|description)|incorporated by reference|filed herewith"
-                           r"|furnished herewith|^\s*\d{1,3}(\.\d{1,2})?\*{1,2}\s", re.IGNORECASE | re.MULTILINE),
+_FAMILIES: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
+    "cover": (("check mark", "☐", "☒", "registrant", "commission file", "employer identification"),
+              re.compile(r"indicate by check mark|☐|☒|\(exact name of (the )?registrant|commission file number"
+                         r"|i\.r\.s\. employer identification|securities registered pursuant", re.IGNORECASE)),
+    "signature": (("signature", "/s/", "duly", "by:", "м.п", "подпис"),
+                  re.compile(r"^\s*signatures?\s*$|/s/|duly caused this report to be signed|duly authorized"
+                             r"|^\s*by:\s|^\s*м\.\s?п\.\s*$|подписи сторон", re.IGNORECASE | re.MULTILINE)),
+    "certification": (("certif", "sarbanes", "u.s.c", "section 302", "section 906", "13a-14", "15d-14"),
+                      re.compile(r"\bcertif(y|ies|ication)\b|sarbanes-oxley|18 u\.s\.c\.|section 302|section 906"
+                                 r"|\brule 13a-14|\b15d-14", re.IGNORECASE)),
+    "exhibits": (("exhibit", "incorporated by reference", "herewith", "*"),
+                 re.compile(r"exhibit (number|index|description)|incorporated by reference|filed herewith"
+                            r"|furnished herewith|^\s*\d{1,3}(\.\d{1,2})?\*{1,2}\s", re.IGNORECASE | re.MULTILINE)),
 }
+_CONTENTS_HEADING = ("contents", "table of contents", "оглавление", "содержание")
+_ENTRY_PREFIX = re.compile(r"^(?:(?:part|item)\s+[\dIVX]+[A-Z]?\.?\s+)", re.IGNORECASE)
 _DENSE_HITS = 4  # a single family this often in one chunk is enough
 _MIN_HITS = {"contents": 3}  # a line or two ending in a number is any table's row
 
 
+def _contents_lines(text: str) -> int:
+    """Table-of-contents headings and entries: words (after an optional "Part II" / "Item 1A.")
+    then a page number alone, and no other digit."""
+    count = 0
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line or line[0] == "|" or len(line) > 100:
+            continue
+        if line.casefold() in _CONTENTS_HEADING:
+            count += 1
+            continue
+        head, _, last = line.rstrip(".").rpartition(" ")
+        if not head or not last.isdigit() or len(last) > 3:
+            continue
+        words = _ENTRY_PREFIX.sub("", head).rstrip(". ")
+        if len(words) >= 3 and not any(ch.isdigit() for ch in words):
+            count += 1
+    return count
+
+
 def boilerplate_marks(text: str) -> dict[str, int]:
     """How often each family of boilerplate marks occurs in ``text``."""
-    return {name: len(pattern.findall(text)) for name, pattern in _FAMILIES.items()}
+    folded = text.casefold()
+    marks = {name: len(pattern.findall(text)) if any(t in folded for t in triggers) else 0
+             for name, (triggers, pattern) in _FAMILIES.items()}
+    marks["contents"] = _contents_lines(text)
+    return marks
 
 
 def is_boilerplate(text: str) -> bool:

@@ -30,7 +30,7 @@ from application.keyless.units import Row, Sentence, paragraphs, rows, sentences
 from application.ports.language_model import Source
 from domain.questions import Kind, Profile, content, period_of, profile, question_date
 
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.4
 MIN_PRESENT = 0.5
 SECOND_SHARE = 0.8
 SECONDARY = 0.5  # weight of a row's table title and column names
@@ -54,6 +54,7 @@ _DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|\b\d+\s*(
                    r"months?|years?|дн\w*|недел\w*|месяц\w*|лет|год\w*|рабоч\w+|календарн\w+)\b|\b(january|february|"
                    r"march|april|may|june|july|august|september|october|november|december|январ|феврал|март|апрел|"
                    r"ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|n't|without|не|нет|никогда|ни|без)\b", re.IGNORECASE)
 _TWO_PARTS = re.compile(r",? and (what|how|when|where|who|which|at what|for how|is|are|was|were|did|does)\b|"
                         r",? и (как|какой|какая|какие|когда|где|кто|сколько|на какую|в какой)\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(шт|ед|pcs|units?|qty|quantity|кол-?во|количество|count|number)\b\.?", re.IGNORECASE)
@@ -116,8 +117,8 @@ class KeylessAnswerer:
                   for unit, primary, secondary in units]
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
-        if best.score < MIN_COVERAGE:
-            return None
+        if best.score < MIN_COVERAGE or (_NEGATION.search(question) and not _NEGATION.search(_text(best.unit))):
+            return None  # too little of the question in the best unit, or it does not say what is asked not to be
         focus = self._focus(wanted, asked)
         parts = [self._phrase(best.unit, asked, question, language, focus)]
         following = self._completion(best, units, asked)

@@ -56,9 +56,12 @@ EXPECTED: dict[str, tuple] = {
     "pdf/corrupt/docx-renamed.pdf": ("completed", ["Lorem ipsum"]),  # sniffed as the DOCX it is
     **{f"pdf/sec-10q/{name}.pdf": ("completed", ["CONDENSED CONSOLIDATED", TABLE])
        for name in ("2022-Q3-AAPL", "2023-Q1-AAPL", "2023-Q2-AAPL", "2023-Q3-AAPL", "2023-Q3-NVDA")},
-    "pdf/sec-10q/2023-Q3-AAPL.pdf": ("completed", ["CONDENSED CONSOLIDATED",
-                                                   "| Total net sales | $ | 81,797 | $ | 82,959 |"]),
-    "pdf/sec-10q/2023-Q3-NVDA.pdf": ("completed", ["CONDENSED CONSOLIDATED", "| Revenue | $ | 18,120 | $ | 5,931 |"]),
+    "pdf/sec-10q/2023-Q3-AAPL.pdf": ("completed", [
+        "CONDENSED CONSOLIDATED", "| Three Months Ended July 1, 2023 | Three Months Ended June 25, 2022 |",
+        "| Total net sales | 81,797 | 82,959 | 293,787 | 304,182 |"]),
+    "pdf/sec-10q/2023-Q3-NVDA.pdf": ("completed", [
+        "CONDENSED CONSOLIDATED", "| Three Months Ended October 29, 2023 | Three Months Ended October 30, 2022 |",
+        "| Revenue | $18,120 | $5,931 | $38,819 | $20,923 |"]),
     "docx/IllustrativeCases.docx": ("completed", ["ILLUSTRATIVE CASES", TABLE]),
     "docx/bug57031.docx": ("completed", ["Cancer.csv", TABLE]),
     "docx/bug65649.docx": ("completed", ["ГОСУДАРСТВЕННЫЙ КОНТРАКТ", TABLE]),
