@@ -223,7 +223,9 @@ search_chunks = Table(
     Column("boilerplate", Boolean(), nullable=False),
     UniqueConstraint("document_id", "ordinal", name="uq_search_chunks_document_ordinal"),
 )
-Index("ix_search_chunks_terms", search_chunks.c.terms, postgresql_using="gin").ddl_if(dialect="postgresql")
+Index("ix_search_chunks_terms", search_chunks.c.terms, postgresql_using="gin",
+      postgresql_with={"fastupdate": "off"}).ddl_if(dialect="postgresql")
 
-SQLITE_ONLY = frozenset({"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"})
+SQLITE_ONLY = frozenset({"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
+                         "search_vocab"})
 POSTGRESQL_ONLY = frozenset({"ix_search_chunks_terms"})

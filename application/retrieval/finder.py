@@ -58,7 +58,7 @@ class PassageFinder:
     fallback: Retriever
     embedder: Embedder | None = None
     lookup: int = 80  # hits asked of each lookup
-    candidates: int = 40  # fused hits loaded and re-ranked
+    candidates: int = 30  # fused hits loaded and re-ranked
     dense_weight: float = 1.0
 
     def find(self, uow: UnitOfWork, question: str, document_ids: Sequence[uuid.UUID], budget: int) -> Found:
@@ -89,7 +89,7 @@ class PassageFinder:
         def analyze(text: str) -> set[str]:
             return set(self.analyzer.terms(text, language))
 
-        ranked = rerank(pool, concepts(content(question), analyze), profile(question), analyze)
+        ranked = rerank(pool, concepts(content(question), analyze), profile(question), analyze, language)
         if not ranked:  # nothing matched at all: the documents' first chunks, as before the index
             first = legacy or uow.chunks.get_many([(d, o) for d in indexed for o in range(FIRST_CHUNKS)])
             return Found(tuple(Ranked(chunk=c, score=0.0, line=0.0) for c in within_budget(first, budget)), unindexed)

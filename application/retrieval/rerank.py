@@ -14,6 +14,9 @@ Boilerplate (domain.boilerplate) keeps ``BOILERPLATE`` of its score."""
 from __future__ import annotations
 
 import re
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -45,12 +48,39 @@ class Ranked:
     line: float  # the best line's share of the question's terms (the keyless answerer's confidence)
 
 
+class LineTerms:
+    """Each chunk's per-line terms (``_line_terms``), kept for the ``capacity`` chunks analysed
+    last: a library's passages come back question after question."""
+
+    def __init__(self, capacity: int = 8192) -> None:
+        self._items: OrderedDict[tuple[uuid.UUID, str], list[set[str]]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def __call__(self, chunk: Chunk, analyze: Analyze, language: str) -> list[set[str]]:
+        key = (chunk.id, language)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = _line_terms(chunk.text, analyze)
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return found
+
+
+LINE_TERMS = LineTerms()
+
+
 def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: Profile,
-           analyze: Analyze) -> list[Ranked]:
+           analyze: Analyze, language: str = "und") -> list[Ranked]:
     """The candidates best first (ties in the order given)."""
     if not candidates:
         return []
-    lines = [_line_terms(c.chunk.text, analyze) for c in candidates]
+    lines = [LINE_TERMS(c.chunk, analyze, language) for c in candidates]
     chunk_terms = [set().union(*ls) if ls else set() for ls in lines]
     weight = [w + 0.1 for w, _ in weights(wanted, chunk_terms)]
     total = sum(weight) or 1.0

@@ -15,6 +15,7 @@ document's id.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -59,6 +60,7 @@ log = structlog.get_logger(__name__)
 
 MAX_QUESTION_CHARS = 4000
 REINDEX_MARK_SECONDS = 600
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit (the API schema's pattern for a question)
 MAX_LIBRARY_DOCUMENTS = 200
 RateObserver = Callable[[RateDecision], None]
 Offload = Callable[..., Awaitable[Any]]  # offload(func, *args, **kwargs): the call, run off the event loop
@@ -373,7 +375,7 @@ def _question(command: QueryDocumentCommand) -> str:
     question = normalise(command.question)
     if not question:
         raise InvalidInput("The question is empty.", field="question")
-    if not any(ch.isalnum() for ch in question):
+    if not _WORD.search(question):
         raise InvalidInput("The question has no words in it.", field="question")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")

@@ -101,8 +101,8 @@ class DocumentList(BaseModel):
 class QueryIn(BaseModel):
     model_config = example({"question": "When are invoices payable?"})
 
-    question: str = Field(..., min_length=1, max_length=4000, pattern=r"[^\s\x00-\x1f\x7f-\x9f\u200b\ufeff]",
-                          description="At least one visible character.", examples=["What are the payment terms?"])
+    question: str = Field(..., min_length=1, max_length=4000, pattern=r"[^\W_]",
+                          description="At least one letter or digit.", examples=["What are the payment terms?"])
 
 
 class ChunkOut(BaseModel):

@@ -26,6 +26,7 @@ depends_on: str | Sequence[str] | None = None
 _SQLITE_FTS = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(terms, content='search_chunks', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')",  # each term's chunk count
     "CREATE TRIGGER search_chunks_ai AFTER INSERT ON search_chunks BEGIN "
     "INSERT INTO search_fts(rowid, terms) VALUES (new.id, new.terms); END",
     "CREATE TRIGGER search_chunks_ad AFTER DELETE ON search_chunks BEGIN "
@@ -67,7 +68,10 @@ def upgrade() -> None:
                                 name="fk_search_chunks_document_id_search_documents", ondelete="CASCADE"),
     )
     if postgres:
-        op.create_index("ix_search_chunks_terms", "search_chunks", ["terms"], postgresql_using="gin")
+        # no pending list (fastupdate off): a document's terms go into the index as it is indexed, so
+        # the planner prices the index right and uses it before any VACUUM has merged a pending list
+        op.create_index("ix_search_chunks_terms", "search_chunks", ["terms"], postgresql_using="gin",
+                        postgresql_with={"fastupdate": "off"})
     else:
         for statement in _SQLITE_FTS:
             op.execute(statement)
@@ -79,6 +83,7 @@ def downgrade() -> None:
     else:
         for trigger in ("search_chunks_au", "search_chunks_ad", "search_chunks_ai"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS search_vocab")
         op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_table("search_chunks")
     op.drop_table("search_documents")

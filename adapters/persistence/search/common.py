@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,8 @@ from application.ports.embedder import Embeddings
 from application.ports.search_index import DocumentIndex, IndexState, SearchHit
 
 MAX_TERMS = 64  # a question's distinct terms looked up (a 4,000-character question costs no more)
+COMMON_SHARE = 0.15  # a term in more than this share of the index's chunks is left out of a lookup ...
+KEEP_TERMS = 2  # ... while at least this many rarer ones remain
 
 _STATES = (select(search_documents.c.document_id, search_documents.c.language, search_documents.c.analyzer,
                   search_documents.c.model, search_documents.c.tokens, search_documents.c.version)
@@ -28,9 +31,11 @@ class SearchIndexBase(SqlAlchemyRepository):
     bound as ``terms_key``)."""
 
     terms_key = "terms"
+    _last_states: tuple[weakref.ref[Any], tuple[uuid.UUID, ...], list[Any]] | None = None
 
     def replace(self, index: DocumentIndex) -> None:
         conn = self._conn
+        self._last_states = None
         self.delete(index.document_id)
         vectors = index.vectors
         conn.execute(insert(search_documents), {
@@ -45,12 +50,13 @@ class SearchIndexBase(SqlAlchemyRepository):
                  "length": len(c.terms), "boilerplate": c.boilerplate} for c in index.chunks])
 
     def delete(self, document_id: uuid.UUID) -> None:
+        self._last_states = None
         self._conn.execute(delete(search_documents).where(search_documents.c.document_id == document_id))
 
     def states(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, IndexState]:
         if not document_ids:
             return {}
-        rows = self._conn.execute(_STATES, {"ids": list(dict.fromkeys(document_ids))}).all()
+        rows = self._state_rows(document_ids)
         return {row.document_id: IndexState(document_id=row.document_id, language=row.language,
                                             analyzer=row.analyzer, model=row.model, tokens=row.tokens)
                 for row in rows}
@@ -58,7 +64,7 @@ class SearchIndexBase(SqlAlchemyRepository):
     def dense(self, document_ids: Sequence[uuid.UUID], query: Embeddings, *, limit: int) -> list[SearchHit]:
         if not document_ids or limit <= 0:
             return []
-        rows = self._conn.execute(_STATES, {"ids": list(dict.fromkeys(document_ids))}).all()
+        rows = self._state_rows(document_ids)
         model = {row.document_id: (row.model, row.version) for row in rows}
         documents = [(d, model[d][1]) for d in dict.fromkeys(document_ids) if d in model and model[d][0] == query.model]
 
@@ -67,6 +73,18 @@ class SearchIndexBase(SqlAlchemyRepository):
             return {row.document_id: (bytes(row.vectors), row.dim) for row in found if row.vectors is not None}
 
         return nearest(documents, load, query, limit)
+
+    def _state_rows(self, document_ids: Sequence[uuid.UUID]) -> list[Any]:
+        """The documents' state rows, read once per connection for the same documents (a question
+        asks for the states, then the dense lookup needs their versions)."""
+        ids = tuple(dict.fromkeys(document_ids))
+        conn = self._conn
+        last = self._last_states
+        if last is not None and last[0]() is conn and last[1] == ids:
+            return last[2]
+        rows = conn.execute(_STATES, {"ids": list(ids)}).all()
+        self._last_states = (weakref.ref(conn), ids, rows)  # this unit of work's connection only
+        return rows
 
     def _insert_chunks(self) -> Any:
         return insert(search_chunks)
@@ -78,3 +96,16 @@ class SearchIndexBase(SqlAlchemyRepository):
 def query_terms(terms: Sequence[str]) -> list[str]:
     """The distinct terms of a question, first ``MAX_TERMS`` kept."""
     return [t for t in dict.fromkeys(terms) if t][:MAX_TERMS]
+
+
+def informative(terms: list[str], shares: dict[str, float], absent: frozenset[str] = frozenset()) -> list[str]:
+    """``terms`` without those held by more than ``COMMON_SHARE`` of the chunks (``shares``: a
+    term's share of the chunks, estimated; ``absent``: terms known to be in no chunk), as long as
+    ``KEEP_TERMS`` rarer ones that some chunk holds remain: a term in every other chunk adds little
+    to BM25 and most of a lookup's cost (it matches thousands of rows of a library); the
+    re-ranking still counts it."""
+    present = [t for t in terms if t not in absent]
+    rare = [t for t in present if shares.get(t, 0.0) <= COMMON_SHARE]
+    if rare and len(rare) >= min(KEEP_TERMS, len(present)):
+        return rare
+    return present or terms

@@ -5,6 +5,8 @@ chunk's length) weighted by its inverse document frequency among the question's 
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -12,9 +14,16 @@ from typing import Any
 from sqlalchemy import bindparam, cast, insert, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-from adapters.persistence.search.common import SearchIndexBase, query_terms
+from adapters.persistence.search.common import SearchIndexBase, informative, query_terms
 from adapters.persistence.tables import search_chunks
 from application.ports.search_index import SearchHit
+
+
+_COMMON = text("SELECT most_common_elems::text AS elems, most_common_elem_freqs AS freqs FROM pg_stats "
+               "WHERE tablename = 'search_chunks' AND attname = 'terms'")
+STATS_SECONDS = 300.0
+_stats: tuple[float, dict[str, float]] = (0.0, {})
+_stats_lock = threading.Lock()
 
 
 def tsvector_literal(terms: Sequence[str]) -> str:
@@ -49,6 +58,7 @@ class PostgresSearchIndex(SearchIndexBase):
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:
             return []
+        wanted = informative(wanted, self._shares())
         queries = [_tsquery(t) for t in wanted if t.rstrip("*")]
         params: dict[str, Any] = {"ids": list(dict.fromkeys(document_ids)), "limit": limit,
                                   "any": " | ".join(queries)}
@@ -68,3 +78,20 @@ class PostgresSearchIndex(SearchIndexBase):
         rows = self._conn.execute(statement, params).all()
         return [SearchHit(document_id=row.document_id, ordinal=row.ordinal, score=float(row.score),
                           boilerplate=bool(row.boilerplate)) for row in rows]
+
+    def _shares(self) -> dict[str, float]:
+        """The commonest lexemes' shares of the chunks, from the planner's statistics (pg_stats'
+        most common elements, which ANALYZE and autovacuum keep), read once per ``STATS_SECONDS``
+        per process; empty until the table has been analysed."""
+        global _stats
+        now = time.monotonic()
+        if now - _stats[0] < STATS_SECONDS:
+            return _stats[1]
+        row = self._conn.execute(_COMMON).first()
+        shares: dict[str, float] = {}
+        if row is not None and row.elems and row.freqs:
+            elems = [e.strip('"') for e in row.elems.strip("{}").split(",")]
+            shares = {e: float(f) for e, f in zip(elems, row.freqs, strict=False)}
+        with _stats_lock:
+            _stats = (now, shares)
+        return shares
