@@ -30,6 +30,7 @@ from domain.text import normalise_question
 log = structlog.get_logger(__name__)
 
 MAX_INDEXED_KEYS = 1000
+EACH_DOCUMENT = 3  # answers about more documents are noted in their owner's library index
 
 
 def answer_key(model: str, content_hashes: Iterable[str], question: str) -> str:
@@ -43,33 +44,43 @@ def _index_key(document_id: uuid.UUID) -> str:
     return f"answer-index:{document_id}"
 
 
-def remember(cache: Cache, document_ids: Iterable[uuid.UUID], key: str, *, ttl_seconds: int) -> None:
-    """Note ``key`` in each document's index (kept as long as the answers it lists)."""
-    for document_id in document_ids:
-        keys = _read(cache, document_id)
+def _library_key(owner_id: uuid.UUID) -> str:
+    return f"answer-index:library:{owner_id}"
+
+
+def remember(cache: Cache, owner_id: uuid.UUID, document_ids: Sequence[uuid.UUID], key: str, *,
+             ttl_seconds: int) -> None:
+    """Note ``key`` in each document's index (kept as long as the answers it lists); an answer
+    about more than ``EACH_DOCUMENT`` documents (a library question) is noted once, in its owner's
+    library index, which the deletion of any of the owner's documents drops."""
+    for index in ([_library_key(owner_id)] if len(document_ids) > EACH_DOCUMENT
+                  else [_index_key(d) for d in document_ids]):
+        keys = _read(cache, index)
         if key not in keys:
             keys = [*keys, key][-MAX_INDEXED_KEYS:]
-            cache.set(_index_key(document_id), json.dumps(keys).encode(), ttl_seconds=ttl_seconds)
+            cache.set(index, json.dumps(keys).encode(), ttl_seconds=ttl_seconds)
 
 
-def forget_documents(cache: Cache, document_ids: Iterable[uuid.UUID]) -> int:
-    """Delete every cached answer that involves these documents; return how many keys were dropped.
-    A cache failure is logged, never raised: the documents are already gone."""
+def forget_documents(cache: Cache, document_ids: Iterable[uuid.UUID], owner_id: uuid.UUID | None = None) -> int:
+    """Delete every cached answer that involves these documents (and, with ``owner_id``, every
+    library answer of their owner); return how many keys were dropped. A cache failure is logged,
+    never raised: the documents are already gone."""
     dropped = 0
-    for document_id in document_ids:
+    indexes = [_index_key(d) for d in document_ids] + ([_library_key(owner_id)] if owner_id is not None else [])
+    for index in indexes:
         try:
-            keys = _read(cache, document_id)
+            keys = _read(cache, index)
             for key in keys:
                 cache.delete(key)
-            cache.delete(_index_key(document_id))
+            cache.delete(index)
             dropped += len(keys)
         except Exception:
-            log.exception("answer_cache_forget_failed", document_id=str(document_id))
+            log.exception("answer_cache_forget_failed", index=index)
     return dropped
 
 
-def _read(cache: Cache, document_id: uuid.UUID) -> list[str]:
-    raw = cache.get(_index_key(document_id))
+def _read(cache: Cache, index: str) -> list[str]:
+    raw = cache.get(index)
     try:
         keys = json.loads(raw) if raw else []
     except ValueError:

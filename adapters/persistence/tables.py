@@ -110,7 +110,6 @@ documents = Table(
     Column("page_count", Integer(), nullable=True),
     Column("progress_done", Integer(), nullable=False),
     Column("progress_total", Integer(), nullable=False),
-    Column("extracted_text", Text(), nullable=True),
     Column("extractor", String(32), nullable=True),
     Column("extractor_version", String(16), nullable=True),
     Column("notes", Text(), nullable=True),
@@ -118,6 +117,16 @@ documents = Table(
     Index("ix_documents_owner_created", "owner_id", "created_at", "id"),
     Index("ix_documents_owner_sha256", "owner_id", "sha256"),
     Index("ix_documents_status_updated", "status", "updated_at"),
+)
+
+# A document's whole extracted text, apart from its row: a list of documents (a library question,
+# the documents page) then reads narrow rows (on SQLite, columns stored after a long text are
+# reached only by walking its overflow pages).
+document_texts = Table(
+    "document_texts",
+    metadata,
+    Column("document_id", Uuid(), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text(), nullable=False),
 )
 
 chunks = Table(
@@ -203,10 +212,11 @@ search_documents = Table(
     Column("analyzer", String(32), nullable=False),
     Column("model", String(100), nullable=True),
     Column("dim", Integer(), nullable=True),
-    Column("vectors", LargeBinary(), nullable=True),
     Column("chunk_count", Integer(), nullable=False),
     Column("tokens", Integer(), nullable=False),
     Column("version", Uuid(), nullable=False),
+    # last: SQLite reads the columns before a large value without walking its overflow pages
+    Column("vectors", LargeBinary(), nullable=True),
 )
 
 # A chunk's analysed terms: a tsvector on PostgreSQL (GIN-indexed), text on SQLite (indexed by the

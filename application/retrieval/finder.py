@@ -102,7 +102,7 @@ class PassageFinder:
         ``MAX_QUESTION_TERMS``."""
         terms: dict[str, None] = {}
         about = content(question)  # the period is matched by the re-ranking, not as words
-        numbers = " ".join(re.findall(r"\d+", question))
+        numbers = " ".join(re.findall(r"\d{2,}", question))  # "1" of "April 1" is in every other chunk
         for language in languages or ["und"]:
             found = concepts(about, lambda text, lang=language: set(self.analyzer.terms(text, lang)))
             terms.update(dict.fromkeys(_prefixed(t) for t in expanded_terms(found)))

@@ -37,5 +37,5 @@ class ClearDocuments:
             uow.commit()
         discard_blobs(self.storage, keys)
         if self.cache is not None:
-            forget_documents(self.cache, ids)
+            forget_documents(self.cache, ids, owner_id=user.id)
         return len(keys)

@@ -37,7 +37,7 @@ class DeleteDocument:
             uow.commit()
         discard_blobs(self.storage, [document.storage_key])
         if self.cache is not None:
-            forget_documents(self.cache, [document.id])
+            forget_documents(self.cache, [document.id], owner_id=user.id)
         return document
 
 

@@ -339,7 +339,8 @@ class QueryDocument:
                 self.cache.set(prepared.cache_key, encode_entry(attrs.evolve(completion, text=conversation.answer),
                                                                 prepared.documents, conversation.citations),
                                ttl_seconds=ttl)
-                remember(self.cache, [d.id for d in prepared.documents], prepared.cache_key, ttl_seconds=ttl)
+                remember(self.cache, prepared.user.id, [d.id for d in prepared.documents], prepared.cache_key,
+                         ttl_seconds=ttl)
             except Exception:  # the answer is stored and given; only its reuse is lost
                 log.warning("answer_cache_set_failed", exc_info=True)
         return conversation

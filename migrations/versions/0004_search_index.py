@@ -46,10 +46,10 @@ def upgrade() -> None:
         sa.Column("analyzer", sa.String(32), nullable=False),
         sa.Column("model", sa.String(100), nullable=True),
         sa.Column("dim", sa.Integer(), nullable=True),
-        sa.Column("vectors", sa.LargeBinary(), nullable=True),
         sa.Column("chunk_count", sa.Integer(), nullable=False),
         sa.Column("tokens", sa.Integer(), nullable=False),
         sa.Column("version", sa.Uuid(), nullable=False),
+        sa.Column("vectors", sa.LargeBinary(), nullable=True),  # last: see adapters.persistence.tables
         sa.PrimaryKeyConstraint("document_id", name="pk_search_documents"),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name="fk_search_documents_document_id_documents",
                                 ondelete="CASCADE"),

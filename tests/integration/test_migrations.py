@@ -14,7 +14,7 @@ from adapters.persistence import migrate
 from adapters.persistence.engine import make_engine
 from adapters.persistence.tables import POSTGRESQL_ONLY, SQLITE_ONLY, metadata
 
-TABLES = {"users", "documents", "chunks", "conversations", "analytics_events", "audit_log", "api_keys",
+TABLES = {"users", "documents", "document_texts", "chunks", "conversations", "analytics_events", "audit_log", "api_keys",
           "search_documents", "search_chunks"}
 INDEXES = {
     "documents": {("owner_id", "created_at", "id"), ("owner_id", "sha256"), ("status", "updated_at")},

@@ -99,6 +99,21 @@ def test_deleting_a_document_drops_its_cached_answers(world: World) -> None:
     assert not ask(world, user, "What is the invoice total?", document_id=again.id).cached
 
 
+def test_deleting_any_document_of_a_library_drops_the_library_answers(world: World) -> None:
+    user, other_user = world.add_user(), world.add_user()
+    documents = [ready(world, user, f"Fact number {n} is {n * 7}.", filename=f"f{n}.txt") for n in range(5)]
+    theirs = ready(world, other_user, "Bananas are yellow.", filename="fruit.txt")
+    ask(world, user, "What is fact number 3?", whole_library=True)
+    ask(world, user, "What is fact number 2?", document_id=documents[2].id)
+    ask(world, other_user, "What colour are bananas?", document_id=theirs.id)
+    assert len([k for k in world.cache.items if k.startswith("answer:")]) == 3
+    library_indexes = [k for k in world.cache.items if k.startswith("answer-index:library:")]
+    assert library_indexes == [f"answer-index:library:{user.id}"]  # one entry, not one per document
+    DeleteDocument(world.uow, world.storage, world.clock, cache=world.cache)(user.id, documents[4].id)
+    remaining = [k for k in world.cache.items if k.startswith("answer:")]
+    assert len(remaining) == 2 and not any(k.startswith("answer-index:library:") for k in world.cache.items)
+
+
 def test_clearing_the_library_drops_every_cached_answer(world: World) -> None:
     user = world.add_user()
     one, two = ready(world, user), ready(world, user, "Bananas are yellow.", filename="fruit.txt")

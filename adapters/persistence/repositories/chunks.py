@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import RowMapping, and_, bindparam, func, or_, select
+from sqlalchemy import RowMapping, and_, bindparam, func, or_, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.tables import chunks as chunk_table
@@ -41,14 +41,15 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return []
-        by_document: dict[uuid.UUID, list[int]] = {}
-        for document_id, ordinal in wanted:
-            by_document.setdefault(document_id, []).append(ordinal)
-        # one (document = ? AND ordinal IN (...)) per document: SQLite searches the unique index for
-        # each (a row-value IN over (document_id, ordinal) pairs is a scan of the whole table there)
-        query = select(chunk_table).where(or_(*(and_(chunk_table.c.document_id == document_id,
-                                                     chunk_table.c.ordinal.in_(ordinals))
-                                                for document_id, ordinals in by_document.items())))
+        if self._conn.dialect.name == "postgresql":  # a row-value IN is an index lookup per pair there
+            query = select(chunk_table).where(tuple_(chunk_table.c.document_id, chunk_table.c.ordinal).in_(wanted))
+        else:  # one (document = ? AND ordinal IN (...)) per document: SQLite scans the table for a row-value IN
+            by_document: dict[uuid.UUID, list[int]] = {}
+            for document_id, ordinal in wanted:
+                by_document.setdefault(document_id, []).append(ordinal)
+            query = select(chunk_table).where(or_(*(and_(chunk_table.c.document_id == document_id,
+                                                         chunk_table.c.ordinal.in_(ordinals))
+                                                    for document_id, ordinals in by_document.items())))
         found = {(row["document_id"], row["ordinal"]): _chunk(row) for row in self._conn.execute(query).mappings()}
         return [found[key] for key in wanted if key in found]
 

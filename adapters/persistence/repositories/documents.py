@@ -9,35 +9,47 @@ from datetime import datetime
 from sqlalchemy import Integer, RowMapping, and_, bindparam, func, or_, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
-from adapters.persistence.tables import documents
+from adapters.persistence.tables import document_texts, documents
 from domain.documents import Document, DocumentKind, DocumentStatus
 
 _NEWEST_FIRST = (documents.c.created_at.desc(), documents.c.id.desc())
 _UPDATE_IF_STATUS = documents.update().where(documents.c.id == bindparam("b_id"),
                                              documents.c.status == bindparam("b_expected"))
-# reads leave out the extracted text (megabytes for a long document), read on its own by extracted_text()
-READ_COLUMNS = [column for column in documents.c if column.name != "extracted_text"]
+# the extracted text (megabytes for a long document) is in document_texts, read on its own by extracted_text()
+READ_COLUMNS = list(documents.c)
 # built once (see repositories.users): the per-request reads
 _BY_ID = select(*READ_COLUMNS).where(documents.c.id == bindparam("document_id"))
-_TEXT = select(documents.c.extracted_text).where(documents.c.id == bindparam("document_id"))
+_TEXT = select(document_texts.c.text).where(document_texts.c.document_id == bindparam("document_id"))
 _FIRST_PAGE = (select(*READ_COLUMNS).where(documents.c.owner_id == bindparam("owner_id")).order_by(*_NEWEST_FIRST)
                .limit(bindparam("limit", type_=Integer)))
 
 
 class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
     def add(self, document: Document) -> None:
-        self._conn.execute(documents.insert().values(**row_values(document)))
+        self._conn.execute(documents.insert().values(**row_values(document, exclude=("extracted_text",))))
+        self._store_text(document)
 
     def update(self, document: Document) -> None:
         values = _values(document)
         self._conn.execute(documents.update().where(documents.c.id == document.id).values(**values))
+        self._store_text(document)
 
     def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
         """One conditional UPDATE: a concurrent one waits for the row lock, then sees the new status.
         A prepared statement with the values as parameters (no statement built per call)."""
         values = _values(document)
         result = self._conn.execute(_UPDATE_IF_STATUS, values | {"b_id": document.id, "b_expected": expected.value})
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        self._store_text(document)
+        return True
+
+    def _store_text(self, document: Document) -> None:
+        """The document's text replaced when it carries one (reads leave it None: kept as stored)."""
+        if document.extracted_text is None:
+            return
+        self._conn.execute(document_texts.delete().where(document_texts.c.document_id == document.id))
+        self._conn.execute(document_texts.insert().values(document_id=document.id, text=document.extracted_text))
 
     def get(self, document_id: uuid.UUID) -> Document | None:
         row = self._conn.execute(_BY_ID, {"document_id": document_id}).mappings().one_or_none()
@@ -105,8 +117,8 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
 
 
 def _values(document: Document) -> dict:
-    """Column values for an update: the stored text stays unless the document carries a new one."""
-    return row_values(document, exclude=("id", "extracted_text") if document.extracted_text is None else ("id",))
+    """Column values for an update (the text goes to document_texts)."""
+    return row_values(document, exclude=("id", "extracted_text"))
 
 
 def document_from_row(row: RowMapping) -> Document:

@@ -18,6 +18,7 @@ from application.ports.search_index import DocumentIndex, IndexState, SearchHit
 MAX_TERMS = 64  # a question's distinct terms looked up (a 4,000-character question costs no more)
 COMMON_SHARE = 0.15  # a term in more than this share of the index's chunks is left out of a lookup ...
 KEEP_TERMS = 2  # ... while at least this many rarer ones remain
+LOOKUP_TERMS = 8  # the rarest terms looked up; the re-ranking counts the others
 
 _STATES = (select(search_documents.c.document_id, search_documents.c.language, search_documents.c.analyzer,
                   search_documents.c.model, search_documents.c.tokens, search_documents.c.version)
@@ -105,7 +106,11 @@ def informative(terms: list[str], shares: dict[str, float], absent: frozenset[st
     to BM25 and most of a lookup's cost (it matches thousands of rows of a library); the
     re-ranking still counts it."""
     present = [t for t in terms if t not in absent]
+    if not present:
+        return terms
     rare = [t for t in present if shares.get(t, 0.0) <= COMMON_SHARE]
-    if rare and len(rare) >= min(KEEP_TERMS, len(present)):
-        return rare
-    return present or terms
+    if len(rare) < KEEP_TERMS:  # filled up with the least common of the others
+        common = sorted((t for t in present if t not in rare), key=lambda t: shares.get(t, 0.0))
+        rare += common[: KEEP_TERMS - len(rare)]
+    rare = sorted(rare, key=lambda t: shares.get(t, 0.0))[:LOOKUP_TERMS]  # stable: the question's order on ties
+    return [t for t in present if t in rare]

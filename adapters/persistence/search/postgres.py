@@ -1,10 +1,13 @@
 """PostgreSQL: the terms as a tsvector built from the analyzer's own terms (a literal, so no
 text-search configuration re-parses them), GIN-indexed; ranked BM25-style in one statement:
 each term's ``ts_rank`` (a saturating function of its frequency, divided by 1 + log of the
-chunk's length) weighted by its inverse document frequency among the question's documents."""
+chunk's length) weighted by its inverse document frequency: from the planner's statistics of
+the lexemes once the table has been analysed (one pass over the matching rows), counted among
+the question's documents before that."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -58,23 +61,17 @@ class PostgresSearchIndex(SearchIndexBase):
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:
             return []
-        wanted = informative(wanted, self._shares())
+        shares = self._shares()
+        wanted = informative(wanted, shares)
         queries = [_tsquery(t) for t in wanted if t.rstrip("*")]
         params: dict[str, Any] = {"ids": list(dict.fromkeys(document_ids)), "limit": limit,
                                   "any": " | ".join(queries)}
-        counts, scores = [], []
         for i, query in enumerate(queries):
             params[f"q{i}"] = query
-            counts.append(f"count(*) FILTER (WHERE m.terms @@ CAST(:q{i} AS tsquery)) AS d{i}")
-            scores.append(f"ts_rank(m.terms, CAST(:q{i} AS tsquery), 1) * ln(1 + (n.n - d.d{i} + 0.5) / (d.d{i} + 0.5))")
-        statement = text(
-            "WITH m AS MATERIALIZED (SELECT document_id, ordinal, boilerplate, terms FROM search_chunks "
-            "  WHERE document_id = ANY(:ids) AND terms @@ CAST(:any AS tsquery)), "
-            "n AS (SELECT coalesce(sum(chunk_count), 0)::float8 AS n FROM search_documents "
-            "  WHERE document_id = ANY(:ids)), "
-            f"d AS (SELECT {', '.join(counts)} FROM m) "
-            f"SELECT m.document_id, m.ordinal, m.boilerplate, ({' + '.join(scores)}) AS score "
-            "FROM m, n, d ORDER BY score DESC, m.document_id, m.ordinal LIMIT :limit")
+        if shares:
+            statement = _weighted(queries, wanted, shares, params)
+        else:
+            statement = _counted(queries)
         rows = self._conn.execute(statement, params).all()
         return [SearchHit(document_id=row.document_id, ordinal=row.ordinal, score=float(row.score),
                           boilerplate=bool(row.boilerplate)) for row in rows]
@@ -95,3 +92,35 @@ class PostgresSearchIndex(SearchIndexBase):
         with _stats_lock:
             _stats = (now, shares)
         return shares
+
+
+def _weighted(queries: list[str], wanted: list[str], shares: dict[str, float], params: dict[str, Any]) -> Any:
+    """Each term's inverse frequency from the planner's statistics (a term not among the most
+    common elements is at most as frequent as the least of them): one pass over the matching rows."""
+    floor = min(shares.values()) / 2
+    scores = []
+    for i, term in enumerate(wanted[: len(queries)]):
+        share = min(max(shares.get(term.rstrip("*"), floor), 1e-6), 0.999)
+        params[f"w{i}"] = math.log(1 + (1 - share) / share)
+        scores.append(f"ts_rank(terms, CAST(:q{i} AS tsquery), 1) * :w{i}")
+    return text(
+        f"SELECT document_id, ordinal, boilerplate, ({' + '.join(scores)}) AS score FROM search_chunks "
+        "WHERE document_id = ANY(:ids) AND terms @@ CAST(:any AS tsquery) "
+        "ORDER BY score DESC, document_id, ordinal LIMIT :limit")
+
+
+def _counted(queries: list[str]) -> Any:
+    """Without statistics (a table never analysed): each term's frequency counted among the
+    question's documents' matching chunks, in the same statement."""
+    counts, scores = [], []
+    for i in range(len(queries)):
+        counts.append(f"count(*) FILTER (WHERE m.terms @@ CAST(:q{i} AS tsquery)) AS d{i}")
+        scores.append(f"ts_rank(m.terms, CAST(:q{i} AS tsquery), 1) * ln(1 + (n.n - d.d{i} + 0.5) / (d.d{i} + 0.5))")
+    return text(
+        "WITH m AS MATERIALIZED (SELECT document_id, ordinal, boilerplate, terms FROM search_chunks "
+        "  WHERE document_id = ANY(:ids) AND terms @@ CAST(:any AS tsquery)), "
+        "n AS (SELECT coalesce(sum(chunk_count), 0)::float8 AS n FROM search_documents "
+        "  WHERE document_id = ANY(:ids)), "
+        f"d AS (SELECT {', '.join(counts)} FROM m) "
+        f"SELECT m.document_id, m.ordinal, m.boilerplate, ({' + '.join(scores)}) AS score "
+        "FROM m, n, d ORDER BY score DESC, m.document_id, m.ordinal LIMIT :limit")

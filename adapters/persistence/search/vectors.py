@@ -84,10 +84,12 @@ def nearest(
                if d in matrices and len(matrices[d]) and matrices[d].shape[1] == query.dim]
     if not ordered:
         return []
-    stacked = np.concatenate([m for _, m in ordered]) if len(ordered) > 1 else ordered[0][1]
+    vector = matrix(query.data, query.dim)[0]
+    # one small product per document (too small for BLAS to spread over threads; no copy of the
+    # library's matrices into one), then one array of scores
+    scores = np.concatenate([m @ vector for _, m in ordered]) if len(ordered) > 1 else ordered[0][1] @ vector
     owners = np.repeat(np.arange(len(ordered)), [len(m) for _, m in ordered])
     starts = np.cumsum([0] + [len(m) for _, m in ordered])
-    scores = stacked @ matrix(query.data, query.dim)[0]
     k = min(limit, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.lexsort((top, -scores[top]))]
