@@ -57,7 +57,7 @@ def cite(answer: str, chunks_by_number: Mapping[int, Chunk]) -> tuple[str, list[
 
 
 def _quote(text: str, claim: str) -> str:
-    """The line of ``text`` that best holds ``claim`` (a table row with its header line), cut to
+    """The line of ``text`` that best holds ``claim`` (a table row, then its header line), cut to
     ``QUOTE_CHARS``; "" when no line stands out."""
     lines = text.split("\n")
     index = best_line(lines, claim)
@@ -67,8 +67,8 @@ def _quote(text: str, claim: str) -> str:
     above = index - 1
     while line.startswith("|") and above > 0 and lines[above].startswith("|"):
         if lines[above].startswith("|---"):  # the row's table header is the line above its separator
-            if above - 1 != index:
-                line = lines[above - 1] + "\n" + line
+            if above - 1 != index:  # the row first: the header can be longer than a quote
+                line = line + "\n" + lines[above - 1]
             break
         above -= 1
     return line[:QUOTE_CHARS]

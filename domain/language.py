@@ -52,3 +52,12 @@ def detect_language(text: str) -> str:
     scores = {code: sum(counts[w] for w in common) for code, common in LATIN.items()}
     best = max(scores, key=lambda code: (scores[code], code == "en"))
     return best if scores[best] > 0 else "en"
+
+
+def reply_language(question: str, default: str = "en") -> str:
+    """"ru" or "en": the language a reply to ``question`` is written in (the shells speak those
+    two); ``default`` when the question is too short or in another script to tell."""
+    language = detect_language(question)
+    if language in ("ru", "uk"):
+        return "ru"
+    return "en" if language != UNDETERMINED else default

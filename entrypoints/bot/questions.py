@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from application.ports.language_model import CompletionDelta
 from application.use_cases.query_document import QueryDocumentCommand
 from domain.conversations import Conversation
+from domain.language import reply_language
 from entrypoints.bot.context import EDIT_INTERVAL, acting_user, container, reply, run
 from entrypoints.bot.formatting import preview, render_answer
 from entrypoints.bot.i18n import t
@@ -75,7 +76,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     finally:
         typing.cancel()
     assert conversation is not None
-    parts = render_answer(conversation, t(language, "sources"))
+    parts = render_answer(conversation, t(reply_language(conversation.question, language), "sources"))
     markup = _buttons(conversation, language)
     if editor is None:
         for number, part in enumerate(parts):

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from application.use_cases.list_documents import ListDocumentsQuery
 from application.use_cases.query_document import QueryDocumentCommand
+from domain.language import reply_language
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import DocumentNotFound, DomainError, InvalidInput
@@ -144,7 +145,7 @@ def ask(
         return
     typer.echo(conversation.answer)
     if conversation.citations:
-        typer.echo("\nSources:")
+        typer.echo("\nИсточники:" if reply_language(question) == "ru" else "\nSources:")
         for c in conversation.citations:
             quote = " ".join(c.quote.split())
             typer.echo(f"  [{c.number}] {c.label}: \"{quote[:160]}{'…' if len(quote) > 160 else ''}\"")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, bot, db, documents, serve, users, worker
+from entrypoints.cli import account, bot, db, documents, index, serve, users, worker
 from entrypoints.cli.errors import reports_errors
 
 app = typer.Typer(
@@ -17,7 +17,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 for command in (documents.ingest, documents.docs, documents.doc, documents.ask, account.usage, serve.serve, bot.bot,
-                worker.worker, worker.recover):
+                worker.worker, worker.recover, index.reindex):
     app.command(command.__name__)(reports_errors(command))
 
 
