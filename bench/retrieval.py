@@ -188,7 +188,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="sec,ru,small,squad", help="corpora: sec, ru, small, squad")
     parser.add_argument("--squad-questions", type=int, default=0, help="SQuAD questions to ask (0: all)")
-    parser.add_argument("--context-tokens", type=int, default=3000, help="ASSISTANT_CONTEXT_TOKENS")
+    parser.add_argument("--context-tokens", type=int, default=2500, help="ASSISTANT_CONTEXT_TOKENS")
     parser.add_argument("--misses", action="store_true", help="print every question whose answer lacks the fact")
     parser.add_argument("--embedding", default=None, help="ASSISTANT_EMBEDDING_BACKEND (default: the shipped one)")
     args = parser.parse_args()

@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     tiers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     chunk_tokens: int = Field(300, ge=32, le=8000)
     chunk_overlap: int = Field(40, ge=0, le=1000)
-    context_tokens: int = Field(3000, ge=100, le=1_000_000)
+    context_tokens: int = Field(2500, ge=100, le=1_000_000)  # about 10% of a 25,000-token filing
     retrieval_candidates: int = Field(30, ge=1, le=500)  # passages of the index lookups re-ranked per question
     embedding_backend: Literal["static", "none"] = "static"  # "none": the lexical index alone
     answer_cache_ttl: int = Field(7 * 86400, ge=0)

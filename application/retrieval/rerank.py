@@ -26,8 +26,8 @@ from domain.chunks import Chunk
 from domain.questions import MONTHS, Profile
 from domain.tables import parse_tables
 
-WEIGHTS = {"fused": 0.30, "coverage": 0.25, "line": 0.35, "number": 0.05, "period": 0.05}
-BOILERPLATE = 0.6
+WEIGHTS = {"fused": 0.30, "coverage": 0.25, "line": 0.35, "number": 0.05, "period": 0.12}
+BOILERPLATE = 0.75
 _DIGIT = re.compile(r"\d")
 _MONTH_NAMES = {number: [n for n, m in MONTHS.items() if m == number and len(n) > 3] for number in range(1, 13)}
 

@@ -23,7 +23,7 @@ from domain.users import User
 
 @attrs.frozen(kw_only=True)
 class RetrievalSettings:
-    context_tokens: int = 3000
+    context_tokens: int = 2500
     cache_ttl_seconds: int = 7 * 86400
     summary_max_calls: int = 8  # map calls of a map-reduce pass; parts grow beyond the budget past it
 

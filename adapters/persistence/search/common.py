@@ -109,8 +109,9 @@ def informative(terms: list[str], shares: dict[str, float], absent: frozenset[st
     if not present:
         return terms
     rare = [t for t in present if shares.get(t, 0.0) <= COMMON_SHARE]
-    if len(rare) < KEEP_TERMS:  # filled up with the least common of the others
-        common = sorted((t for t in present if t not in rare), key=lambda t: shares.get(t, 0.0))
-        rare += common[: KEEP_TERMS - len(rare)]
+    words = [t for t in rare if not t.rstrip("*").isdigit()]
+    if len(words) < KEEP_TERMS:  # filled up with the least common of the other words (a number names no topic)
+        common = sorted((t for t in present if t not in rare and not t.isdigit()), key=lambda t: shares.get(t, 0.0))
+        rare += common[: KEEP_TERMS - len(words)]
     rare = sorted(rare, key=lambda t: shares.get(t, 0.0))[:LOOKUP_TERMS]  # stable: the question's order on ties
     return [t for t in present if t in rare]
