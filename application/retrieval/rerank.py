@@ -4,10 +4,11 @@ Each candidate scores a weighted sum of:
 - ``fused``: its reciprocal-rank fusion of the lexical and dense lookups, relative to the best;
 - ``coverage``: the share of the question's terms it holds, each weighted by how few candidates
   hold it (a word in every candidate tells none apart);
-- ``line``: the same share within its best line, a table row counting its table's header (the row
-  "Total net sales" under "Three Months Ended July 1, 2023" holds all of "net sales in the quarter
-  ended July 1, 2023"): a fact stands in one line or row far more often than spread over a chunk;
-- ``number``: for a how-much / how-many / what-share question, that best line holds a number;
+- ``line``: the same share within its best sentence or table row, a row counting its table's header
+  (the row "Total net sales" under "Three Months Ended July 1, 2023" holds all of "net sales in the
+  quarter ended July 1, 2023"): a fact stands in one sentence or row far more often than spread
+  over a chunk;
+- ``number``: for a how-much / how-many / what-share question, that best unit holds a number;
 - ``period``: the date or year the question names is in the text.
 Boilerplate (domain.boilerplate) keeps ``BOILERPLATE`` of its score."""
 
@@ -24,7 +25,7 @@ import attrs
 from application.concepts import Concept, holds, weights
 from domain.chunks import Chunk
 from domain.questions import MONTHS, Profile
-from domain.tables import parse_tables
+from domain.sentences import paragraphs, split_sentences
 
 WEIGHTS = {"fused": 0.30, "coverage": 0.25, "line": 0.35, "number": 0.05, "period": 0.12}
 BOILERPLATE = 0.75
@@ -53,11 +54,11 @@ class LineTerms:
     last: a library's passages come back question after question."""
 
     def __init__(self, capacity: int = 8192) -> None:
-        self._items: OrderedDict[tuple[uuid.UUID, str], list[set[str]]] = OrderedDict()
+        self._items: OrderedDict[tuple[uuid.UUID, str], list[tuple[str, set[str]]]] = OrderedDict()
         self._capacity = capacity
         self._lock = threading.Lock()
 
-    def __call__(self, chunk: Chunk, analyze: Analyze, language: str) -> list[set[str]]:
+    def __call__(self, chunk: Chunk, analyze: Analyze, language: str) -> list[tuple[str, set[str]]]:
         key = (chunk.id, language)
         with self._lock:
             found = self._items.get(key)
@@ -81,7 +82,7 @@ def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: 
     if not candidates:
         return []
     lines = [LINE_TERMS(c.chunk, analyze, language) for c in candidates]
-    chunk_terms = [set().union(*ls) if ls else set() for ls in lines]
+    chunk_terms = [set().union(*(terms for _, terms in ls)) if ls else set() for ls in lines]
     weight = [w + 0.1 for w, _ in weights(wanted, chunk_terms)]
     total = sum(weight) or 1.0
     best_fused = max(c.fused for c in candidates) or 1.0
@@ -89,11 +90,10 @@ def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: 
     ranked = []
     for candidate, terms, per_line in zip(candidates, chunk_terms, lines, strict=True):
         coverage = sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
-        line_scores = [sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, line)) / total
-                       for line in per_line] or [0.0]
+        line_scores = [sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
+                       for _, terms in per_line] or [0.0]
         best = max(range(len(line_scores)), key=line_scores.__getitem__)
-        text_lines = candidate.chunk.text.split("\n")
-        number = profile.wants_number and best < len(text_lines) and bool(_DIGIT.search(text_lines[best]))
+        number = profile.wants_number and bool(per_line) and bool(_DIGIT.search(per_line[best][0]))
         folded = " ".join(candidate.chunk.text.casefold().split())
         period = max((weight for forms, weight in periods if any(f in folded for f in forms)), default=0.0)
         score = (WEIGHTS["fused"] * candidate.fused / best_fused + WEIGHTS["coverage"] * coverage
@@ -105,30 +105,47 @@ def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: 
     return [ranked[i] for i in order]
 
 
-def _line_terms(text: str, analyze: Analyze) -> list[set[str]]:
-    """Each line's terms; a table row's include its table's header, its caption, the line above
-    the table (its title: "revenue by each of the specialized markets") and the section row it
-    stands under ("Revenue:" above "Gaming")."""
+def _line_terms(text: str, analyze: Analyze) -> list[tuple[str, set[str]]]:
+    """The chunk's units with their terms: each prose sentence (lines joined across wraps,
+    domain.sentences) and each table row, a row's terms including its table's header, its caption,
+    the line above the table (its title: "revenue by each of the specialized markets") and the
+    section row it stands under ("Revenue:" above "Gaming")."""
     lines = text.split("\n")
-    terms = [set(analyze(line)) for line in lines]
-    if "|" in text:
-        starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line) + 1)
-        for table, start, end in parse_tables(text):
-            context = set(analyze(" ".join(table.header) + " " + (table.caption or "")))
-            first = next(k for k, line_start in enumerate(starts[:-1]) if line_start >= start)
-            above = next((lines[k] for k in range(first - 1, -1, -1) if lines[k].strip()
-                          and not lines[k].startswith("|")), "")
-            context |= set(analyze(above))
-            section: set[str] = set()
-            for k, line_start in enumerate(starts[:-1]):
-                if start <= line_start < end:
-                    cells = [c.strip() for c in lines[k].strip().strip("|").split("|")]
-                    if cells and cells[0] and not any(cells[1:]):
-                        section = terms[k]  # a section row: its label heads the rows below it
-                    terms[k] = terms[k] | context | section
-    return terms
+    units: list[tuple[str, set[str]]] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        for paragraph in paragraphs("\n".join(prose)):
+            for sentence in split_sentences(paragraph):
+                units.append((sentence, set(analyze(sentence))))
+        prose.clear()
+
+    context: set[str] = set()
+    section: set[str] = set()
+    previous = ""
+    in_table = False
+    for line in lines:
+        if not line.startswith("|"):
+            if in_table:
+                in_table = False
+            prose.append(line)
+            if line.strip():
+                previous = line
+            continue
+        if not in_table:  # a table starts: its header line, the separator, then rows
+            flush()
+            in_table, section = True, set()
+            context = set(analyze(f"{line} {previous}"))
+            continue
+        if line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        terms = set(analyze(line))
+        if cells and cells[0] and not any(cells[1:]):
+            section = terms  # a section row: its label heads the rows below it
+        units.append((line, terms | context | section))
+    flush()
+    return units
 
 
 def _period_forms(profile: Profile) -> list[tuple[list[str], float]]:
