@@ -87,7 +87,9 @@ _KINDS = [
                               r"(percentage|percent)\b|\bhow much (did|has|have)? ?\w+ (grow|increase|decrease|decline|"
                               r"change|fall|rise)\b.*%|\b(rate|margin percentage|ratio)\b|\bпроцент\w*|\bдол[яию]\b|"
                               r"\bставк\w*", re.IGNORECASE)),
-    (Kind.COUNT, re.compile(r"\bhow many\b|\bnumber of\b|\bсколько\s+(штук|единиц|дней|человек|раз)\b|\bколичеств\w*",
+    # "сколько карт", "сколько дней": a count; "сколько стоит", "сколько НДС": an amount
+    (Kind.COUNT, re.compile(r"\bhow many\b|\bnumber of\b|\bколичеств\w*|\bсколько\s+(?!стои|стоя|денег|руб|долл|евро|"
+                            r"процент|ндс|составля|будет|нужно|заплат|плат)[а-яё]+",
                             re.IGNORECASE)),
     (Kind.DATE, re.compile(r"\bwhen\b|\bwhat (date|day|time|deadline)\b|\bby when\b|\bhow long\b|\bdeadline\b|"
                            r"\bкогда\b|\bв какой срок\b|\bдо како\w+\b|\bсрок\w*\b|\bдат[аеуы]\b|\bкакого числа\b",

@@ -18,6 +18,7 @@ do not stop an answer by themselves. Deterministic."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from application.concepts import Concept, concepts, holds, weights
@@ -37,6 +38,7 @@ from application.keyless.scoring import (
 )
 from application.keyless.units import Row, Sentence, paragraphs, rows, sentences, split_sentences
 from application.ports.language_model import Source
+from domain.language import script_of
 from domain.questions import Kind, Profile, content, profile
 
 MIN_COVERAGE = 0.4
@@ -54,7 +56,7 @@ class KeylessAnswerer:
     def answer(self, question: str, sources: tuple[Source, ...], language: str) -> str | None:
         """The answer with its markers, or None when the sources do not answer."""
         asked = profile(question)
-        wanted = concepts(content(question), self._terms)
+        wanted = _in_sources_script(concepts(content(question), self._terms), question, sources)
         if not wanted or not sources:
             return None
         units: list[tuple[Sentence | Row, set[str], set[str]]] = []
@@ -123,8 +125,11 @@ class KeylessAnswerer:
         def worth(clause: str) -> float:
             held = self._terms(clause)
             score = float(sum(holds(c, held) for c in wanted))
-            if (asked.wants_number and AMOUNT.search(clause)) or (asked.kind is Kind.DATE and DATE.search(clause)):
-                score += 1.5
+            if asked.wants_number or asked.kind is Kind.DATE:  # the value asked outweighs the question's words
+                if AMOUNT.search(clause) or DATE.search(clause):
+                    score += 3.0
+                elif re.search(r"\d", YEAR.sub(" ", clause)):
+                    score += 1.0
             return score
         return worth
 
@@ -143,6 +148,25 @@ class KeylessAnswerer:
         if after is None or after.source is not unit.source:
             return None
         return after if kind.search(YEAR.sub(" ", after.text) if asked.wants_number else after.text) else None
+
+
+def _in_sources_script(wanted: list[Concept], question: str, sources: tuple[Source, ...]) -> list[Concept]:
+    """A question asked in another script than the sources' (English about a Russian contract) is
+    matched by the concepts the vocabulary gives a variant for in the sources' script; its other
+    words could never match, so they do not count as missing."""
+    sample = " ".join(s.text for s in sources)[:4000]
+    asked, written = _main_script(question), _main_script(sample)
+    if asked == written or written == "other":
+        return wanted
+    kept = [c for c in wanted if any(all(script_of(t) in (written, "other") for t in v) and any(
+        script_of(t) == written for t in v) for v in c)]
+    return kept or wanted
+
+
+def _main_script(text: str) -> str:
+    counts = Counter(script_of(w) for w in re.findall(r"[^\W\d_]{2,}", text))
+    counts.pop("other", None)
+    return counts.most_common(1)[0][0] if counts else "other"
 
 
 def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:

@@ -17,7 +17,7 @@ _NOT_AN_AMOUNT = re.compile(r"per share|\bshares?\b|\beps\b|percent|%|ratio|\bra
 _NUMBER = re.compile(r"^\(?-?[\d.,\s]*\d\)?%?$")
 _PLURAL_SINGULAR = ("income", "loss", "revenue", "margin", "cash", "tax", "debt", "equity", "profit")
 _QUOTE_CHARS = 400
-_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=\()")
+_CLAUSE = re.compile(r"(?<=[,;:])\s+")
 _CHANGE = re.compile(r"\bchange\b|^\s*%\s*$|измен", re.IGNORECASE)
 
 

@@ -31,7 +31,7 @@ NUMBER_BONUS = 0.12
 KIND_PENALTY = 0.15
 LONG_SENTENCE = 25  # terms; a longer sentence loses LENGTH_PENALTY per doubling
 LENGTH_PENALTY = 0.08
-SUBJECTWORDS = 6
+SUBJECT_WORDS = 6
 SUBJECT_BONUS = 0.08
 PHRASE_BONUS = 0.1
 DEFINES_BONUS = 0.35
@@ -104,9 +104,12 @@ class Scorer:
             if len(primary) > LONG_SENTENCE:  # a fact stands in a short sentence
                 score -= LENGTH_PENALTY * math.log2(len(primary) / LONG_SENTENCE)
             score += PHRASE_BONUS * self._adjacency(question, f"{unit.lead} {text}")
-            opening = self._terms(" ".join(text.split()[:SUBJECTWORDS]))
+            opening = self._terms(unit.lead or " ".join(text.split()[:SUBJECT_WORDS]))
             if held and sum(idf[i][0] for i in held if holds(wanted[i], opening)) >= 0.5 * sum(idf[i][0] for i in held):
-                score += SUBJECT_BONUS  # the sentence is about what was asked ("The price of the contract is ...")
+                # the sentence is about what was asked ("The price of the contract is ..."), the more so
+                # when its opening is nothing else ("Срок выполнения работ:", not "Гарантийный срок ...")
+                asked_terms = set().union(*(variant for concept in wanted for variant in concept))
+                score += SUBJECT_BONUS * (0.5 + 0.5 * len(opening & asked_terms) / max(1, len(opening)))
         return Scored(unit=unit, score=score, terms=frozenset(held | half))
 
     def _adjacency(self, question: str, text: str) -> float:
