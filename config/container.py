@@ -160,7 +160,7 @@ class Container(containers.DeclarativeContainer):
                                  candidates=config.retrieval.candidates)
     prices = providers.Singleton(PriceTable.with_overrides, config.llm.prices)
     language_models = providers.Dict(  # every backend, built only when the chain names it
-        offline=providers.Singleton(OfflineLanguageModel, analyzer=analyzer).provider,
+        offline=providers.Singleton(OfflineLanguageModel, analyzer=analyzer, embedder=embedder).provider,
         gemini=providers.Singleton(
             GeminiLanguageModel, api_key=config.gemini.api_key, model=config.gemini.model,
             base_url=config.gemini.base_url, api_version=config.gemini.api_version,

@@ -81,6 +81,13 @@ class WordLlamaEmbedder:
         norms[norms == 0] = 1.0
         return Embeddings(model=self.name, dim=out.shape[1], data=(out / norms).astype("<f2").tobytes())
 
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        rows = self.embed([query, *texts])
+        matrix = np.frombuffer(rows.data, dtype="<f2").reshape(-1, rows.dim).astype(np.float32)
+        return [float(x) for x in matrix[1:] @ matrix[0]]
+
     def _remember(self, batch: set[str]) -> None:
         """Tokenize the words of ``batch`` not seen yet (under the lock) and keep their sums and
         token counts; the cache starts over when it would pass ``MAX_WORDS``."""

@@ -2,7 +2,8 @@
 sources alone (the table value or the sentence that answers, each with its source's marker),
 "not in the document" when nothing does; summary and overview questions get the opening
 sentences of evenly spaced sources (a lead-based extract). The words are matched through the
-TextAnalyzer it is given (Snowball stems in the container). Deterministic."""
+TextAnalyzer it is given (Snowball stems in the container), and, with an embedding model, the
+cosine of the question's and each sentence's vectors counts too. Deterministic."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 
 from application.keyless.answerer import KeylessAnswerer, lead_sentences
 from application.keyless.phrasing import NOT_FOUND
+from application.ports.embedder import Embedder
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
 from application.ports.text_analyzer import TextAnalyzer
 from application.prompts import is_overview_question
@@ -25,8 +27,9 @@ class OfflineLanguageModel:
 
     name = "offline-extractive"
 
-    def __init__(self, analyzer: TextAnalyzer) -> None:
+    def __init__(self, analyzer: TextAnalyzer, embedder: Embedder | None = None) -> None:
         self._analyzer = analyzer
+        self._embedder = embedder
 
     def complete(self, request: AnswerRequest) -> Completion:
         answer = self._answer(request)
@@ -49,7 +52,7 @@ class OfflineLanguageModel:
         def terms(text: str) -> set[str]:
             return set(self._analyzer.terms(text, document_language))
 
-        answerer = KeylessAnswerer(terms)
+        answerer = KeylessAnswerer(terms, self._embedder.similarities if self._embedder is not None else None)
         if is_overview_question(request.question):
             answer = lead_sentences(request.sources, terms)
         elif request.purpose == "notes":

@@ -38,6 +38,8 @@ from application.keyless.scoring import (
 )
 from application.keyless.units import Row, Sentence, paragraphs, rows, sentences, split_sentences
 from application.ports.language_model import Source
+
+Similarities = Callable[[str, list[str]], list[float]]
 from domain.language import script_of
 from domain.questions import Kind, Profile, content, profile
 
@@ -49,9 +51,11 @@ _NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|n't|without|н�
 _TWO_PARTS = re.compile(r",? and (what|how|when|where|who|which|at what|for how|is|are|was|were|did|does)\b|"
                         r",? и (как|какой|какая|какие|когда|где|кто|сколько|на какую|в какой)\b", re.IGNORECASE)
 class KeylessAnswerer:
-    def __init__(self, terms: Terms) -> None:
+    def __init__(self, terms: Terms, similarities: Similarities | None = None) -> None:
+        """``similarities(question, texts)``: cosines by an embedding model, or None (words alone)."""
         self._terms = terms
         self._scorer = Scorer(terms)
+        self._similarities = similarities
 
     def answer(self, question: str, sources: tuple[Source, ...], language: str) -> str | None:
         """The answer with its markers, or None when the sources do not answer."""
@@ -80,11 +84,12 @@ class KeylessAnswerer:
         weight_all = weight_present + (len(idf) - len(present)) * weight_present / len(present)
         if weight_present < MIN_PRESENT * weight_all:
             return None
-        scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question)
-                  for unit, primary, secondary in units]
+        semantic = self._semantic(question, [unit for unit, _, _ in units])
+        scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near)
+                  for (unit, primary, secondary), near in zip(units, semantic, strict=True)]
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
-        if best.score < MIN_COVERAGE or (_NEGATION.search(question) and not _NEGATION.search(text_of(best.unit))):
+        if best.decided < MIN_COVERAGE or (_NEGATION.search(question) and not _NEGATION.search(text_of(best.unit))):
             return None  # too little of the question in the best unit, or it does not say what is asked not to be
         focus = self._focus(wanted, asked)
         parts = [self._phrase(best.unit, asked, question, language, focus)]
@@ -93,11 +98,19 @@ class KeylessAnswerer:
             parts.append(sentence_answer(following.text, following.source.number, focus))
         if _TWO_PARTS.search(question):  # "how many shares, and for how much?": a second unit may add the rest
             for other in scored[1:6]:
-                if other.score >= SECOND_SHARE * best.score and other.terms - best.terms and text_of(other.unit) != text_of(
+                if other.decided >= SECOND_SHARE * best.decided and other.terms - best.terms and text_of(other.unit) != text_of(
                         best.unit):
                     parts.append(self._phrase(other.unit, asked, question, language, focus))
                     break
         return " ".join(p for p in parts if p)
+
+    def _semantic(self, question: str, units: list[Sentence | Row]) -> list[float]:
+        if self._similarities is None:
+            return [0.0] * len(units)
+        try:
+            return self._similarities(question, [text_of(u) for u in units])
+        except Exception:  # the words alone decide
+            return [0.0] * len(units)
 
     def notes(self, question: str, sources: tuple[Source, ...], limit: int = 3) -> str | None:
         """Plain cited sentences for a map step (read by the model again)."""
@@ -156,8 +169,9 @@ def _in_sources_script(wanted: list[Concept], question: str, sources: tuple[Sour
     words could never match, so they do not count as missing."""
     sample = " ".join(s.text for s in sources)[:4000]
     asked, written = _main_script(question), _main_script(sample)
-    if asked == written or written == "other":
-        return wanted
+    words = re.findall(r"[^\W\d_]{2,}", sample)
+    if asked == written or written == "other" or sum(script_of(w) == asked for w in words) >= 0.1 * len(words):
+        return wanted  # the same script, or sources written partly in the question's
     kept = [c for c in wanted if any(all(script_of(t) in (written, "other") for t in v) and any(
         script_of(t) == written for t in v) for v in c)]
     return kept or wanted

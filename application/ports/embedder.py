@@ -33,3 +33,7 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Embeddings:
         """One vector per text, in order (EmbeddingModelUnavailable when the model cannot load)."""
         ...
+
+    def similarities(self, query: str, texts: Sequence[str]) -> list[float]:
+        """The cosine of ``query``'s vector with each text's, in order (errors as ``embed``)."""
+        ...
