@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from application.ports.language_model import Source
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"  # 3: the search index, the keyless answerer, renumbered and checked citations
 
 SYSTEM_PROMPT = """You are a business assistant that answers questions about the user's documents.
 Answer only from the numbered sources below. After every statement, cite the source it comes

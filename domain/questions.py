@@ -94,8 +94,8 @@ _KINDS = [
     (Kind.DATE, re.compile(r"\bwhen\b|\bwhat (date|day|time|deadline)\b|\bby when\b|\bhow long\b|\bdeadline\b|"
                            r"\bкогда\b|\bв какой срок\b|\bдо како\w+\b|\bсрок\w*\b|\bдат[аеуы]\b|\bкакого числа\b",
                            re.IGNORECASE)),
-    (Kind.AMOUNT, re.compile(r"\bhow much\b|\bwhat (was|were|is|are|did)\b|\bamount\b|\bсколько\b|\bкаков\w*\b|"
-                             r"\bразмер\w*\b|\bсумм\w*\b|\bцен\w*\b|\bстоимост\w*\b", re.IGNORECASE)),
+    (Kind.AMOUNT, re.compile(r"\bhow much\b|\bamount\b|\bсколько\b|\bразмер\w*\b|\bсумм\w*\b|\bцен[аыеу]\b|"
+                             r"\bстоимост\w*\b", re.IGNORECASE)),
     (Kind.NAME, re.compile(r"^\s*(who|whom|which (company|companies|officer|officers|customer|firm|party|bank|"
                            r"person|people|court|director|supplier))\b|\bкто\b|\bкем\b|\bкакая организация\b|"
                            r"\bкакой (суд|банк)\b", re.IGNORECASE)),
@@ -133,6 +133,10 @@ def content(question: str) -> str:
     return " ".join(text.split())
 
 
+_NOT_QUANTITY = re.compile(r"\b(terms|conditions|policy|policies|procedure|process|method|how to|schedule|"
+                           r"услови\w*|порядок|порядке|способ\w*)\b", re.IGNORECASE)
+
+
 def question_date(text: str) -> date | None:
     """The last date spelt out in ``text`` ("July 1, 2023", "1 июля 2023", "01.07.2023")."""
     found = None
@@ -164,6 +168,8 @@ def period_of(text: str) -> Period:
 
 def profile(question: str) -> Profile:
     kind = next((k for k, pattern in _KINDS if pattern.search(question)), Kind.OTHER)
-    if kind is Kind.OTHER and _QUANTITY.search(question):
+    # "What was the revenue?", "Какова цена?", "Data Center revenue Q3?": an amount when the
+    # question names a quantity and not the terms, conditions or way of something
+    if kind is Kind.OTHER and _QUANTITY.search(question) and not _NOT_QUANTITY.search(question):
         kind = Kind.AMOUNT
     return Profile(kind=kind, period=period_of(question))

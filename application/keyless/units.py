@@ -21,6 +21,7 @@ from domain.sentences import paragraphs, split_sentences
 from domain.tables import Table, parse_tables
 
 _LEAD_CHARS = 120
+_HEADING = re.compile(r"^#{1,6}\s+\S|^(?=.{3,80}$)(?=[^\W_])(?!.*[.!?…;,]$)(?:\S+\s+){0,7}\S+$")
 _WORDY = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -59,13 +60,16 @@ def sentences(sources: tuple[Source, ...]) -> Iterator[Sentence]:
         text = _without_tables(source.text)
         lead = ""
         for paragraph in paragraphs(text):
+            item = bool(_LIST_START.match(paragraph))
+            if lead and not item and not lead_is_heading(lead):
+                lead = ""  # the list it led has ended
             for sentence in split_sentences(paragraph):
                 position += 1
                 yield Sentence(text=sentence, source=source, position=position, lead=lead)
             if len(paragraph) <= _LEAD_CHARS and paragraph.rstrip().endswith(":"):
-                lead = paragraph
-            elif not _LIST_START.match(paragraph):
-                lead = ""
+                lead = paragraph  # a list's lead, until the list ends
+            elif not item and _HEADING.match(paragraph):
+                lead = paragraph.lstrip("# ")  # a heading: its section's sentences are about it
 
 
 def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
@@ -101,6 +105,10 @@ def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
                 yield row
                 if row.label.casefold().startswith(("total", "итого", "всего")):
                     section = ""
+
+
+def lead_is_heading(lead: str) -> bool:
+    return bool(lead) and not lead.rstrip().endswith(":")
 
 
 def _first_wordy(values: Iterator[str]) -> int:
