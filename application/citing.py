@@ -25,7 +25,7 @@ from domain.conversations import Citation
 
 log = structlog.get_logger(__name__)
 
-_OPEN_MARKER = re.compile(r"\[\d{0,3}$")
+_HELD_TAIL = re.compile(r"\s*(?:\[\d{0,3})?$")  # a marker may still follow (and take the space before it)
 
 
 def cite(answer: str, chunks_by_number: Mapping[int, Chunk]) -> tuple[str, list[Citation]]:
@@ -76,16 +76,18 @@ def _quote(text: str, claim: str) -> str:
 
 class StreamRenumbering:
     """Renumbers markers in streamed text like ``cite`` does (by first appearance, unknown sources
-    left out), holding back a piece that ends inside a marker until it closes."""
+    left out), holding back the end of a piece inside a marker until it closes, and its trailing
+    whitespace until the next piece shows whether a marker (which may take a space with it) follows."""
 
     def __init__(self, known: set[int]) -> None:
         self._known, self._mapping, self._held = known, {}, ""
 
     def feed(self, piece: str) -> str:
         text = self._held + piece
-        open_marker = _OPEN_MARKER.search(text)
-        self._held = text[open_marker.start():] if open_marker else ""
-        return self._renumber(text[: open_marker.start()] if open_marker else text)
+        tail = _HELD_TAIL.search(text)  # always found (it may be empty)
+        cut = tail.start() if tail else len(text)
+        self._held = text[cut:]
+        return self._renumber(text[:cut])
 
     def flush(self) -> str:
         held, self._held = self._held, ""

@@ -20,7 +20,9 @@ def concepts(question: str, terms: Terms) -> list[Concept]:
     for words, phrases in alternatives(question):
         used = frozenset(terms(words))
         variants = [used] if used else []
-        variants += [v for v in (frozenset(terms(p)) for p in phrases) if v and v not in variants]
+        for variant in (frozenset(terms(p)) for p in phrases):
+            if variant and variant not in variants:
+                variants.append(variant)
         if variants:
             found.append(tuple(variants))
             taken |= used

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import attrs
 
@@ -31,7 +32,8 @@ def pinpoint(chunk: Chunk, evidence: str) -> tuple[tuple[Locator, ...], str]:
     """The chunk's locators that best support ``evidence``, and the quote they cover.
 
     Scores each located part of the chunk by the share of the evidence's terms it contains; keeps
-    the best part (and any that tie with it). Without spans or overlap, the whole chunk stands."""
+    the best part (and any that tie with it), then any part that holds a good share of the terms
+    still not covered. Without spans or overlap, the whole chunk stands."""
     parts = chunk.located_texts()
     wanted = {t for t in terms(evidence) if len(t) > 1}
     if len(parts) <= 1 or not wanted:
@@ -41,12 +43,25 @@ def pinpoint(chunk: Chunk, evidence: str) -> tuple[tuple[Locator, ...], str]:
     if best == 0:
         return chunk.locators, chunk.text[:QUOTE_CHARS]
     chosen = [i for i, score in enumerate(scores) if score == best]
+    part_terms = [set(terms(text)) for _, text in parts]
+    left = wanted - set().union(*(part_terms[i] for i in chosen))
+    while left:  # an answer citing one source for two claims (a sentence, then the formula it announces)
+        gain, index = max(((len(left & t), i) for i, t in enumerate(part_terms) if i not in chosen), default=(0, 0))
+        if gain < max(_COVER_TERMS, _COVER_SHARE * len(wanted)):
+            break
+        chosen.append(index)
+        left -= part_terms[index]
+    chosen.sort()
     quote = " … ".join(parts[i][1] for i in chosen)
     return tuple(parts[i][0] for i in chosen), quote[:QUOTE_CHARS]
 
 
+_COVER_TERMS, _COVER_SHARE = 3, 0.25  # a second part joins when it adds this many of the evidence's terms
 _MARKER = re.compile(r"\s?\[(\d{1,3})\]")
-_NUMBER_TOKEN = re.compile(r"\d[\d,.\s]*\d|\d")
+# A number: digits with , or . separators; or 1-3 digits then groups of 3 after a space ("1 234 567",
+# "39 921 700,00"), a group not itself the start of a comma-separated number ("81,797 82,959" is two).
+_NUMBER_TOKEN = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d)(?![,.]\d{3}))+(?:[,.]\d+)?|\d+(?:[,.]\d+)*")
+_DECIMAL_COMMA = re.compile(r",(\d{1,2})$")  # "700,00", "0,1": a comma before the last 1-2 digits
 _WORD_TOKEN = re.compile(r"[^\W\d_]{3,}")
 _SUPPORT_SHARE = 0.4
 _FUNCTION_WORDS = frozenset(
@@ -87,31 +102,50 @@ def drop_markers(answer: str, numbers: set[int]) -> str:
 
 
 def _numbers(text: str) -> set[str]:
-    return {re.sub(r"[,\s]", "", n).rstrip(".") for n in _NUMBER_TOKEN.findall(text)}
+    """The numbers of ``text`` as written without thousands separators ("39 921 700,00" -> "39921700.00")."""
+    out = set()
+    for token in _NUMBER_TOKEN.findall(text):
+        token = "".join(token.split())
+        if "." not in token:
+            token = _DECIMAL_COMMA.sub(r".\1", token)
+        out.add(token.replace(",", ""))
+    return out
 
 
-def _values(text: str) -> list[float]:
+def _values(text: str) -> list[Decimal]:
     out = []
     for n in _numbers(text):
         try:
-            out.append(float(n))
-        except ValueError:
+            out.append(Decimal(n))
+        except InvalidOperation:  # "1.234.567"
             continue
     return out
 
 
-def _near(value: float, values: list[float]) -> bool:
-    """``value`` equals one of ``values`` in another unit (thousands, millions, billions) to
-    within rounding: "$81.8 billion" against a table's "81,797" in millions."""
+def _exponent(number: Decimal) -> int:
+    """The power of ten of ``number``'s last digit ("81.8" -> -1, "8.18E+4" -> 2)."""
+    exponent = number.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def _rounds_to(value: Decimal, values: list[Decimal]) -> bool:
+    """``value`` is one of ``values`` in the same or another unit (thousands, millions, billions),
+    the more precise of the two rounded to the other's precision: "$81.8 billion" and "$82 billion"
+    for a table's "81,797" in millions, not "$81.7 billion" nor "$81,900 million"."""
     if not value:
         return False
-    return any(abs(value - v * scale) <= 0.006 * abs(value) for v in values if v
-               for scale in (1.0, 1e-3, 1e3, 1e-6, 1e6))
+    for other in values:
+        for shift in (0, -3, 3, -6, 6):
+            scaled = other.scaleb(shift)
+            step = Decimal(1).scaleb(max(_exponent(value), _exponent(scaled)))
+            if other and value.quantize(step, ROUND_HALF_UP) == scaled.quantize(step, ROUND_HALF_UP):
+                return True
+    return False
 
 
 def supports(text: str, claim: str) -> bool:
     """Whether ``text`` holds the claim: one of the claim's numbers (compared without thousands
-    separators and up to rounding into another unit), or two of its words or ``_SUPPORT_SHARE``
+    separators, and as a rounding in the same or another unit), or two of its words or ``_SUPPORT_SHARE``
     of them (compared by their first letters, so inflections match; function words left out).
     A claim with neither (a bare marker) is supported."""
     numbers = {n for n in _numbers(claim) if len(n.replace(".", "")) >= 2}
@@ -119,7 +153,7 @@ def supports(text: str, claim: str) -> bool:
     if numbers:
         present_numbers = _numbers(folded)
         values = _values(folded)
-        if numbers & present_numbers or any(_near(v, values) for v in _values(" ".join(numbers))):
+        if numbers & present_numbers or any(_rounds_to(v, values) for v in _values(" ".join(numbers))):
             return True
     words = {w[:_PREFIX] for w in _WORD_TOKEN.findall(claim.casefold()) if w not in _FUNCTION_WORDS}
     if not words:

@@ -4,20 +4,22 @@ A text's lines are joined into paragraphs first (PDF text and Word paragraphs wi
 wrap lines mid-sentence): a line ends a paragraph when it ends a sentence (not an abbreviation),
 or is short and followed by a capital, or the next line starts a list item; a blank line always
 ends one; "name: value; name: value" record lines (a CSV's rows) are left out (read as rows).
-Paragraphs are then cut after . ! ? … unless the dot ends a common abbreviation, an initial or a
-number's decimals; a run-on "sentence" over ``MAX_SENTENCE`` characters is cut at a clause."""
+Paragraphs are then cut after . ! ? … and any closing quotes unless the dot ends a common
+abbreviation, an initial, a list item's opening number ("1.") or a number's decimals; a run-on
+"sentence" over ``MAX_SENTENCE`` characters is cut at a clause."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“«(]*[A-ZА-ЯЁ0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”»)]*)\s+(?=[\"'“«(]*[A-ZА-ЯЁ0-9])")  # group 1: closing quotes
 _ABBREVIATION = re.compile(
     r"(?:\b(?:inc|corp|co|ltd|llc|no|nos|vs|etc|e\.g|i\.e|approx|mr|mrs|ms|dr|st|jan|feb|mar|apr|jun|jul|aug|sep|sept|"
     r"oct|nov|dec|fig|sec|art|u\.s|u\.k|т\.е|т\.д|т\.п|г|гг|руб|коп|ст|п|пп|им|др|тыс|млн|млрд|ул|д|лит|кв|корп|стр|обл|"
     r"тел|ч|см|шт|ед|изм|пр|пер)\.|\b[A-ZА-Я]\.)$",
     re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"\(?\d{1,2}\.")  # "1." opening a list item, not a sentence of its own
 LIST_START = re.compile(r"^\s*(?:[-–—•▪●*]\s*(?=\w)|\(?\d{1,2}[.)]\s+|\(?[a-zа-я][.)]\s+)")
 _LINE_END = re.compile(r"[.!?…:;]\s*$")
 _SHORT_LINE = 60
@@ -50,9 +52,10 @@ def split_sentences(paragraph: str) -> list[str]:
     pieces, start = [], 0
     for match in _SENTENCE_END.finditer(paragraph):
         head = paragraph[start:match.start()]
-        if _ABBREVIATION.search(head) or re.search(r"\d\.$", head.rstrip()) and re.match(r"\d", paragraph[match.end():]):
+        if (_ABBREVIATION.search(head) or _LIST_NUMBER.fullmatch(head.strip())
+                or re.search(r"\d\.$", head.rstrip()) and re.match(r"\d", paragraph[match.end():])):
             continue
-        pieces.append(head.strip())
+        pieces.append(paragraph[start:match.end(1)].strip())  # the sentence keeps its closing quotes
         start = match.end()
     pieces.append(paragraph[start:].strip())
     out = []

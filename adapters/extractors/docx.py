@@ -3,7 +3,8 @@
 The package passes the zip guards first (adapters.extractors.zip_guard); python-docx's lxml
 parser does not resolve entities, and DTDs are refused before it runs anyway. A heading is a
 paragraph styled "Title" or "Heading N"; each segment carries the path of headings above it
-("2 Terms > 2.3 Payment terms") and its 1-based block number in the body."""
+("2 Terms > 2.3 Payment terms") and its 1-based block number in the body. A table is Markdown
+cut into blocks of rows that each repeat its header row (adapters.extractors.markdown)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from adapters.extractors.markdown import markdown_table
+from adapters.extractors.markdown import markdown_blocks
 from adapters.extractors.zip_guard import open_zip
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
@@ -32,7 +33,7 @@ class DocxExtractor:
 
     kinds = frozenset({DocumentKind.DOCX})
     name = "docx"
-    version = "1"
+    version = "2"
 
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
@@ -59,16 +60,17 @@ def _segments(blocks: list[Paragraph | Table], style_names: dict[str, str], budg
             budget.check_time()
             if progress is not None:
                 progress(number, len(blocks))
-        if isinstance(block, Table):
-            text = markdown_table(_table_rows(block))
+        if isinstance(block, Table):  # a long table in blocks that each repeat its header
+            texts = markdown_blocks(_table_rows(block))
         else:
-            text = block.text.strip()
+            texts = [block.text.strip()]
             level = _heading_level(style_names.get(block._p.style or "", ""))  # noqa: SLF001
-            if level is not None and text:
-                headings = [h for h in headings if h[0] < level] + [(level, text)]
-        if text:
-            section = " > ".join(h[1] for h in headings) or None
-            yield Segment(text=budget.add(text), locator=Locator(section=section, paragraph=number))
+            if level is not None and texts[0]:
+                headings = [h for h in headings if h[0] < level] + [(level, texts[0])]
+        section = " > ".join(h[1] for h in headings) or None
+        for text in texts:
+            if text:
+                yield Segment(text=budget.add(text), locator=Locator(section=section, paragraph=number))
     if progress is not None:
         progress(len(blocks), len(blocks))
 

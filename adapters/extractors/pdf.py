@@ -22,7 +22,8 @@ import pypdfium2.raw as pdfium_c
 
 from adapters.extractors.ocr import TesseractOcr
 from adapters.extractors.pdf_grid import Box
-from adapters.extractors.pdf_layout import layout_tables, markdown_blocks, may_hold_table, ruled_tables, splice
+from adapters.extractors.markdown import table_blocks
+from adapters.extractors.pdf_layout import layout_tables, may_hold_table, ruled_tables, splice
 from adapters.extractors.pdf_tables import has_rules, looks_tabular, path_boxes, plumber_tables
 from adapters.extractors.pdf_words import page_words, rules_of
 from application.ports.extractor import Budget, Extraction, ProgressCallback
@@ -140,7 +141,7 @@ class PdfExtractor:
 
         grids = ruled_tables(textpage, boxes, height, covered) if ruled else []
         words = words or (page_words(textpage, raw, height) if grids else [])
-        items = [(t.spans, [budget.add(b) for b in markdown_blocks(t.table)]) for t in found]
+        items = [(t.spans, [budget.add(b) for b in table_blocks(t.table)]) for t in found]
         taken = {span for t in found for span in t.spans}
         for box, markdown in grids:
             x0, top, x1, bottom = box

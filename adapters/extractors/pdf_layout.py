@@ -35,8 +35,7 @@ from adapters.extractors.pdf_grid import Box, find_tables
 from adapters.extractors.pdf_tables import _CellReader, _cell_texts, _split_band
 from adapters.extractors.pdf_words import (ALIGN, Cell, Column, Row, Rule, Word, column_of, columns_of, covered,
                                            rows_of)
-from domain.tables import BLOCK_TOKENS, Table, blocks, render
-from domain.text import count_tokens
+from domain.tables import Table
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _PAGE = re.compile(r"\d{1,3}")
@@ -276,14 +275,6 @@ def _body_rows(rows: list[Row], frame: _Frame) -> list[tuple[str, ...]]:
         out.append((label, *(" ".join(v) for v in values)))
         wrapped = first if first is not None and not cells and not label.endswith(":") else None
     return out
-
-
-def markdown_blocks(table: Table) -> list[str]:
-    """The table as Markdown blocks that each repeat its header (``domain.tables.blocks``); a header
-    too long to repeat (over a third of a block: a wide grid) is written once, with the whole table."""
-    if count_tokens(render(attrs.evolve(table, rows=()))) > BLOCK_TOKENS // 3:
-        return [render(table)]
-    return [render(block) for block in blocks(table)]
 
 
 def ruled_tables(textpage: pypdfium2.PdfTextPage, boxes: Sequence[Box], height: float,

@@ -92,8 +92,11 @@ class KeylessAnswerer:
         if best.decided < MIN_COVERAGE or (_NEGATION.search(question) and not _NEGATION.search(text_of(best.unit))):
             return None  # too little of the question in the best unit, or it does not say what is asked not to be
         focus = self._focus(wanted, asked)
-        parts = [self._phrase(best.unit, asked, question, language, focus)]
         following = self._completion(best, units, asked)
+        if following is not None and announces(best.unit):  # its end, then what it announces
+            parts = [sentence_answer(best.unit.text, best.unit.source.number, ending=True)]
+        else:
+            parts = [self._phrase(best.unit, asked, question, language, focus)]
         if following is not None:  # "Subcontractors must be engaged. Their share must be 30%." : the next one holds it
             parts.append(sentence_answer(following.text, following.source.number, focus))
         if _TWO_PARTS.search(question):  # "how many shares, and for how much?": a second unit may add the rest
@@ -149,10 +152,16 @@ class KeylessAnswerer:
     @staticmethod
     def _completion(best: Scored, units: list[tuple[Sentence | Row, set[str], set[str]]],
                     asked: Profile) -> Sentence | None:
-        """The sentence right after the best one, in the same source, when the best one lacks the
-        kind of value asked (a number, a date) and that one has it."""
+        """The sentence right after the best one, in the same source, when the best one announces it
+        ("... is computed by the formula:") or lacks the kind of value asked (a number, a date) and
+        that one has it."""
         unit = best.unit
-        if not isinstance(unit, Sentence) or not (asked.wants_number or asked.kind is Kind.DATE):
+        if not isinstance(unit, Sentence):
+            return None
+        if announces(unit):
+            after = next((u for u, _, _ in units if isinstance(u, Sentence) and u.position == unit.position + 1), None)
+            return after if after is not None and after.source is unit.source else None
+        if not (asked.wants_number or asked.kind is Kind.DATE):
             return None
         kind = AMOUNT if asked.wants_number else DATE
         if kind.search(YEAR.sub(" ", unit.text) if asked.wants_number else unit.text):
@@ -161,6 +170,11 @@ class KeylessAnswerer:
         if after is None or after.source is not unit.source:
             return None
         return after if kind.search(YEAR.sub(" ", after.text) if asked.wants_number else after.text) else None
+
+
+def announces(unit: Sentence | Row) -> bool:
+    """A sentence that ends with a colon: what it speaks of follows it ("... by the formula:")."""
+    return isinstance(unit, Sentence) and unit.text.rstrip().endswith(":")
 
 
 def _in_sources_script(wanted: list[Concept], question: str, sources: tuple[Source, ...]) -> list[Concept]:

@@ -22,20 +22,25 @@ _CHANGE_WORDS = re.compile(r"\b(change[ds]?|increase[ds]?|decrease[ds]?|grow|gre
 _NUMERIC_CELL = re.compile(r"[\s$€£₽(−–-]*\d[\d\s,.]*\)?\s*(%|руб\.?|rub|eur|usd|шт\.?|pcs)?", re.IGNORECASE)
 _COUNT_UNIT = re.compile(r"(шт|ед|pcs|units?|компл|уп|ea)\.?", re.IGNORECASE)
 _CHANGE_HEADER = re.compile(r"change|%|variance|измен", re.IGNORECASE)
-# words questions use for common column names
-_SYNONYMS = {
-    "how many": "quantity qty units count number stock pieces количество кол-во шт",
-    "how much": "amount total price cost value sum сумма стоимость цена",
-    "price": "price cost rate unit цена стоимость", "cost": "cost price стоимость цена",
-    "сколько": "количество кол-во шт сумма стоимость",
+# "how many", "how much", "сколько": the column names of the kind of value the question asks
+# (domain.questions.profile: "сколько извещателей" a count, "сколько стоит" an amount)
+_ASKS_QUANTITY = re.compile(r"\bhow (many|much)\b|\bсколько\b", re.IGNORECASE)
+_KIND_NAMES = {
+    Kind.COUNT: "quantity qty units count number stock pieces количество кол-во шт",
+    Kind.AMOUNT: "amount total price cost value sum сумма стоимость цена",
 }
+# words questions use for common column names
+_WRAP_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_]{2})")  # "Коли-чество": a word hyphenated to fit its cell
+_SYNONYMS = {"price": "price cost rate unit цена стоимость", "cost": "cost price стоимость цена"}
 
 
 def choose_column(header: Sequence[str], values: Sequence[str], profile: Profile, question: str,
                   analyze: Analyze, label_at: int = 0) -> int | None:
     """The index (into ``header``/``values``) of the answering column among those after the row's
     label (at ``label_at``), or None when the row holds no value."""
-    filled = [i for i in range(label_at + 1, len(values)) if values[i].strip() and values[i].strip() not in {"$", "%"}]
+    label = values[label_at].strip().casefold() if label_at < len(values) else ""
+    filled = [i for i in range(label_at + 1, len(values))
+              if values[i].strip() and values[i].strip() not in {"$", "%"} and values[i].strip().casefold() != label]
     if not filled:
         return None
     if profile.kind is Kind.COUNT:  # "| шт. | 731 |": the quantity follows its unit of count
@@ -43,7 +48,9 @@ def choose_column(header: Sequence[str], values: Sequence[str], profile: Profile
         if counted:
             return counted[0]
     if profile.wants_number:  # an amount, a count or a share stands in a cell holding a number, not a name
-        filled = [i for i in filled if _NUMERIC_CELL.fullmatch(values[i].strip())] or filled
+        filled = [i for i in filled if _NUMERIC_CELL.fullmatch(values[i].strip())]
+        if not filled:  # a row of names and descriptions holds no value of that kind
+            return None
     if _CHANGE_WORDS.search(question):
         change = [i for i in filled if i < len(header) and _CHANGE_HEADER.search(header[i])]
         if change:
@@ -52,7 +59,7 @@ def choose_column(header: Sequence[str], values: Sequence[str], profile: Profile
     dated = [i for i in filled if periods[i].end is not None or periods[i].year is not None]
     if dated:
         return _by_period(dated, periods, profile.period)
-    named = _by_name(filled, header, question, analyze)
+    named = _by_name(filled, header, question, analyze, profile.kind)
     return named if named is not None else filled[0]
 
 
@@ -75,7 +82,7 @@ def _by_period(columns: list[int], periods: dict[int, Period], asked: Period) ->
         if not same and asked.fiscal:  # a fiscal year named after the calendar year it ends in
             same = [i for i in chosen if _year(periods[i]) == asked.year - 1]
         chosen = same or chosen
-    ordered = sorted(chosen, key=lambda i: (_key(periods[i]), -i), reverse=True)  # latest first
+    ordered = sorted(chosen, key=lambda i: (period_key(periods[i]), -i), reverse=True)  # latest first
     if asked.relative is Relative.PREVIOUS and len(ordered) > 1 and (asked.end is None or len(chosen) > 1):
         return ordered[1]
     return ordered[0]
@@ -85,18 +92,27 @@ def _year(period: Period) -> int | None:
     return period.end.year if period.end is not None else period.year
 
 
-def _key(period: Period) -> tuple[int, int, int]:
+def period_key(period: Period) -> tuple[int, int, int]:
+    """Orders periods by their end: a date, else a year."""
     if period.end is not None:
         return (period.end.year, period.end.month, period.end.day)
     return (period.year or 0, 0, 0)
 
 
-def _by_name(columns: list[int], header: Sequence[str], question: str, analyze: Analyze) -> int | None:
+def _by_name(columns: list[int], header: Sequence[str], question: str, analyze: Analyze, kind: Kind) -> int | None:
     asked = analyze(question)
     folded = question.casefold()
+    if _ASKS_QUANTITY.search(question) and kind in _KIND_NAMES:
+        asked |= analyze(_KIND_NAMES[kind])
     for phrase, words in _SYNONYMS.items():
         if phrase in folded:
             asked |= analyze(words)
-    scores = {i: len(asked & analyze(header[i])) for i in columns if i < len(header)}
+    scores = {i: len(asked & _header_terms(header[i], analyze)) for i in columns if i < len(header)}
     best = max(scores.values(), default=0)
     return next(i for i in columns if scores.get(i) == best) if best > 0 else None
+
+
+def _header_terms(header: str, analyze: Analyze) -> set[str]:
+    """A header's terms, read also with the hyphens that split a word to fit a narrow cell joined
+    ("Коли-чество", "Ед. изме-рения"); both readings count ("кол-во" stays a word)."""
+    return analyze(header) | analyze(_WRAP_HYPHEN.sub("", header))

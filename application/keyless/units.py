@@ -86,8 +86,7 @@ def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
                 yield Row(cells=("", *(v.strip() for _, v in pairs)), table=table, section="", title="",
                           source=source, position=position, label_at=_first_wordy(v for _, v in pairs) + 1)
         for table, start, _ in parse_tables(text):
-            before = text[:start].rstrip("\n").rsplit("\n", 2)
-            title = " ".join(part for part in [*before[-2:], table.caption or ""] if part and not part.startswith("|"))
+            title = _title(text[:start], table.caption)
             section = ""
             for cells in table.rows:
                 position += 1
@@ -105,6 +104,16 @@ def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
                 yield row
                 if row.label.casefold().startswith(("total", "итого", "всего")):
                     section = ""
+
+
+def _title(before: str, caption: str | None) -> str:
+    """The two lines above a table (a statement's title and its unit line), its caption among
+    them once (parse_tables reads the caption from the line above)."""
+    parts: list[str] = []
+    for part in [*(line.strip() for line in before.rstrip("\n").rsplit("\n", 2)[-2:]), (caption or "").strip()]:
+        if part and not part.startswith("|") and part not in parts:
+            parts.append(part)
+    return " ".join(parts)
 
 
 def lead_is_heading(lead: str) -> bool:

@@ -36,6 +36,7 @@ RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
 MAX_QUESTION_TERMS = 64
 FIRST_CHUNKS = 16
 PREFIX_CHARS = 5
+_NUMBERED = re.compile(r"(?:№|#|\bno\.)\s*(\d)\b", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # read when nothing matches: the start of each document
 
 
@@ -102,7 +103,8 @@ class PassageFinder:
         ``MAX_QUESTION_TERMS``."""
         terms: dict[str, None] = {}
         about = content(question)  # the period is matched by the re-ranking, not as words
-        numbers = " ".join(re.findall(r"\d{2,}", question))  # "1" of "April 1" is in every other chunk
+        # "1" of "April 1" is in every other chunk, but "№ 2" names a thing
+        numbers = " ".join(re.findall(r"\d{2,}", question) + _NUMBERED.findall(question))
         for language in languages or ["und"]:
             found = concepts(about, lambda text, lang=language: set(self.analyzer.terms(text, lang)))
             terms.update(dict.fromkeys(_prefixed(t) for t in expanded_terms(found)))

@@ -106,6 +106,28 @@ def test_docx_keeps_body_order_and_the_heading_path() -> None:
     assert nested[-1].locator.section == "First paragraph > Second paragraph > Third paragraph"
 
 
+def test_a_long_docx_table_is_cut_into_blocks_that_repeat_its_header() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Price list")
+    table = document.add_table(rows=1, cols=3)
+    for cell, name in zip(table.rows[0].cells, ("Item", "Quantity", "Price"), strict=True):
+        cell.text = name
+    for i in range(120):
+        for cell, value in zip(table.add_row().cells, (f"Fire detector model {i}", str(i + 1), f"{598 + i},25"), strict=True):
+            cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    segments = DocxExtractor().extract(out.getvalue(), kind=DOCX).segments
+    blocks = [s for s in segments if "|---|" in s.text]
+    assert len(blocks) > 1
+    assert all(s.text.startswith("| Item | Quantity | Price |\n|---|---|---|") for s in blocks)
+    assert {s.locator.paragraph for s in blocks} == {2}  # the table's place in the body
+    rows = [line for s in blocks for line in s.text.splitlines()[2:]]
+    assert rows[0] == "| Fire detector model 0 | 1 | 598,25 |" and len(rows) == 120
+
+
 def _column_chars(table: str) -> list[Counter[str]]:
     """Each column's characters but spaces (order-free: pdfium and pdfplumber order a cell's lines
     differently, and pdfium adds a space at some wide gaps in a number, e.g. "98 452")."""

@@ -56,3 +56,16 @@ def test_a_chunk_without_spans_keeps_its_locators() -> None:
 def test_spans_cover_each_segment_inside_the_chunk() -> None:
     chunk = one_chunk_of_three_pages()
     assert [text for _, text in chunk.located_texts()] == PAGES
+
+
+def test_one_source_cited_for_two_claims_points_at_both_parts() -> None:
+    chunk = one_chunk_of_three_pages()
+    evidence = "Revenue grew by 12 percent to 4.2 billion dollars. The company opened two factories in Ohio and Texas"
+    locators, _ = pinpoint(chunk, evidence)
+    assert locators == (Locator(page=1), Locator(page=2))
+
+
+def test_a_part_adding_a_word_or_two_does_not_join() -> None:
+    chunk = one_chunk_of_three_pages()
+    locators, _ = pinpoint(chunk, "Revenue grew by 12 percent to 4.2 billion dollars in the quarter, net")
+    assert locators == (Locator(page=1),)

@@ -155,3 +155,18 @@ def test_within_budget_stops_at_the_first_that_does_not_fit() -> None:
 def test_within_budget_takes_at_least_one() -> None:
     assert ordinals(within_budget(sized(500, 10), 100)) == [0]
     assert within_budget([], 100) == []
+
+
+@pytest.mark.parametrize(("question", "held", "left"), [
+    ("Какова сметная стоимость по локальной смете № 2?", "2", None),
+    ("What is in exhibit no. 4?", "4", None),
+    ("Net sales for the quarter ended April 1, 2023?", "2023", "1"),
+])
+def test_a_numbered_thing_is_looked_up_but_a_day_of_the_month_is_not(question: str, held: str, left: str | None) -> None:
+    from adapters.text.snowball import SnowballAnalyzer
+    from application.retrieval.finder import PassageFinder
+
+    terms = PassageFinder(analyzer=SnowballAnalyzer(), fallback=None).question_terms(question, ["ru", "en"])
+    assert held in terms
+    if left is not None:
+        assert left not in terms

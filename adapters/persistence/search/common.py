@@ -7,10 +7,11 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+import attrs
+from sqlalchemy import bindparam, delete, insert, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
-from adapters.persistence.search.vectors import nearest
+from adapters.persistence.search.vectors import in_ordinal_order, nearest
 from adapters.persistence.tables import search_chunks, search_documents
 from application.ports.embedder import Embeddings
 from application.ports.search_index import DocumentIndex, IndexState, SearchHit
@@ -38,7 +39,7 @@ class SearchIndexBase(SqlAlchemyRepository):
         conn = self._conn
         self._last_states = None
         self.delete(index.document_id)
-        vectors = index.vectors
+        vectors = in_ordinal_order(index.vectors, [c.ordinal for c in index.chunks]) if index.vectors else None
         conn.execute(insert(search_documents), {
             "document_id": index.document_id, "language": index.language, "analyzer": index.analyzer,
             "model": vectors.model if vectors else None, "dim": vectors.dim if vectors else None,
@@ -57,7 +58,7 @@ class SearchIndexBase(SqlAlchemyRepository):
     def states(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, IndexState]:
         if not document_ids:
             return {}
-        rows = self._state_rows(document_ids)
+        rows = self._state_rows(document_ids, fresh=True)
         return {row.document_id: IndexState(document_id=row.document_id, language=row.language,
                                             analyzer=row.analyzer, model=row.model, tokens=row.tokens)
                 for row in rows}
@@ -73,15 +74,22 @@ class SearchIndexBase(SqlAlchemyRepository):
             found = self._conn.execute(_VECTORS, {"ids": ids}).all()
             return {row.document_id: (bytes(row.vectors), row.dim) for row in found if row.vectors is not None}
 
-        return nearest(documents, load, query, limit)
+        hits = nearest(documents, load, query, limit)  # row i of a matrix is the chunk of ordinal i
+        if not hits:
+            return hits
+        flagged = {(row.document_id, row.ordinal) for row in self._conn.execute(
+            select(search_chunks.c.document_id, search_chunks.c.ordinal)
+            .where(tuple_(search_chunks.c.document_id, search_chunks.c.ordinal).in_([(h.document_id, h.ordinal) for h in hits]))
+            .where(search_chunks.c.boilerplate))}
+        return [attrs.evolve(h, boilerplate=True) if (h.document_id, h.ordinal) in flagged else h for h in hits]
 
-    def _state_rows(self, document_ids: Sequence[uuid.UUID]) -> list[Any]:
-        """The documents' state rows, read once per connection for the same documents (a question
-        asks for the states, then the dense lookup needs their versions)."""
+    def _state_rows(self, document_ids: Sequence[uuid.UUID], *, fresh: bool = False) -> list[Any]:
+        """The documents' state rows; ``states()`` reads them (``fresh``), the dense lookup that
+        follows on the same connection for the same documents reuses them (it needs their versions)."""
         ids = tuple(dict.fromkeys(document_ids))
         conn = self._conn
         last = self._last_states
-        if last is not None and last[0]() is conn and last[1] == ids:
+        if not fresh and last is not None and last[0]() is conn and last[1] == ids:
             return last[2]
         rows = conn.execute(_STATES, {"ids": list(ids)}).all()
         self._last_states = (weakref.ref(conn), ids, rows)  # this unit of work's connection only
@@ -113,5 +121,7 @@ def informative(terms: list[str], shares: dict[str, float], absent: frozenset[st
     if len(words) < KEEP_TERMS:  # filled up with the least common of the other words (a number names no topic)
         common = sorted((t for t in present if t not in rare and not t.isdigit()), key=lambda t: shares.get(t, 0.0))
         rare += common[: KEEP_TERMS - len(words)]
+    if not rare:  # only common numbers ("What about 2023?" of the filing of 2023): the least common of them
+        rare = sorted(present, key=lambda t: shares.get(t, 0.0))[:KEEP_TERMS]
     rare = sorted(rare, key=lambda t: shares.get(t, 0.0))[:LOOKUP_TERMS]  # stable: the question's order on ties
     return [t for t in present if t in rare]

@@ -12,6 +12,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+import attrs
 import numpy as np
 
 from application.ports.embedder import Embeddings
@@ -47,6 +48,17 @@ class MatrixCache:
 
 
 MATRICES = MatrixCache()
+
+
+def in_ordinal_order(vectors: Embeddings, ordinals: Sequence[int]) -> Embeddings:
+    """The rows reordered so that row i is the chunk of ordinal i (a lookup names its hits by row);
+    the chunks given must be the document's, ordinals 0..n-1 in any order, one row each."""
+    if vectors.count != len(ordinals) or sorted(ordinals) != list(range(len(ordinals))):
+        raise ValueError("vectors need one row per chunk of the document, ordinals 0..n-1")
+    if list(ordinals) == sorted(ordinals):
+        return vectors
+    rows = np.frombuffer(vectors.data, dtype="<f2").reshape(-1, vectors.dim)[np.argsort(ordinals)]
+    return attrs.evolve(vectors, data=rows.astype("<f2").tobytes())
 
 
 def matrix(data: bytes, dim: int) -> np.ndarray:
