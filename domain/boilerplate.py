@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import re
 
+
+def _marks(source: str, flags: int = 0) -> re.Pattern[str]:
+    """A family's pattern, case-blind, with each space in ``source`` matching any run of whitespace:
+    a phrase wrapped across lines ("duly caused this report to\\nbe signed") is still a mark."""
+    return re.compile(source.replace(" ", r"\s+"), re.IGNORECASE | flags)
+
+
 _FAMILIES: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
     "cover": (("check mark", "☐", "☒", "registrant", "commission file", "employer identification"),
-              re.compile(r"indicate by check mark|☐|☒|\(exact name of (the )?registrant|commission file number"
-                         r"|i\.r\.s\. employer identification|securities registered pursuant", re.IGNORECASE)),
+              _marks(r"indicate by check mark|☐|☒|\(exact name of (the )?registrant|commission file number"
+                     r"|i\.r\.s\. employer identification|securities registered pursuant")),
     "signature": (("signature", "/s/", "duly", "by:", "м.п", "подпис"),
-                  re.compile(r"^\s*signatures?\s*$|/s/|duly caused this report to be signed|duly authorized"
-                             r"|^\s*by:\s|^\s*м\.\s?п\.\s*$|подписи сторон", re.IGNORECASE | re.MULTILINE)),
+                  _marks(r"^\s*signatures?\s*$|/s/|duly caused this report to be signed|duly authorized"
+                         r"|^\s*by:\s|^\s*м\.\s?п\.\s*$|подписи сторон", re.MULTILINE)),
     "certification": (("certif", "sarbanes", "u.s.c", "section 302", "section 906", "13a-14", "15d-14"),
-                      re.compile(r"\bcertif(y|ies|ication)\b|sarbanes-oxley|18 u\.s\.c\.|section 302|section 906"
-                                 r"|\brule 13a-14|\b15d-14", re.IGNORECASE)),
+                      _marks(r"\bcertif(y|ies|ication)\b|sarbanes-oxley|18 u\.s\.c\.|section 302|section 906"
+                             r"|\brule 13a-14|\b15d-14")),
     "exhibits": (("exhibit", "incorporated by reference", "herewith", "*"),
-                 re.compile(r"exhibit (number|index|description)|incorporated by reference|filed herewith"
-                            r"|furnished herewith|^\s*\d{1,3}(\.\d{1,2})?\*{1,2}\s", re.IGNORECASE | re.MULTILINE)),
+                 _marks(r"exhibit (number|index|description)|incorporated by reference|filed herewith"
+                        r"|furnished herewith|^\s*\d{1,3}(\.\d{1,2})?\*{1,2}\s", re.MULTILINE)),
 }
 _CONTENTS_HEADING = ("contents", "table of contents", "оглавление", "содержание")
 _ENTRY_PREFIX = re.compile(r"^(?:(?:part|item)\s+[\dIVX]+[A-Z]?\.?\s+)", re.IGNORECASE)
@@ -51,7 +58,7 @@ def _contents_lines(text: str) -> int:
 
 def boilerplate_marks(text: str) -> dict[str, int]:
     """How often each family of boilerplate marks occurs in ``text``."""
-    folded = text.casefold()
+    folded = " ".join(text.casefold().split())  # a trigger phrase wrapped across lines still triggers
     marks = {name: len(pattern.findall(text)) if any(t in folded for t in triggers) else 0
              for name, (triggers, pattern) in _FAMILIES.items()}
     marks["contents"] = _contents_lines(text)

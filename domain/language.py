@@ -24,6 +24,7 @@ LATIN: dict[str, frozenset[str]] = {
     "pt": frozenset("o a os as e de que em é um uma para com não do da dos das por se".split()),
     "nl": frozenset("de het een en van is dat op te zijn met voor niet aan er ook als bij".split()),
 }
+_FUNCTION_WORDS = frozenset().union(*LATIN.values())  # only these are counted: any length, one set lookup a word
 
 
 def script_of(word: str) -> str:
@@ -48,7 +49,7 @@ def detect_language(text: str) -> str:
         return "uk" if len(_UKRAINIAN.findall(sample)) > 0.01 * count else "ru"
     if script != "latin":
         return UNDETERMINED
-    counts = Counter(w for w in words if len(w) <= 5)
+    counts = Counter(w for w in words if w in _FUNCTION_WORDS)
     scores = {code: sum(counts[w] for w in common) for code, common in LATIN.items()}
     best = max(scores, key=lambda code: (scores[code], code == "en"))
     return best if scores[best] > 0 else "en"

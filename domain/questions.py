@@ -64,12 +64,13 @@ MONTHS = {name: number for number, names in enumerate([
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_RE = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b|\b(\d{{1,2}})\s+({_MONTH})\s+((?:19|20)\d\d)\b"
                      r"|\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:fy\s?'?|fiscal\s+(?:year\s+)?|q[1-4]\s+(?:fy\s?)?)?((?:19|20)\d\d|(?<=fy)\d\d|(?<=fy )\d\d)\b",
-                   re.IGNORECASE)
-_FISCAL = re.compile(r"\bfiscal\b|\bfy\s?'?\d\d|финансов\w* год", re.IGNORECASE)
+# a two-digit year only right after "FY" ("FY24", "FY 24", "FY'24", "FY '24")
+_YEAR = re.compile(r"\b(?:fy\s?'?|fiscal\s+(?:year\s+)?|q[1-4]\s+(?:fy\s?)?)?((?:19|20)\d\d|(?<=fy)\d\d|(?<=fy )\d\d"
+                   r"|(?<=fy')\d\d|(?<=fy ')\d\d)\b", re.IGNORECASE)
+_FISCAL = re.compile(r"\bfiscal\b|\bfy\s?'?\d\d|финансов\w* год\w*", re.IGNORECASE)
 _SPANS = [
-    (re.compile(r"\b(nine|9)[- ]months?\b|\bfirst nine\b|\bq1\s*-\s*q3\b|\b(девят\w*|9)\s+месяц", re.IGNORECASE), 9),
-    (re.compile(r"\b(six|6)[- ]months?\b|\bfirst half\b|\bhalf[- ]year\b|\bh1\b|полугод|\b(шест\w*|6)\s+месяц",
+    (re.compile(r"\b(nine|9)[- ]months?\b|\bfirst nine\b|\bq1\s*-\s*q3\b|\b(девят\w*|9)\s+месяц\w*", re.IGNORECASE), 9),
+    (re.compile(r"\b(six|6)[- ]months?\b|\bfirst half\b|\bhalf[- ]year\b|\bh1\b|\bполугод\w*|\b(шест\w*|6)\s+месяц\w*",
                 re.IGNORECASE), 6),
     (re.compile(r"\b(three|3)[- ]months?\b|\bquarter\w*\b|\bq[1-4]\b|\bквартал\w*", re.IGNORECASE), 3),
     (re.compile(r"\b(twelve|12)[- ]months?\b|\bfull[- ]year\b|\bannual\w*\b|\bгодов\w*", re.IGNORECASE), 12),
@@ -78,12 +79,14 @@ _CUMULATIVE = re.compile(r"\byear[- ]to[- ]date\b|\bytd\b|\bso far this (fiscal 
 _PREVIOUS = re.compile(
     r"\b(last|previous|prior|preceding) (fiscal )?year\b|\ba year (earlier|ago|before)\b|\byear[- ]ago\b"
     r"|\bprior[- ]year\b|\bsame (quarter|period) (of |in )?(last|the previous|the prior) year\b"
-    r"|\bend of (the )?(previous|prior|last) fiscal year\b|прошл\w+ год|предыдущ\w+ год|годом ранее",
+    r"|\bend of (the )?(previous|prior|last) fiscal year\b|\bпрошл\w+ год\w*|\bпредыдущ\w+ год\w*|\bгодом ранее\b",
     re.IGNORECASE)
 _LATEST = re.compile(r"\b(latest|most recent|current|this|the) (quarter|period|year|fiscal year)\b|\bnow\b"
                      r"|\bas of (the )?(latest|most recent)\b|текущ\w+|последн\w+", re.IGNORECASE)
 _KINDS = [
-    (Kind.PERCENT, re.compile(r"\b(what|which) (percentage|percent|share|proportion|portion|fraction)\b|\bby what "
+    # "what percentage", "what was the percentage of", "what is the share of" ("the share price" is an amount)
+    (Kind.PERCENT, re.compile(r"\b(what|which) (percentage|percent|share|proportion|portion|fraction)\b|\bwhat (is|was|"
+                              r"are|were) the (percentage|percent|(share|proportion|portion|fraction) of)\b|\bby what "
                               r"(percentage|percent)\b|\bhow much (did|has|have)? ?\w+ (grow|increase|decrease|decline|"
                               r"change|fall|rise)\b.*%|\b(rate|margin percentage|ratio)\b|\bпроцент\w*|\bдол[яию]\b|"
                               r"\bставк\w*", re.IGNORECASE)),
@@ -97,8 +100,8 @@ _KINDS = [
     (Kind.AMOUNT, re.compile(r"\bhow much\b|\bamount\b|\bсколько\b|\bразмер\w*\b|\bсумм\w*\b|\bцен[аыеу]\b|"
                              r"\bстоимост\w*\b", re.IGNORECASE)),
     (Kind.NAME, re.compile(r"^\s*(who|whom|which (company|companies|officer|officers|customer|firm|party|bank|"
-                           r"person|people|court|director|supplier))\b|\bкто\b|\bкем\b|\bкакая организация\b|"
-                           r"\bкакой (суд|банк)\b", re.IGNORECASE)),
+                           r"person|people|court|director|supplier))\b|\bwhat (is|was|are|were) the names? of\b|"
+                           r"\bкто\b|\bкем\b|\bкакая организация\b|\bкакой (суд|банк)\b", re.IGNORECASE)),
     (Kind.YES_NO, re.compile(r"^\s*(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|must)\b|"
                              r"^\s*(есть ли|является ли|можно ли|должен ли|предусмотрен\w* ли)\b", re.IGNORECASE)),
 ]

@@ -19,6 +19,10 @@ from domain.text import count_tokens
 BLOCK_TOKENS = 240  # a block and its header fit a default chunk (300 tokens)
 _SEPARATOR = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _ESCAPED_PIPE = "\x00"
+# a cell that could be a separator's ("---", ":---:"), after any backslashes: one more backslash
+# is written before it ("\---", valid Markdown for "---"), so a row of such cells is no separator
+# line, and one is taken off when read back
+_DASHES = re.compile(r"^\\*:?-{3,}:?$")
 
 
 @attrs.frozen(kw_only=True)
@@ -35,31 +39,42 @@ class Table:
 
 
 def cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    text = " ".join(("" if value is None else str(value)).split()).replace("|", "\\|")
+    return "\\" + text if _DASHES.match(text) else text
+
+
+def _width(table: Table) -> int:
+    return max([len(table.header), *(len(r) for r in table.rows)], default=0)
+
+
+def _line(cells: Sequence[object], width: int) -> str:
+    """One row (or the header) as a Markdown line, padded with empty cells to ``width``."""
+    return "| " + " | ".join([cell(c) for c in cells] + [""] * (width - len(cells))) + " |"
+
+
+def _head(table: Table, width: int) -> list[str]:
+    """The caption (if any), header and separator lines."""
+    lines = [table.caption] if table.caption else []
+    return lines + [_line(table.header, width), "|" + "---|" * width]
 
 
 def render(table: Table) -> str:
     """The table as Markdown (its caption, if any, on the line before)."""
-    width = max([len(table.header), *(len(r) for r in table.rows)], default=0)
-    header = [cell(c) for c in table.header] + [""] * (width - len(table.header))
-    lines = [table.caption] if table.caption else []
-    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * width]
-    for row in table.rows:
-        cells = [cell(c) for c in row] + [""] * (width - len(row))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    width = _width(table)
+    return "\n".join(_head(table, width) + [_line(row, width) for row in table.rows])
 
 
 def blocks(table: Table, max_tokens: int = BLOCK_TOKENS) -> Iterator[Table]:
     """The table cut into consecutive runs of rows of about ``max_tokens`` each, every run with
-    the header (and the caption on the first only)."""
-    overhead = count_tokens(render(attrs.evolve(table, rows=())))
+    the header (and the caption on the first only). A row is sized as ``render`` writes it (cells
+    escaped, padded to the widest row), so a block of more than one row keeps to the budget."""
+    width = _width(table)
+    overhead = count_tokens("\n".join(_head(table, width)))
     run: list[tuple[str, ...]] = []
     used = overhead
     first = True
     for row in table.rows:
-        size = count_tokens(" | ".join(row)) + len(row) + 2
+        size = count_tokens(" | ".join(cell(c) for c in row)) + len(row) + 2  # as written: escapes count
         if run and used + size > max_tokens:
             yield attrs.evolve(table, rows=tuple(run), caption=table.caption if first else None)
             run, used, first = [], overhead, False
@@ -75,7 +90,8 @@ def _cells(line: str) -> list[str]:
         inner = inner[1:]
     if inner.endswith("|"):
         inner = inner[:-1]
-    return [c.strip().replace(_ESCAPED_PIPE, "|") for c in inner.split("|")]
+    cells = [c.strip().replace(_ESCAPED_PIPE, "|") for c in inner.split("|")]
+    return [c[1:] if c.startswith("\\") and _DASHES.match(c) else c for c in cells]
 
 
 def parse_tables(text: str) -> list[tuple[Table, int, int]]:
@@ -103,7 +119,9 @@ def parse_tables(text: str) -> list[tuple[Table, int, int]]:
                 i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1].strip())):
             rows.append(tuple(_cells(lines[i])))
             i += 1
-        caption = lines[start - 1].strip() if start > 0 and lines[start - 1].strip() else None
+        # the line before, unless it is empty or a row of the table just above
+        before = lines[start - 1].strip() if start > 0 else ""
+        caption = before if before and not before.startswith("|") else None
         width = max([len(header), *(len(r) for r in rows)], default=0)
         table = Table(header=tuple(header) + ("",) * (width - len(header)),
                       rows=tuple(r + ("",) * (width - len(r)) for r in rows), caption=caption)

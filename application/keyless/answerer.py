@@ -99,13 +99,25 @@ class KeylessAnswerer:
             parts = [self._phrase(best.unit, asked, question, language, focus)]
         if following is not None:  # "Subcontractors must be engaged. Their share must be 30%." : the next one holds it
             parts.append(sentence_answer(following.text, following.source.number, focus))
-        if _TWO_PARTS.search(question):  # "how many shares, and for how much?": a second unit may add the rest
+        second = _TWO_PARTS.search(question)
+        if second and isinstance(best.unit, Row):  # "сколько модулей и на какую сумму?": the row's other column
+            parts.append(self._second_value(best.unit, question, second.start(), parts[0], language))
+        if second and len(parts) == 1:  # "how many shares, and for how much?": a second unit may add the rest
             for other in scored[1:6]:
                 if other.decided >= SECOND_SHARE * best.decided and other.terms - best.terms and text_of(other.unit) != text_of(
                         best.unit):
                     parts.append(self._phrase(other.unit, asked, question, language, focus))
                     break
         return " ".join(p for p in parts if p)
+
+    def _second_value(self, row: Row, question: str, at: int, first: str, language: str) -> str:
+        """The value the question's second part asks of the same row, when another column holds it."""
+        part = question[at:]
+        column = choose_column(row.table.header, row.cells, profile(part), part, self._terms, row.label_at)
+        if column is None:
+            return ""
+        answer = table_answer(row, column, row.source.number, language)
+        return "" if answer == first else answer
 
     def _semantic(self, question: str, units: list[Sentence | Row]) -> list[float]:
         if self._similarities is None:

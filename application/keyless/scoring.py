@@ -84,7 +84,12 @@ class Scorer:
                idf: list[tuple[float, bool]], total: float, asked: Profile, question: str,
                semantic: float = 0.0) -> Scored:
         """``semantic``: the cosine of the question's and the unit's embeddings (0 without a model)."""
-        held = {i for i, c in enumerate(wanted) if holds(c, primary)}
+        full = primary
+        if isinstance(unit, Row):  # the name of the column that answers counts as the row's own words
+            column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
+            if column is not None and column < len(unit.table.header):
+                full = primary | self._terms(unit.table.header[column])
+        held = {i for i, c in enumerate(wanted) if holds(c, full)}
         half = {i for i, c in enumerate(wanted) if i not in held and holds(c, primary | secondary)}
         score = (sum(idf[i][0] for i in held) + SECONDARY * sum(idf[i][0] for i in half)) / (total or 1.0)
         text = text_of(unit)
@@ -100,6 +105,9 @@ class Scorer:
             score += number_fit(asked.kind, unit, text)
         elif asked.kind is Kind.DATE:
             score += NUMBER_BONUS if DATE.search(text) else -KIND_PENALTY
+        elif asked.kind is Kind.NAME and isinstance(unit, Row):  # the column the question names holds a name
+            column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
+            score += NUMBER_BONUS if column is not None and _NAMED.search(unit.cells[column]) else 0.0
         elif asked.kind is Kind.NAME and isinstance(unit, Sentence):
             score += NUMBER_BONUS if _NAMED.search(text) else 0.0
             if _DEFINES.search(text):  # "..., hereinafter the «Contractor»": the sentence names the party asked about

@@ -49,3 +49,27 @@ def test_a_cell_repeating_the_label_is_not_its_value() -> None:
     values = ("Блок индикации", "Блок индикации", "3 828,71")
     question = "Какова цена блока индикации?"
     assert choose_column(header, values, profile(question), question, ru, 0) == 2
+
+
+SPECIFICATION = """Спецификация оборудования
+| № | Наименование оборудования | Ед. изм. | Количество | Цена за единицу, руб. | Сумма, руб. |
+|---|---|---|---|---|---|
+| 2.1 | Модуль газового пожаротушения | шт. | 20 | 234968,34 | 4699366,80 |
+| 2.2 | Стойка модулей | шт. | 4 | 10500,00 | 42000,00 |"""
+
+
+def test_a_question_in_two_parts_gets_both_values_of_the_row() -> None:
+    found = answer("Сколько модулей газового пожаротушения закупается и на какую сумму?", SPECIFICATION)
+    assert found is not None
+    assert "20" in found and "4699366,80" in found and "Стойка" not in found
+
+
+def test_the_column_a_question_names_answers_a_who_question() -> None:
+    places = ("Сведения о местах выполнения работ\n"
+              "| № | Наименование получателя | Адрес | Ф.И.О. контактного лица получателя | Телефон |\n"
+              "|---|---|---|---|---|\n"
+              "| 1 | Центральный государственный архив | ул. Варфоломеевская, д. 15а | Гончаренко Семен Николаевич "
+              "| (812) 560-95-33 |")
+    prose = "Контактное лицо Подрядчика сообщается Государственному заказчику письменно."
+    found = answer("Кто контактное лицо получателя?", prose, places)
+    assert found is not None and "Гончаренко Семен Николаевич" in found
