@@ -7,8 +7,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
-from sqlalchemy import bindparam, delete, insert, select, tuple_
+from sqlalchemy import bindparam, delete, insert, select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.search.vectors import in_ordinal_order, nearest
@@ -26,6 +25,8 @@ _STATES = (select(search_documents.c.document_id, search_documents.c.language, s
            .where(search_documents.c.document_id.in_(bindparam("ids", expanding=True))))
 _VECTORS = (select(search_documents.c.document_id, search_documents.c.vectors, search_documents.c.dim)
             .where(search_documents.c.document_id.in_(bindparam("ids", expanding=True))))
+_BOILERPLATE = (select(search_chunks.c.document_id, search_chunks.c.ordinal)
+                .where(search_chunks.c.document_id.in_(bindparam("ids", expanding=True)), search_chunks.c.boilerplate))
 
 
 class SearchIndexBase(SqlAlchemyRepository):
@@ -70,18 +71,15 @@ class SearchIndexBase(SqlAlchemyRepository):
         model = {row.document_id: (row.model, row.version) for row in rows}
         documents = [(d, model[d][1]) for d in dict.fromkeys(document_ids) if d in model and model[d][0] == query.model]
 
-        def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bytes, int]]:
-            found = self._conn.execute(_VECTORS, {"ids": ids}).all()
-            return {row.document_id: (bytes(row.vectors), row.dim) for row in found if row.vectors is not None}
+        def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]:
+            found = self._vector_rows(ids)
+            flagged: dict[uuid.UUID, set[int]] = {}
+            for row in self._conn.execute(_BOILERPLATE, {"ids": ids}):
+                flagged.setdefault(row.document_id, set()).add(row.ordinal)
+            return {document_id: (bytes(vectors), dim, frozenset(flagged.get(document_id, ())))
+                    for document_id, vectors, dim in found if vectors is not None}
 
-        hits = nearest(documents, load, query, limit)  # row i of a matrix is the chunk of ordinal i
-        if not hits:
-            return hits
-        flagged = {(row.document_id, row.ordinal) for row in self._conn.execute(
-            select(search_chunks.c.document_id, search_chunks.c.ordinal)
-            .where(tuple_(search_chunks.c.document_id, search_chunks.c.ordinal).in_([(h.document_id, h.ordinal) for h in hits]))
-            .where(search_chunks.c.boilerplate))}
-        return [attrs.evolve(h, boilerplate=True) if (h.document_id, h.ordinal) in flagged else h for h in hits]
+        return nearest(documents, load, query, limit)
 
     def _state_rows(self, document_ids: Sequence[uuid.UUID], *, fresh: bool = False) -> list[Any]:
         """The documents' state rows; ``states()`` reads them (``fresh``), the dense lookup that
@@ -97,6 +95,10 @@ class SearchIndexBase(SqlAlchemyRepository):
 
     def _insert_chunks(self) -> Any:
         return insert(search_chunks)
+
+    def _vector_rows(self, ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, bytes | None, int | None]]:
+        """(document id, vectors, dim) of the ids given."""
+        return [tuple(row) for row in self._conn.execute(_VECTORS, {"ids": ids})]
 
     def _terms_value(self, terms: Sequence[str]) -> Any:
         raise NotImplementedError

@@ -57,6 +57,14 @@ class PostgresSearchIndex(SearchIndexBase):
     def _terms_value(self, terms: Sequence[str]) -> str:
         return tsvector_literal(terms)
 
+    def _vector_rows(self, ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, bytes | None, int | None]]:
+        """Read in psycopg's binary format, on this unit of work's connection: a text-format bytea
+        is sent as hex, twice the bytes, then decoded (a cold library question read ~10 MB so)."""
+        raw = self._conn.connection.driver_connection
+        with raw.cursor(binary=True) as cursor:
+            cursor.execute("SELECT document_id, vectors, dim FROM search_documents WHERE document_id = ANY(%s)", [ids])
+            return [(document_id, vectors, dim) for document_id, vectors, dim in cursor.fetchall()]
+
     def lexical(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], *, limit: int) -> list[SearchHit]:
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:

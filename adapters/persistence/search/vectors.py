@@ -21,30 +21,41 @@ from application.ports.search_index import SearchHit
 CACHE_BYTES = 256 * 2**20
 
 
+@attrs.frozen
+class Matrix:
+    """A document's vectors (row i: the chunk of ordinal i) and the ordinals of its boilerplate chunks."""
+
+    rows: np.ndarray
+    boilerplate: frozenset[int] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 class MatrixCache:
-    """An LRU of float32 matrices bounded by their total size."""
+    """An LRU of documents' float32 matrices bounded by their total size."""
 
     def __init__(self, capacity_bytes: int = CACHE_BYTES) -> None:
-        self._items: OrderedDict[tuple[uuid.UUID, uuid.UUID], np.ndarray] = OrderedDict()
+        self._items: OrderedDict[tuple[uuid.UUID, uuid.UUID], Matrix] = OrderedDict()
         self._bytes, self._capacity = 0, capacity_bytes
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[uuid.UUID, uuid.UUID]) -> np.ndarray | None:
+    def get(self, key: tuple[uuid.UUID, uuid.UUID]) -> Matrix | None:
         with self._lock:
             matrix = self._items.get(key)
             if matrix is not None:
                 self._items.move_to_end(key)
             return matrix
 
-    def put(self, key: tuple[uuid.UUID, uuid.UUID], matrix: np.ndarray) -> None:
+    def put(self, key: tuple[uuid.UUID, uuid.UUID], matrix: Matrix) -> None:
         with self._lock:
             if key in self._items:
                 return
             self._items[key] = matrix
-            self._bytes += matrix.nbytes
+            self._bytes += matrix.rows.nbytes
             while self._bytes > self._capacity and len(self._items) > 1:
                 _, dropped = self._items.popitem(last=False)
-                self._bytes -= dropped.nbytes
+                self._bytes -= dropped.rows.nbytes
 
 
 MATRICES = MatrixCache()
@@ -67,16 +78,17 @@ def matrix(data: bytes, dim: int) -> np.ndarray:
 
 def nearest(
     documents: Sequence[tuple[uuid.UUID, uuid.UUID]],
-    load: Callable[[list[uuid.UUID]], dict[uuid.UUID, tuple[bytes, int]]],
+    load: Callable[[list[uuid.UUID]], dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]],
     query: Embeddings,
     limit: int,
     cache: MatrixCache = MATRICES,
 ) -> list[SearchHit]:
     """The ``limit`` rows nearest ``query`` among ``documents`` ((id, version) pairs indexed with
-    the query's model); ``load`` reads the (vectors, dim) of the ids given, for the cache misses."""
+    the query's model); ``load`` reads the (vectors, dim, boilerplate ordinals) of the ids given,
+    for the cache misses. A hit is named by its row (row i is the chunk of ordinal i)."""
     if limit <= 0 or not documents or query.count != 1:
         return []
-    matrices: dict[uuid.UUID, np.ndarray] = {}
+    matrices: dict[uuid.UUID, Matrix] = {}
     missing = []
     for document_id, version in documents:
         cached = cache.get((document_id, version))
@@ -86,14 +98,14 @@ def nearest(
             matrices[document_id] = cached
     if missing:
         versions = dict(documents)
-        for document_id, (data, dim) in load(missing).items():
+        for document_id, (data, dim, boilerplate) in load(missing).items():
             if dim != query.dim:
                 continue
-            loaded = matrix(data, dim)
+            loaded = Matrix(matrix(data, dim), boilerplate)
             cache.put((document_id, versions[document_id]), loaded)
             matrices[document_id] = loaded
-    ordered = [(d, matrices[d]) for d, _ in documents
-               if d in matrices and len(matrices[d]) and matrices[d].shape[1] == query.dim]
+    ordered = [(d, matrices[d].rows) for d, _ in documents
+               if d in matrices and len(matrices[d]) and matrices[d].rows.shape[1] == query.dim]
     if not ordered:
         return []
     vector = matrix(query.data, query.dim)[0]
@@ -105,5 +117,9 @@ def nearest(
     k = min(limit, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.lexsort((top, -scores[top]))]
-    return [SearchHit(document_id=ordered[owners[i]][0], ordinal=int(i - starts[owners[i]]), score=float(scores[i]))
-            for i in top]
+    hits = []
+    for i in top:
+        document_id, ordinal = ordered[owners[i]][0], int(i - starts[owners[i]])
+        hits.append(SearchHit(document_id=document_id, ordinal=ordinal, score=float(scores[i]),
+                              boilerplate=ordinal in matrices[document_id].boilerplate))
+    return hits
