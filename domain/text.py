@@ -11,7 +11,18 @@ TOKEN_RE = re.compile(r"\w{1,12}|[^\w\s]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_HYPHEN_BREAK = re.compile(r"(?<=\w)-\n(?=\w)")
+_WORD_END = re.compile(r"[\w-]*$")
+_HYPHEN_BREAK = re.compile(r"(?<=\w)-\n(?=(\w+)(-\w)?)")
+
+
+def _joined(match: re.Match[str]) -> str:
+    """A word hyphenated at a line end is joined ("infor-\nmation"); a compound broken at one of its
+    hyphens keeps it: a part holding a hyphen of its own ("Year-\nover-year", "state-of-the-\nart")
+    or going on with a capital ("non-\nGAAP")."""
+    word_before = _WORD_END.search(match.string, max(0, match.start() - 80), match.start())
+    if match.group(2) or match.group(1)[0].isupper() or (word_before and "-" in word_before.group(0)):
+        return "-"
+    return ""
 
 
 def normalise(text: str) -> str:
@@ -19,14 +30,15 @@ def normalise(text: str) -> str:
 
     Idempotent: control characters go before NFC (removing one can bring a letter and its
     accent together), hyphenation is joined after lines are stripped ("infor- \n mation") with
-    look-arounds (so "a-\nb-\nc" joins both breaks), and NFC runs again after joining (Hangul
+    look-arounds (so "a-\nb-\nc" joins both breaks; a compound broken at one of its hyphens keeps
+    it), and NFC runs again after joining (Hangul
     jamo split across a line compose)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    text = unicodedata.normalize("NFC", _HYPHEN_BREAK.sub("", text))
+    text = unicodedata.normalize("NFC", _HYPHEN_BREAK.sub(_joined, text))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 

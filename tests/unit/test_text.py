@@ -48,6 +48,10 @@ def test_normalised_text_is_clean(text: str) -> None:
         ("infor- \n  mation", "information"),
         ("a-\nb-\nc", "abc"),
         ("a -\nb", "a -\nb"),  # a dash after a space is not a hyphenation
+        ("Year-\nover-year growth", "Year-over-year growth"),  # a compound broken at one of its hyphens
+        ("state-of-the-\nart", "state-of-the-art"),
+        ("non-\nGAAP measures", "non-GAAP measures"),
+        ("Государ-\nственный заказчик", "Государственный заказчик"),
         ("tab\there\x00 and\x07 bell\u200b", "tab here and bell"),
         ("cafe\u0301", "caf\u00e9"),
         ("  lots   of\u00a0space  \n\n\n\n next  ", "lots of space\n\nnext"),
