@@ -30,6 +30,9 @@ def ru(text: str) -> set[str]:
     ("r and d costs", [("r and d", ("research and development",))]),
     ("Какой штраф за просрочку?", [("штраф", ("штраф", "пеня", "неустойка")), ("просрочку", ("просрочка", "задержка"))]),
     ("What if the payment is late?", [("payment", ("оплата", "платеж")), ("late", ("просрочка", "delay"))]),
+    ("What if the contractor fails to perform?", [("contractor", ("поставщик", "подрядчик", "исполнитель")),
+                                                  ("fails to perform", ("ненадлежащее исполнение", "неисполнение",
+                                                                        "breach"))]),
     ("What about the weather?", []),
 ])
 def test_alternatives_name_the_words_used_and_the_phrases_instead(question: str, expected: list) -> None:
