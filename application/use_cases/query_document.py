@@ -15,7 +15,6 @@ document's id.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,8 +23,8 @@ from typing import Any
 import attrs
 import structlog
 
-from application.answer_cache import answer_key, decode_entry, encode_entry, rebound, remember
-from application.citing import StreamRenumbering, cite
+from application.answer_cache import answer_key, encode_entry, rebound, remember
+from application.citing import StreamRenumbering
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.language_model import (
@@ -35,32 +34,35 @@ from application.ports.language_model import (
     LanguageModel,
     LanguageModelRejected,
     LanguageModelUnavailable,
-    Source,
 )
 from application.ports.job_queue import JobQueue
 from application.ports.question_store import QuestionStore
 from application.ports.rate_limiter import RateDecision, RateLimiter
 from application.ports.unit_of_work import UnitOfWork
-from application.prompts import MAP_PROMPT, REDUCE_PROMPT, SYSTEM_PROMPT
+from application.prompts import REDUCE_PROMPT, SYSTEM_PROMPT
 from application.retrieval.finder import PassageFinder
+from application.use_cases.answer_record import (  # noqa: F401 - MAX_QUESTION_CHARS: part of this use case's contract
+    MAX_QUESTION_CHARS,
+    answered,
+    checked_question,
+    map_notes,
+    read_cached,
+    store_answer,
+)
 from application.use_cases.answer_sources import Prepared, RetrievalSettings, prepare
 from application.use_cases.access import active_user, checked_active, checked_owned, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
-from domain.citations import evidence_by_number
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentStatus
 from domain.errors import InvalidInput, RateLimited, ServiceUnavailable
 from domain.pricing import PriceTable
-from domain.text import normalise
 from domain.tiers import QueuePriority, TierPolicy
 from domain.users import User
 
 log = structlog.get_logger(__name__)
 
-MAX_QUESTION_CHARS = 4000
 REINDEX_MARK_SECONDS = 600
-_WORD = re.compile(r"[^\W_]")  # a letter or a digit (the API schema's pattern for a question)
 MAX_LIBRARY_DOCUMENTS = 200
 RateObserver = Callable[[RateDecision], None]
 Offload = Callable[..., Awaitable[Any]]  # offload(func, *args, **kwargs): the call, run off the event loop
@@ -138,7 +140,7 @@ class QueryDocument:
         if command.whole_library or not ids:
             return await offload(self.open, command, on_rate=on_rate)
         started = time.perf_counter()
-        question = _question(command)
+        question = checked_question(command.question)
         user, found = await store.asker_and_documents(command.user_id, ids)
         user = checked_active(user)
         by_id = {d.id: d for d in found}
@@ -161,7 +163,8 @@ class QueryDocument:
         citations = rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
         if hit is not None and citations is not None:
             prepared = Prepared(user, tuple(documents), question, cache_key, (), {})
-            conversation, event = self._conversation(prepared, hit[0], started, cached=True, citations=citations)
+            conversation, event = answered(prepared, hit[0], started, cached=True, citations=citations,
+                                           now=self.clock.now(), prices=self.prices)
             await store.record(conversation, event)
             return conversation
         return await offload(self._pending, user, tuple(documents), question, cache_key,
@@ -194,7 +197,7 @@ class QueryDocument:
             return
         system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
         if prepared.map_parts:
-            system, sources, spent = REDUCE_PROMPT, *self._map(prepared)
+            system, sources, spent = REDUCE_PROMPT, *map_notes(self.llm, prepared)
         request = AnswerRequest(system=system, question=prepared.question, sources=sources)
         completion: Completion | None = None
         numbering = StreamRenumbering(set(prepared.chunks_by_number))
@@ -217,7 +220,7 @@ class QueryDocument:
         """One unit of work: user, documents, rate limit, the answer cache. On a hit (whose entry
         keeps the answer's citations) the conversation is recorded in the same unit of work: no
         chunk is loaded, no source selected, no second transaction. Otherwise what the answer needs."""
-        question = _question(command)
+        question = checked_question(command.question)
         with self.uow as uow:
             user = active_user(uow, command.user_id)
             documents = self._documents(uow, user, command)
@@ -247,20 +250,10 @@ class QueryDocument:
                 log.warning("reindex_enqueue_failed", document_id=str(document_id), exc_info=True)
 
     def _cache_get(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
-        return self._cache_read(self.cache.get, cache_key)
+        return read_cached(self.cache.get, cache_key)
 
     def _cache_get_local(self, cache_key: str) -> tuple[Completion, list[dict[str, Any]] | None] | None:
-        return self._cache_read(self.cache.get_local, cache_key)
-
-    @staticmethod
-    def _cache_read(read: Callable[[str], bytes | None], cache_key: str,
-                    ) -> tuple[Completion, list[dict[str, Any]] | None] | None:
-        try:
-            raw = read(cache_key)
-        except Exception:  # the answer cache is an optimisation: a broken one is a miss
-            log.warning("answer_cache_get_failed", exc_info=True)
-            return None
-        return decode_entry(raw) if raw else None
+        return read_cached(self.cache.get_local, cache_key)
 
     def _documents(self, uow: UnitOfWork, user: User, command: QueryDocumentCommand) -> list[Document]:
         if command.whole_library:
@@ -300,24 +293,6 @@ class QueryDocument:
             window=window.window.value, limit=window.limit, reset_at=window.reset_at,
         )
 
-    def _map(self, prepared: Prepared) -> tuple[tuple[Source, ...], tuple[int, int]]:
-        """Key points of each part, each cited; the reduce step sees them as the sources numbered
-        like the chunks they cite, so the final answer's [n] still point at chunks."""
-        tokens_in = tokens_out = 0
-        claims: dict[int, list[str]] = {}
-        for part in prepared.map_parts:
-            completion = self.llm.complete(AnswerRequest(system=MAP_PROMPT, question=prepared.question, sources=part,
-                                                         purpose="notes"))
-            tokens_in, tokens_out = tokens_in + completion.tokens_in, tokens_out + completion.tokens_out
-            allowed = {s.number for s in part}
-            for number, claim in evidence_by_number(completion.text).items():
-                if number in allowed and claim:
-                    claims.setdefault(number, []).append(claim)
-        sources = [Source(number=n, label=prepared.chunks_by_number[n].label, text=" ".join(texts))
-                   for n, texts in sorted(claims.items())]
-        log.info("map_reduce", parts=len(prepared.map_parts), points=len(sources))
-        return tuple(sources), (tokens_in, tokens_out)
-
     # --- answer --------------------------------------------------------------------------------
 
     def _record(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
@@ -325,12 +300,13 @@ class QueryDocument:
                 citations: list[Citation] | None = None) -> Conversation:
         """Store the conversation and its analytics event (in ``uow`` when one is open), and
         cache a fresh answer with its citations."""
-        conversation, event = self._conversation(prepared, completion, started, cached=cached, citations=citations)
+        conversation, event = answered(prepared, completion, started, cached=cached, citations=citations,
+                                       now=self.clock.now(), prices=self.prices)
         if uow is not None:
-            _store(uow, conversation, event)
+            store_answer(uow, conversation, event)
         else:
             with self.uow as fresh:
-                _store(fresh, conversation, event)
+                store_answer(fresh, conversation, event)
         # only the configured model's own answers are cached: a fallback's answer is not kept
         # in place of the better model's once that one is back
         if (refresh_cache or not cached) and completion.model == self.llm.name:
@@ -345,48 +321,6 @@ class QueryDocument:
                 log.warning("answer_cache_set_failed", exc_info=True)
         return conversation
 
-    def _conversation(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
-                      citations: list[Citation] | None) -> tuple[Conversation, AnalyticsEvent]:
-        """The conversation to store and its analytics event (a fresh answer's markers renumbered
-        and its citations checked: application.citing)."""
-        now = self.clock.now()
-        tokens_in, tokens_out = (0, 0) if cached else (completion.tokens_in, completion.tokens_out)
-        answer = completion.text
-        if citations is None:
-            answer, citations = cite(completion.text, prepared.chunks_by_number)
-        conversation = Conversation(
-            user_id=prepared.user.id, document_id=prepared.document_id, question=prepared.question,
-            answer=answer,
-            citations=citations,
-            tokens_in=tokens_in, tokens_out=tokens_out,
-            cost_usd=self.prices.cost(completion.model, tokens_in, tokens_out),
-            model=completion.model, latency_ms=int((time.perf_counter() - started) * 1000), cached=cached,
-            created_at=now,
-        )
-        data = {"document_id": str(prepared.document_id) if prepared.document_id else None,
-                "model": conversation.model, "cached": cached, "tokens_in": tokens_in, "tokens_out": tokens_out,
-                "cost_usd": conversation.cost_usd, "latency_ms": conversation.latency_ms}
-        if prepared.document_id is None:
-            data["document_ids"] = [str(d.id) for d in prepared.documents]
-        event = AnalyticsEvent(user_id=prepared.user.id, type=EventType.QUESTION_ANSWERED, data=data, created_at=now)
-        return conversation, event
-
-
-def _question(command: QueryDocumentCommand) -> str:
-    question = normalise(command.question)
-    if not question:
-        raise InvalidInput("The question is empty.", field="question")
-    if not _WORD.search(question):
-        raise InvalidInput("The question has no words in it.", field="question")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InvalidInput(f"The question is longer than {MAX_QUESTION_CHARS} characters.", field="question")
-    return question
-
-
-def _store(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -> None:
-    uow.conversations.add(conversation)
-    uow.events.add(event)
-    uow.commit()
 
 
 @attrs.frozen
