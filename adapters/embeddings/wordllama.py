@@ -10,7 +10,7 @@ space): a word's summed vectors and token count are kept, so a document costs on
 call per new word and a numpy sum per chunk (~0.25 ms a 1,200-character chunk on one core).
 
 Licence: the package is MIT (Lee Miller, 2024); its README says the weights were trained from
-the token embeddings of Llama 2 70B and Phi-3, with the Llama 2 tokenizer (see README, Answers).
+the token embeddings of Llama 2 70B and Phi-3, with the Llama 2 tokenizer (see docs/answers.md).
 English-centric: Russian text finds English passages only sometimes, and the reverse rarely."""
 
 from __future__ import annotations

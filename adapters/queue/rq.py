@@ -18,7 +18,7 @@ jobs stay 7 days for inspection. Redis errors become JobQueueUnavailable.
 
 RQ's own keys (``rq:job:*``, ``rq:workers``, registries) are not under ``prefix``: RQ 3 reads its
 prefix once per process from the RQ_KEY_PREFIX environment variable. A deployment is isolated by
-the database index of its Redis URL (README, "Production"); the prefix separates the queue names
+the database index of its Redis URL (docs/production.md); the prefix separates the queue names
 and our own keys, which is enough for test runs sharing one database.
 """
 

@@ -1,7 +1,7 @@
 """Running an RQ worker on the queues of an RqJobQueue, in priority order.
 
 Worker class: ``SimpleWorker`` (jobs run in the worker process itself), chosen by measurement
-(bench/queue.py; the README's "Production" section has the figures): about 3x the documents per
+(bench/queue.py; docs/production.md has the figures): about 3x the documents per
 second of the forking ``Worker`` on small documents, because the container (database pool,
 extractors, models) is built once per process and reused by every job, where the forking
 worker pays a fork and fresh connections per job. The cost: a job that crashes the interpreter

@@ -7,7 +7,7 @@ copies the documents table."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +19,7 @@ from adapters.persistence.engine import make_engine
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.search_index import DocumentIndex, IndexedChunk
 from tests.contract.test_repositories import a_document, a_user
+from tests.integration import test_migrations
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 # the kinds of text an extraction gives: several lines, two scripts, quotes, a table, a few hundred KB
@@ -43,13 +44,8 @@ CHUNKS = sa.table("chunks", sa.column("id", sa.Uuid()), sa.column("document_id",
 DOCUMENT_TEXTS = sa.table("document_texts", sa.column("document_id", sa.Uuid()), sa.column("text", sa.Text()))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """An empty database of its own: the tests walk it through revisions."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    make: Callable[[], str] = request.getfixturevalue("make_postgres_database")
-    return make()
+# an empty database of its own for each backend: the tests walk it through revisions
+database_url = test_migrations.database_url
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ is about the real analysis meeting the real tables."""
 
 from __future__ import annotations
 
-import struct
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -23,10 +22,10 @@ from application.use_cases.index_document import DocumentIndexer
 from config.bootstrap import build_container
 from config.container import Container
 from domain.chunks import Chunk
-from domain.documents import Document, DocumentStatus
+from domain.documents import Document
 from domain.locators import Locator
-from domain.users import User
-from tests.contract.test_repositories import a_document, a_user
+from tests.contract.test_repositories import a_user
+from tests.contract.test_search_index import stored, vectors
 
 PENALTY = ["Подрядчик уплачивает штраф в размере 5% от цены Контракта.",
            "Споры рассматриваются в арбитражном суде по месту нахождения Заказчика.",
@@ -78,17 +77,6 @@ def indexer(sqlite_container: Container) -> DocumentIndexer:
     return built
 
 
-def stored(uow: UnitOfWork, owner: User | None = None) -> Document:
-    with uow:
-        if owner is None:
-            owner = a_user()
-            uow.users.add(owner)
-        document = a_document(owner, status=DocumentStatus.COMPLETED)
-        uow.documents.add(document)
-        uow.commit()
-    return document
-
-
 def chunks_of(document: Document, texts: list[str]) -> list[Chunk]:
     return [Chunk(document_id=document.id, ordinal=i, text=t, locators=(Locator(paragraph=i + 1),), start=0,
                   end=len(t), token_count=len(t.split())) for i, t in enumerate(texts)]
@@ -100,11 +88,6 @@ def indexed(uow: UnitOfWork, indexer: DocumentIndexer, document: Document, texts
         uow.search.replace(index)
         uow.commit()
     return index
-
-
-def vectors(*rows: tuple[float, ...], model: str = "m") -> Embeddings:
-    flat = [value for row in rows for value in row]
-    return Embeddings(model=model, dim=len(rows[0]), data=struct.pack(f"<{len(flat)}e", *flat))
 
 
 def lexical(uow: UnitOfWork, ids: list[uuid.UUID], terms: list[str], limit: int = 10) -> list[tuple[uuid.UUID, int]]:

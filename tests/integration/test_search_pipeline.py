@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from application.ports.language_model import AnswerRequest, Completion, CompletionDelta, LanguageModel
 from application.use_cases.ensure_user import EnsureEmailUserCommand
 from application.use_cases.query_document import QueryDocumentCommand
 from application.use_cases.upload_document import UploadDocumentCommand
@@ -28,25 +27,11 @@ from domain.conversations import Conversation
 from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError
 from domain.users import Role, Tier
+from bench.qa_world import Recording
 from tests.corpus import corpus_path
 
 FILING = "pdf/sec-10q/2023-Q2-AAPL.pdf"
 CONTRACT = "docx/bug65649.docx"
-
-
-class Recording:
-    """The offline model, keeping the last request it was sent (the context of the answer)."""
-
-    def __init__(self, model: LanguageModel) -> None:
-        self.model, self.name, self.last = model, model.name, None
-
-    def complete(self, request: AnswerRequest) -> Completion:
-        self.last = request
-        return self.model.complete(request)
-
-    def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:
-        self.last = request
-        return self.model.stream(request)
 
 
 class World:
