@@ -15,7 +15,7 @@ truncation (the first chunks that fit the budget). SQuAD 2.0 (CS224N dev half): 
 Markdown document of its paragraphs; answerable questions as above, unanswerable ones counted
 when the answer says the document does not contain it.
 
-Run: .venv/bin/python -m bench.retrieval [--only sec,ru,small,squad] [--squad-questions N] [--misses]
+Run: .venv/bin/python -m bench.retrieval [--only sec,ru,holdout,small,squad] [--squad-questions N] [--misses]
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Tally:
 
 
 def run_set(world: World, files: dict[str, Path], questions: list[dict], args: argparse.Namespace,
-            label: str) -> dict[str, Tally]:
+            label: str, by_language: bool = False) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     documents = {}
     for name, path in files.items():
@@ -93,7 +93,10 @@ def run_set(world: World, files: dict[str, Path], questions: list[dict], args: a
         conversation, sources = world.ask([document.id], q["question"])
         seconds = time.perf_counter() - started
         context = "\n".join(sources)
-        for key in (q.get("kind", "all"), "all"):
+        keys = (q.get("kind", "all"), "all")
+        if by_language:  # also per language and kind: "en/table", "ru/prose"
+            keys += (f"{q.get('language', 'en')}/{q.get('kind', 'all')}",)
+        for key in keys:
             t = tallies[key]
             t.n += 1
             t.recall += holds(context, gold)
@@ -186,7 +189,7 @@ def squad(world: World, args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="sec,ru,small,squad", help="corpora: sec, ru, small, squad")
+    parser.add_argument("--only", default="sec,ru,holdout,small,squad", help="corpora: sec, ru, holdout, small, squad")
     parser.add_argument("--squad-questions", type=int, default=0, help="SQuAD questions to ask (0: all)")
     parser.add_argument("--context-tokens", type=int, default=2500, help="ASSISTANT_CONTEXT_TOKENS")
     parser.add_argument("--misses", action="store_true", help="print every question whose answer lacks the fact")
@@ -207,10 +210,12 @@ def main() -> None:
             sets.append(("SEC 10-Q (5 filings)", {**a, **b}, qa + qb))
         if "ru" in only:
             sets.append(("Russian contract (docx/bug65649.docx)", *load("ru_contract.json")))
+        if "holdout" in only:
+            sets.append(("Held-out set (written after tuning, never tuned on)", *load("holdout.json")))
         if "small" in only:
             sets.append(("small documents", *small_documents()))
         for label, files, questions in sets:
-            tallies = run_set(world, files, questions, args, label.split()[0])
+            tallies = run_set(world, files, questions, args, label.split()[0], by_language=label.startswith("Held-out"))
             print(f"{label}: {tallies['all'].n} questions")
             for kind in sorted(tallies):
                 print(tallies[kind].line(kind))

@@ -4,7 +4,7 @@ Each word is stemmed for its own script: Cyrillic words with the Russian stemmer
 words with the stemmer of the text's language (English when the language has none or is not a
 Latin-script one), so a Russian contract's English names and an English filing's Russian
 quotes both match. Words in other scripts, and numbers, are kept as they are (case-folded).
-Function words of English and Russian, and the words questions are made of ("what", "how much",
+A hyphenated word counts joined too ("коли-чество" also gives "количеств"). Function words of English and Russian, and the words questions are made of ("what", "how much",
 "сколько", "какова"), are left out: they say what is asked, not what about."""
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ import Stemmer
 from domain.language import detect_language, script_of
 
 _WORD = re.compile(r"[^\W_]+")  # "price_eur" is two words
+# a word hyphenated to fit a narrow cell ("Коли-чество") or a compound ("year-over-year"): also
+# read joined, so "количество" finds it (the parts stay terms too)
+_HYPHENATED = re.compile(r"(?<![^\W_])[^\W\d_]{2,}(?:-[^\W\d_]{2,})+(?![^\W_])")
 _STEMMERS = {"en": "english", "ru": "russian", "de": "german", "fr": "french", "es": "spanish",
              "it": "italian", "pt": "portuguese", "nl": "dutch"}
 STOPWORDS = frozenset(
@@ -37,7 +40,7 @@ STOPWORDS = frozenset(
 class SnowballAnalyzer:
     """Implements application.ports.text_analyzer.TextAnalyzer."""
 
-    name = "snowball-3"
+    name = "snowball-4"
 
     def __init__(self, cache_words: int = 200_000) -> None:
         self._local = threading.local()  # a PyStemmer object is not safe across threads
@@ -55,11 +58,12 @@ class SnowballAnalyzer:
         cache = self._cache.get(algorithm)
         if cache is None or len(cache) > self._cache_words:
             cache = self._cache[algorithm] = {}
+        folded = text.casefold()
         out = []
-        for word in _WORD.findall(text.casefold()):
+        for word in _WORD.findall(folded) + (_HYPHENATED.findall(folded) if "-" in folded else []):
             term = cache.get(word)
             if term is None:
-                term = cache[word] = self._term(word, algorithm)
+                term = cache[word] = self._term(word.replace("-", ""), algorithm)
             if term:
                 out.append(term)
         return out

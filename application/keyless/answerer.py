@@ -2,12 +2,14 @@
 
 Units (application.keyless.units) are scored by the share of the question's terms they hold,
 each term weighted by its inverse frequency over the units (a word in every sentence tells
-none apart); a table row counts its label and section fully and its table's title and column
-names at half weight. How-much / how-many / what-share questions prefer units with numbers,
+none apart); a table row counts its label, section and the name of the column that answers
+fully, its table's title and other column names at half weight. How-much / how-many / what-share questions prefer units with numbers,
 when-questions units with dates; a heading alone never answers. The best unit answers:
 a row as "<label> was <value> <unit> for <period> [n]" with its column chosen by the period
-asked (application.keyless.columns), a sentence as itself with its marker. A second unit is
-added only when it holds question terms the first lacks and scores near it (no filler).
+asked (application.keyless.columns), a sentence as itself with its marker. A second part is
+added only for a question in two parts (the row's other column, else a unit holding question
+terms the first lacks and scoring near it: no filler), or when the best sentence announces
+the next one ("... by the formula:") or lacks the number or date the next one holds.
 
 "Not in the document" when the best unit holds less than ``MIN_COVERAGE`` of the question's
 terms that the sources contain, or those terms carry less than ``MIN_PRESENT`` of the question's

@@ -30,7 +30,6 @@ _KIND_NAMES = {
     Kind.AMOUNT: "amount total price cost value sum сумма стоимость цена",
 }
 # words questions use for common column names
-_WRAP_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_]{2})")  # "Коли-чество": a word hyphenated to fit its cell
 _SYNONYMS = {"price": "price cost rate unit цена стоимость", "cost": "cost price стоимость цена"}
 
 
@@ -107,12 +106,7 @@ def _by_name(columns: list[int], header: Sequence[str], question: str, analyze: 
     for phrase, words in _SYNONYMS.items():
         if phrase in folded:
             asked |= analyze(words)
-    scores = {i: len(asked & _header_terms(header[i], analyze)) for i in columns if i < len(header)}
+    scores = {i: len(asked & analyze(header[i])) for i in columns if i < len(header)}
     best = max(scores.values(), default=0)
     return next(i for i in columns if scores.get(i) == best) if best > 0 else None
 
-
-def _header_terms(header: str, analyze: Analyze) -> set[str]:
-    """A header's terms, read also with the hyphens that split a word to fit a narrow cell joined
-    ("Коли-чество", "Ед. изме-рения"); both readings count ("кол-во" stays a word)."""
-    return analyze(header) | analyze(_WRAP_HYPHEN.sub("", header))

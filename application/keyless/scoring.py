@@ -1,12 +1,13 @@
 """Scoring the units of the sources against a question (application.keyless.answerer picks the best).
 
 A unit scores the share of the question's concepts it holds (application.concepts), each weighted
-by its inverse frequency over the units; a table row counts its cells with words and its section
-fully, its table's title and column names at ``SECONDARY`` weight. Then, by what the question asks:
+by its inverse frequency over the units; a table row counts its cells with words, its section and
+the name of the column that answers fully, its table's title and other column names at
+``SECONDARY`` weight. Then, by what the question asks:
 - a how-much / how-many / what-share question: a unit holding that kind of number (an amount of
   money, a percentage, a count beside its unit) gains, one without a number loses;
-- a when-question: a date or a duration; a who-question: a name, an organisation, a sentence that
-  defines a party ("..., hereinafter the «Contractor»"); a where-question: an address;
+- a when-question: a date or a duration; a who-question: a name, an organisation (in a row: in the
+  column that answers), a sentence that defines a party ("..., hereinafter the «Contractor»"); a where-question: an address;
 - the period asked: a row whose chosen column is the date asked, a sentence naming it;
 - a row whose label is just what was asked ("Total assets", not "Total current assets");
 - a sentence that opens with what was asked, that holds the question's words side by side, that is

@@ -79,7 +79,7 @@ def test_reindex_rebuilds_the_missing_index_and_says_how_many(cli: Cli, notes: P
         language, analyzer, model = db.execute("SELECT language, analyzer, model FROM search_documents "
                                                "WHERE document_id = ?", (uuid.UUID(contract_id).hex,)).fetchone()
         fts = db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'штраф'").fetchone()[0]
-    assert (language, analyzer, model) == ("ru", "snowball-3", "wordllama-l2-supercat-256")
+    assert (language, analyzer, model) == ("ru", "snowball-4", "wordllama-l2-supercat-256")
     assert fts == 1  # the stemmed terms are searchable again
 
     asked = cli("ask", contract_id, "Какой штраф за просрочку поставки?", "--json")

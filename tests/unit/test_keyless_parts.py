@@ -3,9 +3,9 @@ column of a table row that answers (columns.choose_column), and the wording (phr
 
 from __future__ import annotations
 
-import pytest
-
 from collections.abc import Callable
+
+import pytest
 
 from adapters.text.snowball import SnowballAnalyzer
 from application.keyless.columns import choose_column

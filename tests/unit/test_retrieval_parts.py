@@ -163,7 +163,6 @@ def test_within_budget_takes_at_least_one() -> None:
     ("Net sales for the quarter ended April 1, 2023?", "2023", "1"),
 ])
 def test_a_numbered_thing_is_looked_up_but_a_day_of_the_month_is_not(question: str, held: str, left: str | None) -> None:
-    from adapters.text.snowball import SnowballAnalyzer
     from application.retrieval.finder import PassageFinder
 
     terms = PassageFinder(analyzer=SnowballAnalyzer(), fallback=None).question_terms(question, ["ru", "en"])
