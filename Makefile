@@ -1,4 +1,5 @@
-# Two commands on a fresh machine: `make run` and `make test`. Both install everything first.
+# Two commands on a fresh machine: `make run` and `make test`. Both install first: `make run` the
+# runtime dependencies only, `make test` the development group too (pytest, hypothesis, schemathesis ...).
 PYTHON ?= python3
 UV_VERSION := 0.13.8
 TOOLS := .tools
@@ -10,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus espeak-ng sox
 
-.PHONY: install run test lint clean system-deps
+.PHONY: install install-runtime run test lint clean system-deps fuzz
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,6 +19,10 @@ $(UV):
 
 install: $(UV) system-deps
 	$(UV) sync --frozen --python $(PYTHON)
+
+# --inexact: a development install already there is left as it is (no uninstall, no reinstall)
+install-runtime: $(UV) system-deps
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
 
 # OCR of scanned PDF pages (Tesseract, English + Russian) and test speech (espeak-ng, sox).
 # Installed with apt-get only when one is missing and we are root; otherwise a note is printed
@@ -35,7 +40,7 @@ system-deps:
 
 # With ASSISTANT_TELEGRAM_TOKEN set (environment, .env or assistant.yaml) the bot polls beside the API;
 # with ASSISTANT_TELEGRAM_WEBHOOK_URL too, the API serves the bot's webhook and no bot process runs.
-run: install
+run: install-runtime
 	$(VENV)/bin/assistant db upgrade
 	$(VENV)/bin/assistant bot --if-configured & bot=$$!; trap 'kill $$bot 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/assistant serve
@@ -46,6 +51,12 @@ lint: install
 test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
+
+# Not part of `make test`: hypothesis mutates corpus files through every extractor for a few minutes
+# (FUZZ_EXAMPLES mutants per document family); anything but a domain error fails it.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest fuzz -q -p no:cacheprovider -o timeout=0 -W ignore::UserWarning
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .hypothesis .import_linter_cache

@@ -6,42 +6,8 @@ from collections.abc import Callable
 
 from dependency_injector import containers, providers
 
-from adapters.auth.jwt_tokens import JwtTokenIssuer
-from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.cache import redis as redis_cache
-from adapters.cache.health import probes_for
-from adapters.cache.layered import LayeredCache
-from adapters.cache.memory import MemoryCache
-from adapters.embeddings.wordllama import WordLlamaEmbedder
-from adapters.extractors.audio import AudioExtractor
-from adapters.extractors.docx import DocxExtractor
-from adapters.extractors.ocr import TesseractOcr
-from adapters.extractors.pdf import PdfExtractor
-from adapters.extractors.registry import ExtractorMap
-from adapters.extractors.text import PlainTextExtractor
-from adapters.extractors.xlsx import XlsxExtractor
-from adapters.llm.fallback import FallbackLanguageModel
-from adapters.llm.gemini import GeminiLanguageModel
-from adapters.llm.offline import OfflineLanguageModel
-from adapters.llm.openai_compatible import OpenAILanguageModel
-from adapters.notify.logging import LoggingNotifier
-from adapters.notify.telegram import TelegramNotifier
-from adapters.persistence.engine import make_engine, is_postgresql
-from adapters.persistence.health import DatabaseProbe
-from adapters.persistence.async_store import PostgresAsyncStore
-from adapters.persistence.threaded_async_store import ThreadedAsyncStore
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from adapters.queue import rq as rq_queue
-from adapters.queue.inline import InlineJobQueue
-from adapters.queue.rq_worker import RqWorkerRunner
-from adapters.ratelimit.memory import MemoryRateLimiter
-from adapters.ratelimit.redis import RedisRateLimiter
-from adapters.retrieval.bm25 import BM25Retriever
-from adapters.text.snowball import SnowballAnalyzer
-from adapters.speech.pocketsphinx import PocketsphinxTranscriber
-from adapters.speech.whisper import WhisperApiTranscriber
-from adapters.storage.local import LocalFileStorage
-from adapters.system.clock import SystemClock
+from config.lazy import Lazy, LazyModule
+
 from application.use_cases.api_keys import ApiKeys
 from application.use_cases.authenticate_user import AuthenticateUser
 from application.use_cases.check_readiness import CheckReadiness
@@ -51,13 +17,18 @@ from application.use_cases.fail_document import FailDocument
 from application.use_cases.ensure_user import EnsureUser
 from application.use_cases.find_user import FindUser
 from application.use_cases.get_analytics import GetAnalytics
+from application.use_cases.document_thumbnail import DocumentThumbnail
 from application.use_cases.get_document import GetDocument
 from application.use_cases.get_usage import GetUsage
 from application.use_cases.list_documents import ListDocuments
 from application.use_cases.list_conversations import ListConversations
 from application.use_cases.list_users import ListUsers
 from application.use_cases.link_codes import LinkCodes
+from application.use_cases.change_password import ChangePassword
 from application.use_cases.log_in import LogIn
+from application.use_cases.login_throttle import LoginLimits, LoginThrottle
+from application.use_cases.session_guard import SessionGuard
+from application.use_cases.sessions import Sessions
 from application.use_cases.process_document import ProcessDocument
 from application.retrieval.finder import PassageFinder
 from application.use_cases.answer_sources import RetrievalSettings
@@ -73,6 +44,53 @@ from application.use_cases.upload_document import UploadDocument
 from domain.chunking import ChunkingPolicy
 from domain.pricing import PriceTable
 from domain.tiers import QueuePriority, TierPolicy
+
+# every adapter is imported when a provider first builds it (config/lazy.py: start-up time)
+JwtTokenIssuer = Lazy("adapters.auth.jwt_tokens", "JwtTokenIssuer")
+Argon2PasswordHasher = Lazy("adapters.auth.passwords", "Argon2PasswordHasher")
+redis_cache = LazyModule("adapters.cache.redis")
+probes_for = Lazy("adapters.cache.health", "probes_for")
+LayeredCache = Lazy("adapters.cache.layered", "LayeredCache")
+MemoryCache = Lazy("adapters.cache.memory", "MemoryCache")
+WordLlamaEmbedder = Lazy("adapters.embeddings.wordllama", "WordLlamaEmbedder")
+AudioExtractor = Lazy("adapters.extractors.audio", "AudioExtractor")
+ChildProcessExtractor = Lazy("adapters.extractors.child_process", "ChildProcessExtractor")
+DocxExtractor = Lazy("adapters.extractors.docx", "DocxExtractor")
+TesseractOcr = Lazy("adapters.extractors.ocr", "TesseractOcr")
+PdfExtractor = Lazy("adapters.extractors.pdf", "PdfExtractor")
+ImageExtractor = Lazy("adapters.extractors.image", "ImageExtractor")
+PixelCaps = Lazy("adapters.extractors.pdf_render", "PixelCaps")
+ExtractorMap = Lazy("adapters.extractors.registry", "ExtractorMap")
+SheetCaps = Lazy("adapters.extractors.sheet_caps", "SheetCaps")
+PlainTextExtractor = Lazy("adapters.extractors.text", "PlainTextExtractor")
+XlsxExtractor = Lazy("adapters.extractors.xlsx", "XlsxExtractor")
+FallbackLanguageModel = Lazy("adapters.llm.fallback", "FallbackLanguageModel")
+GeminiLanguageModel = Lazy("adapters.llm.gemini", "GeminiLanguageModel")
+OfflineLanguageModel = Lazy("adapters.llm.offline", "OfflineLanguageModel")
+OpenAILanguageModel = Lazy("adapters.llm.openai_compatible", "OpenAILanguageModel")
+LoggingNotifier = Lazy("adapters.notify.logging", "LoggingNotifier")
+TelegramNotifier = Lazy("adapters.notify.telegram", "TelegramNotifier")
+make_engine = Lazy("adapters.persistence.engine", "make_engine")
+is_postgresql = Lazy("adapters.persistence.engine", "is_postgresql")
+DatabaseProbe = Lazy("adapters.persistence.health", "DatabaseProbe")
+PostgresAsyncStore = Lazy("adapters.persistence.async_store", "PostgresAsyncStore")
+ThreadedAsyncStore = Lazy("adapters.persistence.threaded_async_store", "ThreadedAsyncStore")
+SqlAlchemyUnitOfWork = Lazy("adapters.persistence.unit_of_work", "SqlAlchemyUnitOfWork")
+rq_queue = LazyModule("adapters.queue.rq")
+InlineJobQueue = Lazy("adapters.queue.inline", "InlineJobQueue")
+RqWorkerRunner = Lazy("adapters.queue.rq_worker", "RqWorkerRunner")
+LimitsAttemptCounter = Lazy("adapters.ratelimit.attempts", "LimitsAttemptCounter")
+MemoryRateLimiter = Lazy("adapters.ratelimit.memory", "MemoryRateLimiter")
+RedisRateLimiter = Lazy("adapters.ratelimit.redis", "RedisRateLimiter")
+SqliteAttemptCounter = Lazy("adapters.sqlite_state.attempts", "SqliteAttemptCounter")
+SqliteCache = Lazy("adapters.sqlite_state.cache", "SqliteCache")
+SqliteRateLimiter = Lazy("adapters.sqlite_state.rate_limiter", "SqliteRateLimiter")
+BM25Retriever = Lazy("adapters.retrieval.bm25", "BM25Retriever")
+SnowballAnalyzer = Lazy("adapters.text.snowball", "SnowballAnalyzer")
+PocketsphinxTranscriber = Lazy("adapters.speech.pocketsphinx", "PocketsphinxTranscriber")
+WhisperApiTranscriber = Lazy("adapters.speech.whisper", "WhisperApiTranscriber")
+LocalFileStorage = Lazy("adapters.storage.local", "LocalFileStorage")
+SystemClock = Lazy("adapters.system.clock", "SystemClock")
 
 RQ_JOB = "entrypoints.worker.jobs.process_document"  # by name: the worker shell builds its own container
 
@@ -122,13 +140,26 @@ class Container(containers.DeclarativeContainer):
                                     base_url=config.speech.base_url, model=config.speech.model),
     )
     ocr = providers.Singleton(TesseractOcr, languages=config.ocr.languages)
+    pixel_caps = providers.Singleton(PixelCaps, max_pixels=config.ocr.max_pixels,
+                                     max_image_pixels=config.ocr.max_image_pixels)
+    sheet_caps = providers.Singleton(SheetCaps, max_rows=config.extraction.max_rows,
+                                     max_cells=config.extraction.max_cells)
+    # each file read in a child process under ASSISTANT_WORKER_MEMORY_MB (audio: in process, see
+    # docs/security.md#worker-limits: its transcriber holds a network client or a loaded model)
     extractors = providers.Singleton(ExtractorMap, extractors=providers.List(
-        providers.Singleton(PdfExtractor, ocr=ocr),
-        providers.Singleton(XlsxExtractor),
-        providers.Singleton(DocxExtractor),
-        providers.Singleton(PlainTextExtractor),
+        providers.Singleton(ChildProcessExtractor, memory_mb=config.extraction.memory_mb,
+                            inner=providers.Singleton(PdfExtractor, ocr=ocr, caps=pixel_caps)),
+        providers.Singleton(ChildProcessExtractor, memory_mb=config.extraction.memory_mb,
+                            inner=providers.Singleton(XlsxExtractor, caps=sheet_caps)),
+        providers.Singleton(ChildProcessExtractor, memory_mb=config.extraction.memory_mb,
+                            inner=providers.Singleton(DocxExtractor)),
+        providers.Singleton(ChildProcessExtractor, memory_mb=config.extraction.memory_mb,
+                            inner=providers.Singleton(PlainTextExtractor, caps=sheet_caps)),
+        providers.Singleton(ChildProcessExtractor, memory_mb=config.extraction.memory_mb,
+                            inner=providers.Singleton(ImageExtractor, ocr=ocr, max_pixels=config.ocr.max_pixels,
+                                                      max_image_pixels=config.ocr.max_image_pixels)),
         providers.Singleton(AudioExtractor, transcriber=transcriber, language=config.speech.language),
-    ))
+    ), max_image_pixels=config.ocr.max_image_pixels)
     tiers = providers.Singleton(TierPolicy.with_overrides, config.tiers)
     chunking = providers.Singleton(ChunkingPolicy, budget=config.chunking.budget, overlap=config.chunking.overlap)
     retrieval = providers.Singleton(
@@ -137,6 +168,7 @@ class Container(containers.DeclarativeContainer):
     cache = providers.Selector(
         config.cache.backend,
         memory=providers.Singleton(MemoryCache),
+        sqlite=providers.Singleton(SqliteCache, path=config.state.path),
         redis=providers.Singleton(
             LayeredCache, l1_ttl=config.cache.l1_ttl,
             l2=providers.Singleton(redis_cache.RedisCache, prefix=config.redis.prefix,
@@ -146,6 +178,7 @@ class Container(containers.DeclarativeContainer):
     limiter = providers.Selector(
         config.ratelimit.backend,
         memory=providers.Singleton(MemoryRateLimiter, clock=clock),
+        sqlite=providers.Singleton(SqliteRateLimiter, path=config.state.path, clock=clock),
         redis=providers.Singleton(RedisRateLimiter, url=config.redis.url, clock=clock, prefix=config.redis.prefix),
     )
     retriever = providers.Singleton(BM25Retriever)  # documents not yet in the search index
@@ -216,8 +249,23 @@ class Container(containers.DeclarativeContainer):
     )
     ensure_user = providers.Factory(EnsureUser, uow=uow, clock=clock)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, hasher=hasher)
-    log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, tokens=token_issuer)
-    link_codes = providers.Factory(LinkCodes, uow=uow, cache=cache, tokens=token_issuer)
+    session_guard = providers.Singleton(SessionGuard, unit_of_work=uow.provider, clock=clock,
+                                        recheck_seconds=config.auth.session_recheck_seconds)
+    sessions = providers.Factory(Sessions, uow=uow, tokens=token_issuer, clock=clock, guard=session_guard)
+    attempt_counter = providers.Selector(  # login attempts: shared by every process on Redis
+        config.ratelimit.backend,
+        memory=providers.Singleton(LimitsAttemptCounter, url="memory://"),
+        sqlite=providers.Singleton(SqliteAttemptCounter, path=config.state.path),
+        redis=providers.Singleton(LimitsAttemptCounter, url=config.redis.url, prefix=config.redis.prefix),
+    )
+    login_throttle = providers.Factory(
+        LoginThrottle, counter=attempt_counter, cache=cache, clock=clock,
+        limits=providers.Factory(LoginLimits, per_account_address=config.auth.login.per_account_address,
+                                 per_address=config.auth.login.per_address, per_account=config.auth.login.per_account),
+    )
+    log_in = providers.Factory(LogIn, uow=uow, hasher=hasher, sessions=sessions, throttle=login_throttle)
+    change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, sessions=sessions)
+    link_codes = providers.Factory(LinkCodes, uow=uow, cache=cache, sessions=sessions)
     api_keys = providers.Factory(ApiKeys, uow=uow, clock=clock)
     find_user = providers.Factory(FindUser, uow=uow)
     list_users = providers.Factory(ListUsers, uow=uow)
@@ -229,6 +277,7 @@ class Container(containers.DeclarativeContainer):
     )
     list_documents = providers.Factory(ListDocuments, uow=read_uow)
     get_document = providers.Factory(GetDocument, uow=read_uow)
+    document_thumbnail = providers.Factory(DocumentThumbnail, uow=read_uow, storage=storage)
     delete_document = providers.Factory(DeleteDocument, uow=uow, storage=storage, clock=clock, cache=cache)
     clear_documents = providers.Factory(ClearDocuments, uow=uow, storage=storage, clock=clock, cache=cache)
     select_active_document = providers.Factory(SelectActiveDocument, uow=uow, clock=clock)

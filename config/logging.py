@@ -8,6 +8,8 @@ import sys
 
 import structlog
 
+from config.redaction import redact_secrets
+
 _configured = False
 
 
@@ -22,8 +24,10 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    # tracebacks become text before the redaction, so it reaches them too (config.redaction)
+    last = [structlog.processors.format_exc_info, redact_secrets, renderer]
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info if json else structlog.dev.set_exc_info, renderer],
+        processors=[*shared, *last],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
@@ -31,7 +35,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(level)  # also for libraries that set their own logger to DEBUG (bm25s does)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(processors=[
-        structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer], foreign_pre_chain=shared))
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta, *last], foreign_pre_chain=shared))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -20,6 +20,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from application.ports.attempts import AttemptLimit
 from config.errors import ConfigError
 
 ENV_PREFIX = "ASSISTANT_"
@@ -55,12 +56,23 @@ class Settings(BaseSettings):
     whisper_api_key: SecretStr | None = None  # default: ASSISTANT_OPENAI_API_KEY
     transcription_language: str | None = None  # ISO 639-1 hint such as "en" or "ru"; None: detected
     ocr_languages: str = "eng+rus"  # Tesseract language packs to read textless PDF pages with
+    ocr_max_pixels: int = Field(25_000_000, ge=1_000_000, le=10_000_000_000)  # of one page image for OCR:
+    # a big page is rendered below 300 dpi to fit
+    pdf_max_image_pixels: int = Field(100_000_000, ge=1_000_000, le=10_000_000_000)  # a PDF image declared
+    # larger is never decoded: its page is not read by OCR
+    worker_memory_mb: int = Field(1024, ge=256, le=1_048_576)  # address-space cap (RLIMIT_AS) of the child
+    # process that reads each document (both queue backends)
+    sheet_max_rows: int = Field(200_000, ge=1, le=10_000_000)  # rows of one XLSX sheet or CSV file
+    sheet_max_cells: int = Field(2_000_000, ge=1, le=100_000_000)  # cells of one XLSX sheet or CSV file
 
     queue_backend: Literal["inline", "rq"] = "inline"
     inline_workers: int = Field(2, ge=1, le=64)
     redis_url: str | None = None
-    cache_backend: Literal["memory", "redis"] = "memory"
-    ratelimit_backend: Literal["memory", "redis"] = "memory"
+    # default: "redis" with ASSISTANT_REDIS_URL, else "sqlite" (a state file shared by the processes of
+    # one machine: the API, the CLI, the bot); "memory" keeps them in each process (tests)
+    cache_backend: Literal["memory", "sqlite", "redis"] = "sqlite"
+    ratelimit_backend: Literal["memory", "sqlite", "redis"] = "sqlite"
+    state_path: Path | None = None  # the sqlite backends' file; default: $ASSISTANT_HOME/state.db
     redis_prefix: str = "assistant:"  # every Redis key, RQ queue and rate-limit counter starts with it
     cache_l1_ttl: int = Field(30, ge=0, le=3600)  # seconds an answer stays in a process's L1 (redis cache)
     job_retries: int = Field(3, ge=0, le=20)  # RQ retries of a job that failed on a transient error
@@ -93,6 +105,27 @@ class Settings(BaseSettings):
     api_threads: int = Field(40, ge=1, le=200)  # threads per API process running sync routes (a question
     # waiting for the language model holds one; the database pool keeps 20 connections, up to 40)
     api_fast_threads: int = Field(4, ge=1, le=64)  # threads per API process for short reads (lists, lookups)
+
+    # security at the HTTP boundary (docs/production.md#security)
+    max_json_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)  # a request body other than an upload
+    metrics_token: SecretStr | None = None  # /metrics wants "Authorization: Bearer <token>" when set
+    metrics_port: int | None = Field(None, ge=1, le=65535)  # /metrics on its own port, bound to 127.0.0.1
+    api_docs: bool | None = None  # /docs, /redoc and /openapi.json; default: on in development, off in production
+    public_url: str | None = None  # the API's public base URL; https turns HSTS on
+    # login throttling: attempts admitted per sliding window of login_window_seconds (docs/security.md)
+    login_attempts_per_account_address: int = Field(10, ge=1, le=100_000)  # one client, one account
+    login_attempts_per_address: int = Field(100, ge=1, le=1_000_000)  # one client, any accounts
+    login_attempts_per_account: int = Field(50, ge=1, le=1_000_000)  # one account from addresses it never
+    # logged in from (an address that did is exempt, so strangers cannot lock the owner out)
+    login_window_seconds: int = Field(900, ge=1, le=86_400)
+    session_recheck_seconds: float = Field(5.0, ge=0, le=3600)  # how long an API process trusts that a
+    # session is live before reading it again (a session ended in another process stops within this)
+    # server timeouts of `assistant serve` (entrypoints/api/http_protocol.py; docs/security.md#server-timeouts)
+    header_timeout_seconds: float = Field(10, gt=0, le=600)  # request line + headers complete within it, else 408
+    max_header_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)  # request target + headers, else 431
+    body_min_bytes_per_second: int = Field(16 * 1024, ge=0)  # a body slower over a whole window: 408; 0: off
+    body_rate_window_seconds: float = Field(10, gt=0, le=600)  # the window that rate is measured over
+    keep_alive_seconds: float = Field(5, gt=0, le=600)  # an idle kept-alive connection is closed after it
 
     log_format: Literal["console", "json"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -185,6 +218,12 @@ class Settings(BaseSettings):
     def is_embedded_database(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 
+    def _login_limits(self) -> dict[str, AttemptLimit]:
+        window = self.login_window_seconds
+        return {"per_account_address": AttemptLimit(attempts=self.login_attempts_per_account_address, seconds=window),
+                "per_address": AttemptLimit(attempts=self.login_attempts_per_address, seconds=window),
+                "per_account": AttemptLimit(attempts=self.login_attempts_per_account, seconds=window)}
+
     def container_config(self) -> dict[str, Any]:
         """The nested configuration the dependency-injection container reads (keys named ``backend``)."""
         secret = lambda s: s.get_secret_value() if s else None  # noqa: E731
@@ -197,6 +236,7 @@ class Settings(BaseSettings):
                    "worker_class": self.worker_class},
             "cache": {"backend": self.cache_backend, "l1_ttl": self.cache_l1_ttl},
             "ratelimit": {"backend": self.ratelimit_backend},
+            "state": {"path": str(self.state_path or self.home / "state.db")},
             "llm": {"backend": self.llm_backend, "chain": self.llm_chain, "timeout": self.llm_timeout,
                     "max_retries": self.llm_max_retries, "retry_delay": self.llm_retry_delay,
                     "prices": self.llm_prices},
@@ -208,10 +248,14 @@ class Settings(BaseSettings):
                        "base_url": self.whisper_base_url or self.openai_base_url,
                        "api_key": secret(self.whisper_api_key or self.openai_api_key),
                        "language": self.transcription_language},
-            "ocr": {"languages": self.ocr_languages},
+            "ocr": {"languages": self.ocr_languages, "max_pixels": self.ocr_max_pixels,
+                    "max_image_pixels": self.pdf_max_image_pixels},
+            "extraction": {"memory_mb": self.worker_memory_mb, "max_rows": self.sheet_max_rows,
+                           "max_cells": self.sheet_max_cells},
             "tiers": self.tiers,
             "auth": {"jwt_secret": secret(self.jwt_secret), "access_ttl": self.access_token_ttl,
-                     "refresh_ttl": self.refresh_token_ttl, "registration": self.registration},
+                     "refresh_ttl": self.refresh_token_ttl, "registration": self.registration,
+                     "session_recheck_seconds": self.session_recheck_seconds, "login": self._login_limits()},
             "telegram": {"token": secret(self.telegram_token), "base_url": self.telegram_api_base_url.rstrip("/"),
                          "notifier": "telegram" if self.telegram_token else "logging"},
             "chunking": {"budget": self.chunk_tokens, "overlap": self.chunk_overlap},

@@ -28,6 +28,7 @@ class DocumentKind(StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     AUDIO = "audio"
+    IMAGE = "image"  # a photo or scan: JPEG, PNG, WebP, TIFF (read by OCR)
 
 
 @attrs.define(kw_only=True)
@@ -51,6 +52,7 @@ class Document:
     extractor: str | None = None  # name and version of the extractor that produced the text,
     extractor_version: str | None = None  # so documents can be re-processed when it improves
     notes: str | None = None  # what a user should know about a completed document (pages not read ...)
+    thumbnail_key: str | None = None  # a small picture of the first page, in the file storage
     created_at: datetime
     updated_at: datetime
 
@@ -65,13 +67,19 @@ class Document:
         self.updated_at = now
 
     def complete(self, *, text: str, page_count: int | None, now: datetime, extractor: str | None = None,
-                 extractor_version: str | None = None, notes: str | None = None) -> None:
+                 extractor_version: str | None = None, notes: str | None = None,
+                 thumbnail_key: str | None = None) -> None:
         self.status = DocumentStatus.COMPLETED
+        self.thumbnail_key = thumbnail_key
         self.extracted_text = text
         self.page_count = page_count
         self.extractor, self.extractor_version, self.notes = extractor, extractor_version, notes
         self.progress_done = self.progress_total = max(self.progress_total, 1)
         self.updated_at = now
+
+    def blob_keys(self) -> list[str]:
+        """Every stored blob of the document: the file, and its thumbnail when it has one."""
+        return [self.storage_key, *([self.thumbnail_key] if self.thumbnail_key else [])]
 
     def fail(self, *, code: str, message: str, now: datetime) -> None:
         self.status = DocumentStatus.FAILED

@@ -133,6 +133,23 @@ class RateLimited(DomainError):
         self.reset_at = reset_at
 
 
+class ThumbnailNotFound(DomainError):
+    code = "thumbnail_not_found"
+
+
+class SessionEnded(InvalidCredentials):
+    """The token's login session was ended (logout, a reused refresh token, a password change)."""
+
+    code = "session_ended"
+
+
+class LoginThrottled(RateLimited):
+    """Too many login attempts for this account from this address (or for the account, or from the
+    address): none is checked until ``reset_at``."""
+
+    code = "login_throttled"
+
+
 class TokenExpired(InvalidCredentials):
     """The token was valid but has expired: refresh it or log in again."""
 

@@ -10,6 +10,7 @@ from domain.errors import FileCorrupt, PasswordRequired, UnsupportedFileType
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # a CFB directory entry's name
+_IMAGE_MAGICS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
 _AUDIO_MAGICS = (b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3")
 _TEXT_SUFFIXES = {".md": DocumentKind.MARKDOWN, ".markdown": DocumentKind.MARKDOWN, ".csv": DocumentKind.CSV}
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -31,13 +32,16 @@ def sniff_kind(data: bytes, filename: str = "") -> DocumentKind:
         raise UnsupportedFileType(
             "This is an old binary Office file (.doc/.xls/.ppt): save it as .docx or .xlsx and send it again."
         )
+    if head.startswith(_IMAGE_MAGICS) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return DocumentKind.IMAGE  # before audio: a JPEG's first byte looks like an MPEG frame's
     if _is_audio(head):
         return DocumentKind.AUDIO
     if _looks_like_text(data[:8192]):
         suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
         return _TEXT_SUFFIXES.get(suffix, DocumentKind.TEXT)
     raise UnsupportedFileType(
-        "Unsupported file type: send a PDF, Excel (.xlsx), Word (.docx), text, Markdown, CSV or audio file."
+        "Unsupported file type: send a PDF, Excel (.xlsx), Word (.docx), text, Markdown, CSV, image "
+        "(JPEG, PNG, WebP, TIFF) or audio file."
     )
 
 

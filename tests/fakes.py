@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from application.ports.attempts import AttemptDecision, AttemptLimit
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from application.ports.job_queue import JobQueueUnavailable
 from application.ports.embedder import Embeddings
@@ -25,6 +26,7 @@ from domain.conversations import Conversation, DailyUsage, daily_usage
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import PasswordRequired, UnsupportedFileType
 from domain.locators import Locator
+from domain.sessions import RevocationReason, Session
 from domain.tiers import QueuePriority
 from domain.users import User
 
@@ -38,6 +40,7 @@ class _Store:
     events: list[AnalyticsEvent] = attrs.Factory(list)
     audit: list[AuditEntry] = attrs.Factory(list)
     api_keys: dict[uuid.UUID, ApiKey] = attrs.Factory(dict)
+    sessions: dict[uuid.UUID, Session] = attrs.Factory(dict)
     search: dict[uuid.UUID, DocumentIndex] = attrs.Factory(dict)
 
 
@@ -121,8 +124,9 @@ class FakeDocumentRepository(_Repo):
         ]
         return [_without_text(d) for d in sorted(docs, key=_newest, reverse=True)[:limit]]
 
-    def count_for_owner(self, owner_id: uuid.UUID) -> int:
-        return sum(1 for d in self._s.documents.values() if d.owner_id == owner_id)
+    def count_for_owner(self, owner_id: uuid.UUID, *, include_failed: bool = True) -> int:
+        return sum(1 for d in self._s.documents.values() if d.owner_id == owner_id
+                   and (include_failed or d.status is not DocumentStatus.FAILED))
 
     def counts_by_kind_and_status(
         self, owner_id: uuid.UUID | None
@@ -175,6 +179,18 @@ class FakeChunkRepository(_Repo):
 
     def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
         return [chunk for document_id in dict.fromkeys(document_ids) for chunk in self.list_for_document(document_id)]
+
+    def page_for_document(self, document_id: uuid.UUID, *, after: int | None = None, limit: int,
+                          max_bytes: int) -> tuple[list[Chunk], bool]:
+        following = [c for c in self.list_for_document(document_id) if after is None or c.ordinal > after]
+        page: list[Chunk] = []
+        size = 0
+        for chunk in following[:limit]:
+            size += len(chunk.text.encode())
+            if page and size > max_bytes:
+                break
+            page.append(chunk)
+        return page, len(page) < len(following)
 
     def get_many(self, keys: Sequence[tuple[uuid.UUID, int]]) -> list[Chunk]:
         by_key = {(c.document_id, c.ordinal): c for d in {k[0] for k in keys} for c in self._s.chunks.get(d, [])}
@@ -317,6 +333,37 @@ class FakeApiKeyRepository(_Repo):
             key.last_used_at = at
 
 
+class FakeSessionRepository(_Repo):
+    def add(self, session: Session) -> None:
+        self._s.sessions[session.id] = copy.deepcopy(session)
+
+    def get(self, session_id: uuid.UUID) -> Session | None:
+        return copy.deepcopy(self._s.sessions.get(session_id))
+
+    def rotate(self, session_id: uuid.UUID, *, spent: str, successor: str, at: datetime,
+               expires_at: datetime) -> bool:
+        session = self._s.sessions.get(session_id)
+        if session is None or session.revoked_at is not None or session.refresh_token_id != spent:
+            return False
+        session.refresh_token_id, session.refreshed_at, session.expires_at = successor, at, expires_at
+        return True
+
+    def revoke(self, session_id: uuid.UUID, *, at: datetime, reason: RevocationReason) -> bool:
+        session = self._s.sessions.get(session_id)
+        if session is None or session.revoked_at is not None:
+            return False
+        session.revoked_at, session.revoked_reason = at, reason
+        return True
+
+    def revoke_for_user(self, user_id: uuid.UUID, *, at: datetime, reason: RevocationReason) -> list[uuid.UUID]:
+        return [s.id for s in list(self._s.sessions.values())
+                if s.user_id == user_id and self.revoke(s.id, at=at, reason=reason)]
+
+    def list_for_user(self, user_id: uuid.UUID) -> list[Session]:
+        mine = [s for s in self._s.sessions.values() if s.user_id == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda s: (s.created_at, str(s.id)), reverse=True))
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; ``commit`` publishes it, leaving without it discards it."""
 
@@ -331,6 +378,7 @@ class FakeUnitOfWork:
         self.events = FakeAnalyticsRepository(self)
         self.audit = FakeAuditLog(self)
         self.api_keys = FakeApiKeyRepository(self)
+        self.sessions = FakeSessionRepository(self)
         self.search = FakeSearchIndex(self)
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -404,9 +452,11 @@ class FakeExtractor:
     name = "fake"
     version = "1"
 
-    def __init__(self, fail_with: Exception | None = None, notes: tuple[str, ...] = ()) -> None:
+    def __init__(self, fail_with: Exception | None = None, notes: tuple[str, ...] = (),
+                 thumbnail: bytes | None = None) -> None:
         self.fail_with = fail_with
         self.notes = notes
+        self.thumbnail = thumbnail
         self.budgets: list[Budget | None] = []
 
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
@@ -422,7 +472,7 @@ class FakeExtractor:
         if progress:
             progress(len(paragraphs), len(paragraphs))
         return Extraction(segments=[Segment(text=p, locator=Locator(paragraph=i + 1)) for i, p in enumerate(paragraphs)],
-                          notes=self.notes)
+                          notes=self.notes, thumbnail=self.thumbnail)
 
 
 class FakeExtractors:
@@ -448,6 +498,10 @@ class FakeExtractors:
     def decrypt_office(self, data: bytes, *, password: str) -> bytes:
         """Like ``unlock``: the fake "encrypted" payload follows the password line."""
         return self.unlock(data, kind=next(iter(self.extractor.kinds)), password=password)
+
+    def bundle_photos(self, photos: list[bytes]) -> bytes:
+        """The photos as paragraphs of one text document (the PDF bundling has its own tests)."""
+        return b"\n\n".join(photos)
 
 
 class ScriptedLanguageModel:
@@ -481,8 +535,9 @@ class FakeNotifier:
     def document_completed(self, user: User, document: Document) -> None:
         self.sent.append(("completed", document.id, document.status))
 
-    def document_failed(self, user: User, document: Document) -> None:
+    def document_failed(self, user: User, document: Document, *, active: Document | None = None) -> None:
         self.sent.append(("failed", document.id, document.status))
+        self.active = active
 
 
 class FakeCache:
@@ -506,6 +561,38 @@ class FakeCache:
 
     def delete(self, key: str) -> None:
         self.items.pop(key, None)
+
+
+class FakeAttemptCounter:
+    """A sliding window per key on the FakeClock (the ``limits`` adapter has its own contract tests)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.attempts: dict[str, list[datetime]] = {}
+
+    def _recent(self, key: str, limit: AttemptLimit) -> list[datetime]:
+        since = self.clock.now() - timedelta(seconds=limit.seconds)
+        self.attempts[key] = [t for t in self.attempts.get(key, []) if t > since]
+        return self.attempts[key]
+
+    def _decision(self, recent: list[datetime], limit: AttemptLimit) -> AttemptDecision:
+        if len(recent) < limit.attempts:
+            return AttemptDecision(allowed=True, retry_after=0)
+        wait = (recent[0] + timedelta(seconds=limit.seconds) - self.clock.now()).total_seconds()
+        return AttemptDecision(allowed=False, retry_after=max(1, math.ceil(wait)))
+
+    def hit(self, key: str, limit: AttemptLimit) -> AttemptDecision:
+        recent = self._recent(key, limit)
+        decision = self._decision(recent, limit)
+        if decision.allowed:
+            recent.append(self.clock.now())
+        return decision
+
+    def allowed(self, key: str, limit: AttemptLimit) -> AttemptDecision:
+        return self._decision(self._recent(key, limit), limit)
+
+    def clear(self, key: str, limit: AttemptLimit) -> None:
+        self.attempts.pop(key, None)
 
 
 class PlainHasher:

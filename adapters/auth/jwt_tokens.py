@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import jwt
 
+from application.ports.security import TokenClaims
 from domain.errors import InvalidCredentials, TokenExpired
 
 ALGORITHM = "HS256"
@@ -17,7 +18,8 @@ ISSUER = "ai-business-assistant"
 
 
 class JwtTokenIssuer:
-    """Tokens carry ``sub`` (user id), ``typ`` (access | refresh), ``iat``, ``exp`` and ``jti``.
+    """Tokens carry ``sub`` (user id), ``typ`` (access | refresh), ``iat``, ``exp``, ``jti`` and ``sid``
+    (the login session, domain.sessions).
 
     A token that verified is remembered (up to ``remember`` of them, the oldest forgotten first)
     with its user id and expiry: the same string presented again skips decoding and the signature
@@ -29,41 +31,48 @@ class JwtTokenIssuer:
         if len(secret) < 32:
             raise ValueError("the JWT secret must be at least 32 characters")
         self._secret, self._ttls, self._clock = secret, ttls, clock
-        self._verified: OrderedDict[tuple[str, str], tuple[uuid.UUID, int]] = OrderedDict()
+        self._verified: OrderedDict[tuple[str, str], tuple[TokenClaims, int]] = OrderedDict()
         self._remember = remember
         self._lock = threading.Lock()
 
     def ttl(self, kind: str) -> int:
         return self._ttls[kind]
 
-    def issue(self, user_id: uuid.UUID, *, kind: str) -> str:
+    def issue(self, user_id: uuid.UUID, *, kind: str, session_id: uuid.UUID | None = None,
+              token_id: str | None = None) -> str:
         now = int(self._clock())
         claims = {"sub": str(user_id), "typ": kind, "iss": ISSUER, "iat": now, "exp": now + self._ttls[kind],
-                  "jti": uuid.uuid4().hex}
+                  "jti": token_id or uuid.uuid4().hex}
+        if session_id is not None:
+            claims["sid"] = str(session_id)
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: str, *, kind: str) -> uuid.UUID:
-        """The user id; InvalidCredentials for a bad token, TokenExpired for an expired one.
+        return self.read(token, kind=kind).user_id
+
+    def read(self, token: str, *, kind: str) -> TokenClaims:
+        """The claims; InvalidCredentials for a bad token, TokenExpired for an expired one.
 
         Expiry is checked against the injected clock (PyJWT's own check is switched off)."""
         known = self._verified.get((token, kind))
         if known is not None:
-            user_id, expires = known
+            verified, expires = known
             if expires <= self._clock():
                 raise TokenExpired("The token has expired.")
-            return user_id
+            return verified
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
                                 options={"require": ["sub", "typ", "exp", "iat"], "verify_exp": False, "verify_iat": False})
-            user_id = uuid.UUID(str(claims["sub"]))
-        except (jwt.PyJWTError, ValueError):
+            verified = TokenClaims(user_id=uuid.UUID(str(claims["sub"])), token_id=str(claims.get("jti") or ""),
+                                   session_id=uuid.UUID(str(claims["sid"])) if claims.get("sid") else None)
+        except (jwt.PyJWTError, ValueError, TypeError):
             raise InvalidCredentials("The token is not valid.") from None
         if claims.get("typ") != kind or not isinstance(claims.get("exp"), int):
             raise InvalidCredentials("The token is not valid.")
         if claims["exp"] <= self._clock():
             raise TokenExpired("The token has expired.")
         with self._lock:
-            self._verified[(token, kind)] = (user_id, claims["exp"])
+            self._verified[(token, kind)] = (verified, claims["exp"])
             while len(self._verified) > self._remember:
                 self._verified.popitem(last=False)
-        return user_id
+        return verified

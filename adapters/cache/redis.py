@@ -8,6 +8,8 @@ import redis
 
 from application.ports.cache import CacheUnavailable
 
+UNAVAILABLE = "The answer cache is unavailable right now; try again shortly."
+
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
 INVALIDATIONS = "cache-invalidations"  # channel (under the prefix) on which deletions are announced
 
@@ -31,7 +33,7 @@ class RedisCache:
         try:
             return self.client.get(self.prefix + key)
         except REDIS_ERRORS as error:
-            raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
+            raise CacheUnavailable(UNAVAILABLE, service="cache", reason=str(error)) from error
 
     def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         try:
@@ -40,7 +42,7 @@ class RedisCache:
             else:
                 self.client.set(self.prefix + key, value, ex=ttl_seconds)
         except REDIS_ERRORS as error:
-            raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
+            raise CacheUnavailable(UNAVAILABLE, service="cache", reason=str(error)) from error
 
     def add(self, key: str, value: bytes, *, ttl_seconds: int) -> bool:
         """SET NX: atomic in Redis, so one caller of all processes stores it."""
@@ -49,7 +51,7 @@ class RedisCache:
         try:
             return bool(self.client.set(self.prefix + key, value, ex=ttl_seconds, nx=True))
         except REDIS_ERRORS as error:
-            raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
+            raise CacheUnavailable(UNAVAILABLE, service="cache", reason=str(error)) from error
 
     def delete(self, key: str) -> None:
         try:
@@ -57,4 +59,4 @@ class RedisCache:
                 pipe.delete(self.prefix + key).publish(self.channel, key.encode())
                 pipe.execute()
         except REDIS_ERRORS as error:
-            raise CacheUnavailable("The cache is temporarily unavailable.", reason=str(error)) from error
+            raise CacheUnavailable(UNAVAILABLE, service="cache", reason=str(error)) from error

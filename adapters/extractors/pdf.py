@@ -5,7 +5,9 @@ found on pdfium's own parse (adapters.extractors.pdf_tables) are kept where no s
 them (tables of words, figures), their words taken out of the text when each of them is in the
 Markdown (else the text stays whole and the table follows it). Rotated pages (pdfium reports their
 objects unrotated): the page's text, then pdfplumber's tables. OCR (Tesseract) for pages without
-a text layer, each OCR call limited to the time left under the document's cap.
+a text layer, each OCR call limited to the time left under the document's cap, each page image
+within the pixel caps of adapters.extractors.pdf_render (a page whose image is over the cap is left
+unread with a note; a document left with no text for that reason is FileTooComplex).
 
 Encrypted PDFs open with the empty user password (owner-password-only files such as SEC
 filings); one that needs a real password raises PasswordRequired, and ``unlock`` removes a
@@ -24,17 +26,18 @@ from adapters.extractors.ocr import TesseractOcr
 from adapters.extractors.pdf_grid import Box
 from adapters.extractors.markdown import table_blocks
 from adapters.extractors.pdf_layout import layout_tables, may_hold_table, ruled_tables, splice
+from adapters.extractors.pdf_render import OcrRefused, PixelCaps, page_png
 from adapters.extractors.pdf_tables import has_rules, looks_tabular, path_boxes, plumber_tables
 from adapters.extractors.pdf_words import page_words, rules_of
+from adapters.extractors.thumbnails import pdf_thumbnail
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, NoTextFound, PasswordRequired
+from domain.errors import FileCorrupt, FileTooComplex, NoTextFound, PasswordRequired
 from domain.locators import Locator
 
 _PDFIUM = threading.Lock()
 _MIN_TEXT = 20  # non-space characters below which a page with images is read by OCR
-_OCR_SCALE = 300 / 72
 _PROGRESS_STEPS = 50
 _COVERED = 0.5  # of the smaller box's area: two tables sharing that much are one
 
@@ -56,9 +59,10 @@ class PdfExtractor:
     name = "pdf"
     version = "3"
 
-    def __init__(self, ocr: TesseractOcr | None = None, tables: bool = True) -> None:
+    def __init__(self, ocr: TesseractOcr | None = None, tables: bool = True, caps: PixelCaps = PixelCaps()) -> None:
         self.ocr = ocr
         self.tables = tables
+        self.caps = caps
 
     def unlock(self, data: bytes, *, password: str) -> bytes:
         with _PDFIUM:
@@ -75,7 +79,10 @@ class PdfExtractor:
             pdf = open_pdf(data)
             try:
                 texts, spliced, rotated, textless = self._pages(pdf, budget, progress)
-                ocr_note = self._read_textless(pdf, texts, textless, budget)
+                ocr_note, refused = self._read_textless(pdf, texts, textless, budget)
+                thumbnail = self._thumbnail(pdf)
+            except pypdfium2.PdfiumError as error:  # a page pdfium cannot load (found by `make fuzz`)
+                raise FileCorrupt("The PDF is damaged: one of its pages cannot be read.") from error
             finally:
                 pdf.close()
         tables = plumber_tables(data, rotated)
@@ -83,9 +90,21 @@ class PdfExtractor:
         for index, text in enumerate(texts):
             pieces = spliced.get(index) or [text, *[budget.add(t) for t in tables.get(index, [])]]
             segments += [Segment(text=piece, locator=Locator(page=index + 1)) for piece in pieces if piece.strip()]
+        if not segments and refused:
+            raise FileTooComplex(f"This PDF was not read: {refused[0]}.", pages=len(refused))
         if not segments:
             raise NoTextFound("No text was found in this PDF." + (f" {ocr_note}" if ocr_note else ""))
-        return Extraction(segments=segments, page_count=len(texts), notes=(ocr_note,) if ocr_note else ())
+        return Extraction(segments=segments, page_count=len(texts), notes=(ocr_note,) if ocr_note else (),
+                          thumbnail=thumbnail)
+
+    def _thumbnail(self, pdf: pypdfium2.PdfDocument) -> bytes | None:
+        if len(pdf) == 0:
+            return None
+        page = pdf[0]
+        try:
+            return pdf_thumbnail(page, self.caps)
+        finally:
+            page.close()
 
     def _pages(self, pdf: pypdfium2.PdfDocument, budget: Budget, progress: ProgressCallback | None
                ) -> tuple[list[str], dict[int, list[str]], list[int], list[int]]:
@@ -156,23 +175,32 @@ class PdfExtractor:
         return [text for piece in pieces for text in ([piece] if isinstance(piece, str) else piece)]
 
     def _read_textless(self, pdf: pypdfium2.PdfDocument, texts: list[str], textless: list[int],
-                       budget: Budget) -> str | None:
+                       budget: Budget) -> tuple[str | None, list[str]]:
+        """The OCR note, and why each page over an image cap was left unread."""
         if not textless:
-            return None
+            return None, []
         pages = ", ".join(str(i + 1) for i in textless)
         if self.ocr is None or not self.ocr.available():
-            return f"Pages without a text layer were not read (OCR is not installed): {pages}."
+            return f"Pages without a text layer were not read (OCR is not installed): {pages}.", []
+        read, refused = [], []
         for index in textless:
             budget.check_time()
             page = pdf[index]
-            image = page.render(scale=_OCR_SCALE, grayscale=True).to_pil()
-            png = io.BytesIO()
-            image.save(png, format="PNG")
-            page.close()
-            text = self.ocr.image_to_text(png.getvalue(), timeout=budget.remaining_seconds())
+            try:
+                png = page_png(page, index + 1, self.caps)
+            except OcrRefused as refusal:
+                refused.append(refusal.reason)
+                continue
+            finally:
+                page.close()
+            text = self.ocr.image_to_text(png, timeout=budget.remaining_seconds())
+            del png
             budget.check_time()  # a page that ran out of time fails the document, not just the page
             texts[index] = budget.add(text.strip())
-        return f"Pages read by OCR: {pages}."
+            read.append(str(index + 1))
+        notes = [f"Pages read by OCR: {', '.join(read)}." if read else "",
+                 f"Not read: {'; '.join(refused)}." if refused else ""]
+        return " ".join(n for n in notes if n), refused
 
 
 def _overlap(a: Box, b: Box, inner: bool = False) -> bool:

@@ -168,10 +168,20 @@ def plumber_tables(data: bytes, page_indexes: Sequence[int]) -> dict[int, list[s
         return found
     import pdfplumber  # about 60 ms: loaded with the first rotated table page, not at start-up
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for index in page_indexes:
-            page = pdf.pages[index]
-            tables = [markdown_table(rows) for rows in page.extract_tables()]
-            found[index] = [t for t in tables if t.count("\n") >= 2 and any(c.isalnum() for c in t)]
-            page.close()
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index in page_indexes:
+                page = pdf.pages[index]
+                try:
+                    tables = [markdown_table(rows) for rows in page.extract_tables()]
+                except MemoryError:
+                    raise
+                except Exception:  # pdfminer on a damaged content stream (`make fuzz`): the text stays, untabled
+                    tables = []
+                found[index] = [t for t in tables if t.count("\n") >= 2 and any(c.isalnum() for c in t)]
+                page.close()
+    except MemoryError:
+        raise
+    except Exception:  # pdfminer cannot parse a file pdfium read: its pages keep their text
+        return found
     return found

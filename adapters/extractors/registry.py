@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.extractors.office_crypto import decrypt_office
+from adapters.extractors.photo_album import photos_to_pdf
 from application.ports.extractor import Extractor
 from domain.documents import DocumentKind
 from domain.errors import UnsupportedFileType
@@ -14,7 +15,8 @@ from domain.errors import UnsupportedFileType
 class ExtractorMap:
     """Implements application.ports.extractor.ExtractorRegistry; the first extractor listed for a kind serves it."""
 
-    def __init__(self, extractors: Sequence[Extractor]) -> None:
+    def __init__(self, extractors: Sequence[Extractor], *, max_image_pixels: int = 100_000_000) -> None:
+        self.max_image_pixels = max_image_pixels
         self._by_kind: dict[DocumentKind, Extractor] = {}
         for extractor in extractors:
             for kind in extractor.kinds:
@@ -37,3 +39,6 @@ class ExtractorMap:
 
     def decrypt_office(self, data: bytes, *, password: str) -> bytes:
         return decrypt_office(data, password)
+
+    def bundle_photos(self, photos: list[bytes]) -> bytes:
+        return photos_to_pdf(photos, max_image_pixels=self.max_image_pixels)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import charset_normalizer
 
+from adapters.extractors.sheet_caps import SheetCaps, SheetCounter
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
@@ -50,6 +51,9 @@ class PlainTextExtractor:
     name = "text"
     version = "1"
 
+    def __init__(self, caps: SheetCaps = SheetCaps()) -> None:
+        self.caps = caps  # of a CSV file's rows and cells, counted as they are parsed
+
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
         text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
@@ -58,7 +62,7 @@ class PlainTextExtractor:
         if not text.strip():
             raise NoTextFound("The file contains no text.")
         if kind is DocumentKind.CSV:
-            segments = list(_csv_segments(text))
+            segments = list(_csv_segments(text, self.caps.counter("The CSV file")))
         else:
             segments = list(_paragraphs(text, markdown=kind is DocumentKind.MARKDOWN))
         if not segments:
@@ -127,7 +131,7 @@ def _paragraph(lines: list[str], section: str | None, number: int, first: int, l
                    locator=Locator(section=section, paragraph=number, line_start=first, line_end=last))
 
 
-def _csv_segments(text: str) -> Iterator[Segment]:
+def _csv_segments(text: str, counter: SheetCounter | None = None) -> Iterator[Segment]:
     reader = csv.reader(io.StringIO(text, newline=""), _sniff(text))
     header: list[str] | None = None
     header_lines = (0, 0)
@@ -136,6 +140,8 @@ def _csv_segments(text: str) -> Iterator[Segment]:
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num
+            if counter is not None:
+                counter.row(len(cells))
             if not any(cell.strip() for cell in cells):
                 continue
             if header is None:

@@ -7,7 +7,8 @@ The first non-empty row of a sheet is its header; data rows follow in blocks of 
 the k-th row of a block is sheet row first + k and a citation can name its row), each a Markdown
 table that repeats the header, located ``Sheet!A2:F21``. Every cell's text is counted against the character cap as it
 is read, so a shared-strings amplification workbook stops at the cap, not at the end of memory.
-Merged ranges (read-only mode does not expose them) are read from the sheet's XML part by
+Rows and cells are capped (adapters.extractors.sheet_caps): a sheet's declared <dimension> is
+checked before it is read, its rows counted as they stream. Merged ranges (read-only mode does not expose them) are read from the sheet's XML part by
 adapters.extractors.xlsx_merges: a merged header labels every column it spans, a cell merged down
 a column repeats in each row it spans. openpyxl parses with defusedxml when it is installed (it is)."""
 
@@ -19,12 +20,13 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 from adapters.extractors.markdown import markdown_table
+from adapters.extractors.sheet_caps import SheetCaps, SheetCounter
 from adapters.extractors.xlsx_merges import MergeFiller, merged_ranges
 from adapters.extractors.zip_guard import open_zip
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
-from domain.errors import FileCorrupt, NoTextFound
+from domain.errors import DomainError, FileCorrupt, NoTextFound
 from domain.locators import Locator
 
 ROWS_PER_BLOCK = 20
@@ -40,11 +42,16 @@ class XlsxExtractor:
     name = "xlsx"
     version = "3"
 
+    def __init__(self, caps: SheetCaps = SheetCaps()) -> None:
+        self.caps = caps
+
     def extract(self, data: bytes, *, kind: DocumentKind, progress: ProgressCallback | None = None,
                 budget: Budget | None = None) -> Extraction:
         budget = budget or Budget()
         package = open_zip(data)
         import openpyxl  # about 0.3 s: loaded with the first workbook, not at start-up
+
+        from adapters.extractors.xlsx_scan import count_sheet  # patches openpyxl's sheet sizing: after it
 
         try:
             values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -58,16 +65,19 @@ class XlsxExtractor:
             for number, name in enumerate(names, start=1):
                 budget.page()
                 sheets = values[name], formulas[name]
+                where = f"Sheet {name!r}"
+                self.caps.check_declared(where, sheets[0].max_row, sheets[0].max_column)  # its <dimension>
+                count_sheet(package, getattr(sheets[0], "_worksheet_path", ""), self.caps, where)  # its tags
                 for sheet in sheets:
                     sheet.reset_dimensions()  # a stale <dimension> would hide rows
                 rows = zip(sheets[0].iter_rows(values_only=True), sheets[1].iter_rows(values_only=True))
                 merges = MergeFiller(merged_ranges(package, getattr(sheets[0], "_worksheet_path", "")))
-                segments.extend(_blocks(name, rows, budget, merges))
+                segments.extend(_blocks(name, rows, budget, merges, self.caps.counter(where)))
                 if progress is not None:
                     progress(number, len(names))
-        except (FileCorrupt, NoTextFound) as error:
-            raise error
-        except (KeyError, ValueError, EOFError) as error:
+        except (DomainError, MemoryError):
+            raise
+        except Exception as error:  # a damaged part: KeyError, ValueError, zlib.error, ParseError ... (`make fuzz`)
             raise FileCorrupt("The Excel workbook is damaged and cannot be read.") from error
         finally:
             values.close()
@@ -79,11 +89,13 @@ class XlsxExtractor:
 
 
 def _blocks(sheet: str, rows: Iterator[tuple[tuple, tuple]], budget: Budget,
-            merges: MergeFiller | None = None) -> Iterator[Segment]:
+            merges: MergeFiller | None = None, counter: SheetCounter | None = None) -> Iterator[Segment]:
     header: list[str] | None = None
     block: list[list[str]] = []
     first = last = width = chars = 0
     for number, (cached, formula) in enumerate(rows, start=1):
+        if counter is not None:
+            counter.row(len(cached))
         cells = [budget.add(_render(v, f)) for v, f in zip(cached, formula)]
         if merges:
             before = sum(map(len, cells))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import attrs
 
@@ -32,7 +33,7 @@ def open_zip(data: bytes, limits: ZipLimits = ZipLimits()) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except (zipfile.BadZipFile, ValueError, OSError, zlib.error, NotImplementedError) as error:  # `make fuzz`
         raise FileCorrupt("The file is damaged or truncated (its zip structure cannot be read).") from error
     check_sizes(infos, limits)
     reject_dtds(package)
@@ -59,7 +60,7 @@ def reject_dtds(package: zipfile.ZipFile) -> None:
         try:
             with package.open(info) as part:
                 head = part.read(_HEAD_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError) as error:
             raise FileCorrupt(f"The part {info.filename!r} is damaged.") from error
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise HostileFile(f"The part {info.filename!r} declares XML entities (a DTD), which documents "

@@ -17,6 +17,6 @@ class LoggingNotifier:
         log.info("document_completed", user_id=str(user.id), document_id=str(document.id),
                  status=document.status.value)
 
-    def document_failed(self, user: User, document: Document) -> None:
+    def document_failed(self, user: User, document: Document, *, active: Document | None = None) -> None:
         log.warning("document_failed", user_id=str(user.id), document_id=str(document.id),
                     status=document.status.value, error_code=document.error_code)

@@ -26,10 +26,14 @@ MAX_WAIT_SECONDS = 10.0
 MESSAGES = {  # the bot's catalog lives in the bot shell; the worker needs only these lines and the error texts
     "en": {"completed": "✅ <b>{name}</b> is ready{pages}. Ask me anything about it.",
            "pages": " ({n} pages)",
-           "failed": "❌ I could not read <b>{name}</b>: {reason}"},
+           "failed": "❌ I could not read <b>{name}</b>: {reason}",
+           "still_active": "Your questions still go to <b>{name}</b>.",
+           "none_active": "Send another document to ask about (or choose one with /mydocs)."},
     "ru": {"completed": "✅ <b>{name}</b> готов{pages}. Задайте вопрос по документу.",
            "pages": " (страниц: {n})",
-           "failed": "❌ Не удалось прочитать <b>{name}</b>: {reason}"},
+           "failed": "❌ Не удалось прочитать <b>{name}</b>: {reason}",
+           "still_active": "Вопросы по-прежнему идут к документу <b>{name}</b>.",
+           "none_active": "Пришлите другой документ (или выберите его в /mydocs)."},
 }
 
 
@@ -51,10 +55,13 @@ class TelegramNotifier:
         self._send(user, document, text["completed"].format(name=html.escape(document.filename), pages=pages),
                    completed=True)
 
-    def document_failed(self, user: User, document: Document) -> None:
+    def document_failed(self, user: User, document: Document, *, active: Document | None = None) -> None:
+        catalog = _catalog(user)
         reason = html.escape(failure_reason(user.language, document.error_code, document.error_message))
-        self._send(user, document, _catalog(user)["failed"].format(name=html.escape(document.filename),
-                                                                     reason=reason), completed=False)
+        text = catalog["failed"].format(name=html.escape(document.filename), reason=reason)
+        text += "\n" + (catalog["still_active"].format(name=html.escape(active.filename)) if active is not None
+                        else catalog["none_active"])
+        self._send(user, document, text, completed=False)
 
     def _send(self, user: User, document: Document, text: str, *, completed: bool) -> None:
         if user.telegram_id is None:

@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, hide_parameters=True)
     event.listen(engine, "checkin", _on_checkin)
     event.listen(engine, "checkout", _on_checkout)
     return engine
@@ -68,7 +68,7 @@ def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
 
 def _sqlite_engine(url: URL) -> Engine:
     in_memory = url.database in (None, "", ":memory:") or "mode=memory" in str(url)
-    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
     if in_memory:
         options["poolclass"] = StaticPool  # one shared connection, or each would see its own database
     elif not url.query.get("uri"):

@@ -113,6 +113,7 @@ documents = Table(
     Column("extractor", String(32), nullable=True),
     Column("extractor_version", String(16), nullable=True),
     Column("notes", Text(), nullable=True),
+    Column("thumbnail_key", Text(), nullable=True),
     *_timestamps(),
     Index("ix_documents_owner_created", "owner_id", "created_at", "id"),
     Index("ix_documents_owner_sha256", "owner_id", "sha256"),
@@ -198,6 +199,23 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
     Index("ix_api_keys_hash", "hash", unique=True),
     Index("ix_api_keys_user_created", "user_id", "created_at"),
+)
+
+# Login sessions (domain.sessions): one row per refresh token family. ``refresh_token_id`` is the
+# only refresh token of the family still usable; access tokens name the session by its id.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("refresh_token_id", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("refreshed_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Column("revoked_reason", String(32), nullable=True),
+    Index("ix_sessions_user_created", "user_id", "created_at"),
 )
 
 # The search index (adapters.persistence.search). One row per indexed document: its language,

@@ -15,6 +15,7 @@ from adapters.persistence.repositories import (
     SqlAlchemyChunkRepository,
     SqlAlchemyConversationRepository,
     SqlAlchemyDocumentRepository,
+    SqlAlchemySessionRepository,
     SqlAlchemyUserRepository,
 )
 from adapters.persistence.search import PostgresSearchIndex, SqliteSearchIndex
@@ -56,6 +57,7 @@ class SqlAlchemyUnitOfWork:
         self.events = SqlAlchemyAnalyticsRepository(self._current)
         self.audit = SqlAlchemyAuditLog(self._current)
         self.api_keys = SqlAlchemyApiKeyRepository(self._current)
+        self.sessions = SqlAlchemySessionRepository(self._current)
         search = PostgresSearchIndex if engine.dialect.name == "postgresql" else SqliteSearchIndex
         self.search = search(self._current)
 

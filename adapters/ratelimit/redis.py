@@ -49,7 +49,7 @@ class RedisRateLimiter:
         try:
             return method(key, limits)
         except StorageError as error:
-            raise RateLimiterUnavailable(UNAVAILABLE, reason=str(error.storage_error)) from error
+            raise RateLimiterUnavailable(UNAVAILABLE, service="rate limiter", reason=str(error.storage_error)) from error
 
     def _counter(self, key: str, window: Window, limit: int, now) -> tuple[RateLimitItem, str]:  # noqa: ANN001
         item = _ITEMS[window](limit, namespace="questions")

@@ -69,6 +69,7 @@ class Extraction:
     segments: list[Segment]
     page_count: int | None = None
     notes: tuple[str, ...] = ()  # e.g. "pages 3, 7 have no text layer and OCR is not installed"
+    thumbnail: bytes | None = None  # a JPEG of the first page, at most THUMBNAIL_SIDE pixels a side
 
 
 class Extractor(Protocol):
@@ -96,4 +97,9 @@ class ExtractorRegistry(Protocol):
     def decrypt_office(self, data: bytes, *, password: str) -> bytes:
         """The .docx/.xlsx package inside a password-protected Office file (see
         domain.file_kinds.is_encrypted_office); PasswordRequired when ``password`` is wrong."""
+        ...
+
+    def bundle_photos(self, photos: list[bytes]) -> bytes:
+        """Photos sent together (JPEG) as one PDF, a page each, without decoding them; FileCorrupt
+        for a photo that is not a JPEG, HostileFile for one over the image pixel cap."""
         ...

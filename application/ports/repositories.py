@@ -59,7 +59,10 @@ class DocumentRepository(Protocol):
     ) -> list[Document]:
         """Newest first; ``before`` is a (created_at, id) cursor."""
         ...
-    def count_for_owner(self, owner_id: uuid.UUID) -> int: ...
+    def count_for_owner(self, owner_id: uuid.UUID, *, include_failed: bool = True) -> int:
+        """The owner's documents; ``include_failed=False``: those that did not fail (what the
+        tier's document quota counts)."""
+        ...
     def counts_by_kind_and_status(
         self, owner_id: uuid.UUID | None
     ) -> dict[tuple[DocumentKind, DocumentStatus], int]:
@@ -75,6 +78,12 @@ class ChunkRepository(Protocol):
         """Replace all of a document's chunks (re-processing never duplicates them)."""
         ...
     def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]: ...
+    def page_for_document(self, document_id: uuid.UUID, *, after: int | None = None, limit: int,
+                          max_bytes: int) -> tuple[list[Chunk], bool]:
+        """One page of the document's chunks in order, read alone: those with an ordinal above
+        ``after``, at most ``limit``, and no more than fit ``max_bytes`` of UTF-8 text together (the
+        first always comes, however large); and whether chunks follow the page."""
+        ...
     def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
         """The chunks of several documents in one read: the documents in the order given, each
         one's chunks in order (unknown ids contribute nothing)."""

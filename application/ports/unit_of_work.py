@@ -16,6 +16,7 @@ from application.ports.repositories import (
     UserRepository,
 )
 from application.ports.search_index import SearchIndex
+from application.ports.sessions import SessionRepository
 from domain.errors import ServiceUnavailable
 
 
@@ -32,6 +33,7 @@ class UnitOfWork(Protocol):
     events: AnalyticsRepository
     audit: AuditLog
     api_keys: ApiKeyRepository
+    sessions: SessionRepository
     search: SearchIndex
 
     def __enter__(self) -> Self: ...

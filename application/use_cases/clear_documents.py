@@ -32,7 +32,7 @@ class ClearDocuments:
             while batch := uow.documents.list_for_owner(user.id, limit=200):
                 for document in batch:
                     remove_document(uow, user, document, now)
-                    keys.append(document.storage_key)
+                    keys.extend(document.blob_keys())
                     ids.append(document.id)
             uow.commit()
         discard_blobs(self.storage, keys)

@@ -35,7 +35,7 @@ class DeleteDocument:
             document = owned_document(uow, user, document_id)
             remove_document(uow, user, document, self.clock.now())
             uow.commit()
-        discard_blobs(self.storage, [document.storage_key])
+        discard_blobs(self.storage, document.blob_keys())
         if self.cache is not None:
             forget_documents(self.cache, [document.id], owner_id=user.id)
         return document

@@ -16,6 +16,7 @@ from application.ports.notifier import Notifier
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AnalyticsEvent, EventType
 from domain.documents import Document, DocumentStatus
+from domain.users import User
 
 log = structlog.get_logger(__name__)
 
@@ -39,19 +40,33 @@ class FailDocument:
                 return document
             mark_failed(uow, document, code=code, message=message, now=self.clock.now())
             uow.commit()
-            owner = uow.users.get(document.owner_id)
+            owner, active = owner_and_active_document(uow, document.owner_id)
         log.warning("document_given_up", document_id=str(document_id), code=code)
         if owner is not None:
             try:
-                self.notifier.document_failed(owner, document)
+                self.notifier.document_failed(owner, document, active=active)
             except Exception:  # a notification never undoes the outcome
                 log.exception("notify_failed", document_id=str(document_id))
         return document
 
 
 def mark_failed(uow: UnitOfWork, document: Document, *, code: str, message: str, now: datetime) -> None:
-    """Record a document's failure and its analytics event inside an open unit of work."""
+    """Record a document's failure and its analytics event inside an open unit of work. When it was
+    its owner's active document (an upload becomes active at once), the owner's newest completed
+    document becomes active again: the next question goes to a document that can answer it."""
     document.fail(code=code, message=message, now=now)
     uow.documents.update(document)
+    owner = uow.users.get(document.owner_id)
+    if owner is not None and owner.active_document_id == document.id:
+        ready = uow.documents.list_for_owner(owner.id, status=DocumentStatus.COMPLETED, limit=1)
+        owner.active_document_id, owner.updated_at = (ready[0].id if ready else None), now
+        uow.users.update(owner)
     uow.events.add(AnalyticsEvent(user_id=document.owner_id, type=EventType.DOCUMENT_FAILED,
                                   data={"kind": document.kind.value, "code": code}, created_at=now))
+
+
+def owner_and_active_document(uow: UnitOfWork, owner_id: uuid.UUID) -> tuple[User | None, Document | None]:
+    """The owner as stored now, and the document active for them (what a failure notice names)."""
+    owner = uow.users.get(owner_id)
+    active = uow.documents.get(owner.active_document_id) if owner and owner.active_document_id else None
+    return owner, active

@@ -43,7 +43,7 @@ class GetUsage:
         """``history``: also tokens and cost per day (one more query; rate-limit headers skip it)."""
         with self.uow as uow:
             user = active_user(uow, user_id)
-            documents_used = uow.documents.count_for_owner(user.id)
+            documents_used = uow.documents.count_for_owner(user.id, include_failed=False)  # the quota's count
             daily: list[DailyUsage] = []
             if history and self.clock is not None:
                 daily = uow.conversations.usage_by_day(user.id, since=period_start(self.clock.now(), self.days))

@@ -10,11 +10,11 @@ import uuid
 import attrs
 
 from application.ports.cache import Cache
-from application.ports.security import TokenIssuer
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, credential_user
-from application.use_cases.log_in import TokenPair, issue_pair
+from application.use_cases.sessions import Sessions, TokenPair
 from domain.errors import InvalidCredentials
+from domain.sessions import SessionChannel
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a phone
 CODE_LENGTH = 10  # 31^10 ~ 8e14 codes
@@ -26,7 +26,7 @@ _PREFIX = "link-code:"
 class LinkCodes:
     uow: UnitOfWork
     cache: Cache
-    tokens: TokenIssuer
+    sessions: Sessions
 
     def issue(self, user_id: uuid.UUID) -> str:
         """A new code for an active user, valid for CODE_TTL_SECONDS."""
@@ -45,4 +45,4 @@ class LinkCodes:
         self.cache.delete(key)
         with self.uow as uow:
             user = credential_user(uow, uuid.UUID(raw.decode()), "The code is unknown, used or expired.")
-        return issue_pair(self.tokens, user)
+        return self.sessions.begin(user, SessionChannel.TELEGRAM_CODE)

@@ -8,7 +8,7 @@ import attrs
 
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
-from domain.conversations import Conversation
+from domain.conversations import Citation, Conversation
 from domain.errors import InvalidInput
 
 MAX_LIMIT = 200
@@ -32,3 +32,14 @@ class ListConversations:
             user = active_user(uow, user_id)
             conversation = uow.conversations.get(conversation_id)
         return conversation if conversation is not None and conversation.user_id == user.id else None
+
+    def passage(self, user_id: uuid.UUID, conversation_id: uuid.UUID, number: int) -> tuple[Citation, str] | None:
+        """Citation ``number`` of one of the user's conversations and the whole passage it points
+        into (its chunk's text; the stored quote when the document has been deleted since); None when there is no such conversation or citation of theirs."""
+        conversation = self.find(user_id, conversation_id)
+        cited = next((c for c in conversation.citations if c.number == number), None) if conversation else None
+        if cited is None:
+            return None
+        with self.uow as uow:
+            chunks = uow.chunks.get_many([(cited.document_id, cited.chunk_ordinal)])
+        return cited, chunks[0].text if chunks else cited.quote

@@ -10,14 +10,16 @@ import structlog
 
 from application.errors import TransientError
 from application.ports.clock import Clock
-from application.ports.extractor import Budget, ExtractionLimits, ExtractorRegistry
+from application.ports.extractor import Budget, Extraction, ExtractionLimits, Extractor, ExtractorRegistry
+from application.ports.search_index import DocumentIndex
 from application.ports.notifier import Notifier
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
-from application.use_cases.fail_document import mark_failed
+from application.use_cases.delete_document import discard_blobs
+from application.use_cases.fail_document import mark_failed, owner_and_active_document
 from application.use_cases.index_document import DocumentIndexer, IndexDocument
 from domain.analytics import AnalyticsEvent, EventType
-from domain.chunking import ChunkingPolicy, chunk_segments
+from domain.chunking import ChunkedText, ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError, NoTextFound
 from domain.tiers import TierLimits, TierPolicy
@@ -98,20 +100,38 @@ class ProcessDocument:
             raise NoTextFound("No readable text was found in this document.")
         index = self.indexer.build(document.id, chunked.chunks) if self.indexer is not None else None
         current = document  # as marked processing by this call (only progress was written since)
+        previous_thumbnail = current.thumbnail_key
+        thumbnail_key = self.storage.put(extraction.thumbnail) if extraction.thumbnail else None
+        try:
+            stored = self._store(current, extraction, extractor, chunked, index, progress, thumbnail_key)
+        except BaseException:
+            discard_blobs(self.storage, [thumbnail_key] if thumbnail_key else [])
+            raise
+        if not isinstance(stored, Document):  # deleted or superseded meanwhile: this thumbnail is nobody's
+            discard_blobs(self.storage, [thumbnail_key] if thumbnail_key else [])
+        elif previous_thumbnail and previous_thumbnail != thumbnail_key:  # reprocessed: the old one goes
+            discard_blobs(self.storage, [previous_thumbnail])
+        return stored
+
+    def _store(self, current: Document, extraction: Extraction, extractor: Extractor, chunked: ChunkedText,
+               index: DocumentIndex | None, progress: _ProgressWriter,
+               thumbnail_key: str | None) -> Document | _Superseded | None:
+        """Complete ``current`` with its chunks, index and thumbnail in one transaction (the same
+        answers as ``_extract_and_store``)."""
         now = self.clock.now()
         if progress.last is not None:  # the last report rides on this write instead of its own commit
             current.report_progress(*progress.last, now)
         current.complete(text=chunked.text, page_count=extraction.page_count, now=now,
                          extractor=getattr(extractor, "name", type(extractor).__name__),
                          extractor_version=getattr(extractor, "version", None),
-                         notes=" ".join(extraction.notes) or None)
+                         notes=" ".join(extraction.notes) or None, thumbnail_key=thumbnail_key)
         with self.uow as uow:
             # first: the row lock makes a concurrent completion wait, then find it completed
             if not uow.documents.update_if_status(current, DocumentStatus.PROCESSING):
-                stored = uow.documents.get(document.id)
+                stored = uow.documents.get(current.id)
                 if stored is None:
                     return None
-                log.info("process_superseded", document_id=str(document.id), status=stored.status.value)
+                log.info("process_superseded", document_id=str(current.id), status=stored.status.value)
                 return _Superseded(stored.status)
             uow.chunks.replace(current.id, chunked.chunks)
             if index is not None:
@@ -120,7 +140,7 @@ class ProcessDocument:
                                           data={"kind": current.kind.value, "chunks": len(chunked.chunks),
                                                 "pages": extraction.page_count}, created_at=now))
             uow.commit()
-        log.info("process_completed", document_id=str(document.id), chunks=len(chunked.chunks))
+        log.info("process_completed", document_id=str(current.id), chunks=len(chunked.chunks))
         return current
 
     def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> Document | _Superseded | None:
@@ -141,8 +161,11 @@ class ProcessDocument:
         try:
             if document.status is DocumentStatus.COMPLETED:
                 self.notifier.document_completed(owner, document)
-            else:
-                self.notifier.document_failed(owner, document)
+            else:  # the owner as stored now: the failure may have given back their previous active document
+                with self.uow as uow:
+                    owner, active = owner_and_active_document(uow, owner.id)
+                if owner is not None:
+                    self.notifier.document_failed(owner, document, active=active)
         except Exception:  # a notification never undoes the processing
             log.exception("notify_failed", document_id=str(document.id))
 

@@ -55,7 +55,7 @@ from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentStatus
-from domain.errors import InvalidInput, RateLimited, ServiceUnavailable
+from domain.errors import NoActiveDocument, RateLimited, ServiceUnavailable
 from domain.pricing import PriceTable
 from domain.tiers import QueuePriority, TierPolicy
 from domain.users import User
@@ -260,7 +260,9 @@ class QueryDocument:
             documents = uow.documents.list_for_owner(user.id, status=DocumentStatus.COMPLETED,
                                                      limit=MAX_LIBRARY_DOCUMENTS)
             if not documents:
-                raise InvalidInput("You have no processed documents to ask about yet.", field="document_ids")
+                # a state, not a malformed question: 409 like an unselected document (issue 13: the 422
+                # it was contradicted the schema, which accepts the request)
+                raise NoActiveDocument("You have no processed documents to ask about yet.")
             return list(reversed(documents))  # oldest first: stable source numbering
         ids = list(dict.fromkeys(command.document_ids)) or [command.document_id]
         documents = [owned_document(uow, user, document_id) for document_id in ids]  # type: ignore[arg-type]

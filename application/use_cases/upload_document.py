@@ -14,6 +14,7 @@ from application.ports.job_queue import JobQueue, JobQueueUnavailable
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
+from application.use_cases.delete_document import discard_blobs, remove_document
 from domain.analytics import AnalyticsEvent, EventType
 from domain.documents import Document, DocumentStatus, clean_filename
 from domain.errors import DocumentQuotaExceeded, FileEmpty, FileTooLarge, UnsupportedFileType
@@ -51,6 +52,11 @@ class UploadDocument:
         with self.uow as uow:
             return self.tiers.for_tier(active_user(uow, user_id).tier).max_file_bytes
 
+    def album(self, user_id: uuid.UUID, filename: str, photos: list[bytes]) -> UploadResult:
+        """Photos sent together as one document of pages (a PDF made of them), then as an upload."""
+        return self(UploadDocumentCommand(user_id=user_id, filename=filename,
+                                          data=self.extractors.bundle_photos(photos)))
+
     def __call__(self, command: UploadDocumentCommand) -> UploadResult:
         data = command.data
         with self.uow as uow:
@@ -75,7 +81,12 @@ class UploadDocument:
             existing = uow.documents.get_by_sha256(user.id, sha256)
             if existing is not None and existing.status is not DocumentStatus.FAILED:
                 return UploadResult(document=existing, duplicate=True)
-            if limits.max_documents is not None and uow.documents.count_for_owner(user.id) >= limits.max_documents:
+            replaced = existing  # the same bytes failed before (e.g. without their password): sent
+            if replaced is not None:  # again, they take the failed document's place, not a second one
+                remove_document(uow, user, replaced, self.clock.now())
+            # failed documents do not count: they hold nothing to ask about
+            if limits.max_documents is not None and uow.documents.count_for_owner(
+                    user.id, include_failed=False) >= limits.max_documents:
                 raise DocumentQuotaExceeded(
                     f"The {user.tier.value} tier keeps up to {limits.max_documents} documents; "
                     "delete one or upgrade to add more.",
@@ -98,6 +109,8 @@ class UploadDocument:
             except BaseException:
                 self.storage.delete(key)
                 raise
+        if replaced is not None:
+            discard_blobs(self.storage, replaced.blob_keys())
         try:
             self.queue.enqueue_processing(document.id, priority=limits.queue_priority)
         except JobQueueUnavailable:

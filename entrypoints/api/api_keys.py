@@ -10,13 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from domain.api_keys import NAME_MAX_LENGTH, ApiKey
+from entrypoints.api.request_body import RequestBody
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, SessionPrincipalDep, as_principal
 from entrypoints.api.schemas import EXAMPLE_TIME, PROBLEM_RESPONSES, example
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api keys"])
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(RequestBody):
     model_config = example({"name": "CI server"})
 
     name: str = Field(..., min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"\S",

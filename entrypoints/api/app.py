@@ -19,6 +19,7 @@ from entrypoints.api import (
     analytics,
     api_keys,
     auth,
+    docs_pages,
     documents,
     metrics,
     openapi,
@@ -29,6 +30,8 @@ from entrypoints.api import (
 )
 from entrypoints.api import telegram_webhook
 from entrypoints.api.middleware import RequestContextMiddleware
+from entrypoints.api.request_limits import RequestLimitsMiddleware
+from entrypoints.api.security_headers import SecurityHeaders
 from entrypoints.api.schemas import HealthOut, ReadinessOut
 
 
@@ -42,11 +45,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(warm_embedder, app.state.container)
     store = app.state.async_store = app.state.container.async_store()  # bound to this event loop
     await store.start()
+    stop_metrics = metrics.serve_on_port(app.state.metrics, app.state.container.settings().metrics_port)
     _freeze_startup_objects()
     try:
         async with telegram_webhook.serving(app):  # the bot by webhook, when configured
             yield
     finally:
+        stop_metrics()
         await store.close()
 
 
@@ -72,17 +77,28 @@ def _install_http_options(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes)
 
 
+def api_docs_enabled(settings: Settings) -> bool:
+    """/docs, /redoc and /openapi.json: ASSISTANT_API_DOCS, else on in development only."""
+    return settings.api_docs if settings.api_docs is not None else settings.env != "production"
+
+
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or build_container()
+    settings = container.settings()
+    docs = api_docs_enabled(settings)
     # FastAPI's native OpenTelemetry looks for configured providers (environment included) on every
     # request: ~3% of a cached question's CPU. The API reports through /metrics and its JSON logs.
     app = FastAPI(title="AI Business Assistant", version="0.1.0", lifespan=_lifespan,
                   description="Upload documents and ask questions about them; answers cite their sources.",
-                  telemetry={"tracing": False, "metrics": False, "logs": False})
+                  telemetry={"tracing": False, "metrics": False, "logs": False},
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json" if docs else None)
     app.state.container = container
     problems.install(app)
     openapi.install(app)
-    metrics.install(app)
+    if docs:  # from a registry package's files: no CDN (entrypoints.api.docs_pages)
+        docs_pages.install(app, openapi_url="/openapi.json", title=app.title)
+    metrics.install(app, token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
+                    port=settings.metrics_port, production=settings.env == "production")
     _install_http_options(app, container.settings())
     app.include_router(auth.router)
     app.include_router(users.router)
@@ -93,9 +109,13 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(analytics.router)
     telegram_webhook.install(app, container)
 
-    # outermost: request id, access log and latency cover CORS and gzip too
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics,
-                       access_log=container.settings().access_log)
+    # the body cap and the address check before anything reads the request; the upload route
+    # streams its own body under the caller's tier cap (entrypoints.api.documents)
+    app.add_middleware(RequestLimitsMiddleware, max_body_bytes=settings.max_json_bytes,
+                       streamed=[("POST", "/api/v1/documents")])
+    # outermost: request id, security headers, access log and latency cover everything inside
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=settings.access_log,
+                       headers=SecurityHeaders(https=(settings.public_url or "").lower().startswith("https://")))
 
     @app.get("/healthz", tags=["operations"], response_model=HealthOut)
     def healthz() -> dict[str, str]:

@@ -1,19 +1,23 @@
-"""Registration, login and token refresh."""
+"""Registration, login, token refresh, logout and password change."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from application.use_cases.log_in import TokenPair
 from application.use_cases.register_user import EMAIL_PATTERN, RegisterUserCommand
-from entrypoints.api.dependencies import ContainerDep
+from entrypoints.api.dependencies import ContainerDep, SessionPrincipalDep
+from entrypoints.api.problems import PROBLEM_JSON, problem_body
+from entrypoints.api.request_body import RequestBody
 from entrypoints.api.schemas import EXAMPLE_USER, PROBLEM_RESPONSES, UserOut, example
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(RequestBody):
     model_config = example({"email": "ann@example.com", "password": "correct horse battery", "username": "ann",
                             "language": "en"})
 
@@ -23,24 +27,32 @@ class RegisterIn(BaseModel):
     language: str = Field("en", pattern=r"^[a-z]{2}$")
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestBody):
     model_config = example({"email": "ann@example.com", "password": "correct horse battery"})
 
     email: str = Field(..., max_length=254, examples=["ann@example.com"])
     password: str = Field(..., max_length=1024, examples=["correct horse battery"])
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(RequestBody):
     model_config = example({"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOi...refresh"})
 
     refresh_token: str = Field(..., max_length=4096)
 
 
-class TelegramCodeIn(BaseModel):
+class TelegramCodeIn(RequestBody):
     model_config = example({"code": "K7QW-3MZP-XA"})
 
     code: str = Field(..., min_length=4, max_length=32, examples=["K7QW-3MZP-XA"],
                       description="The one-time code the Telegram bot gave you with /token.")
+
+
+class PasswordIn(RequestBody):
+    model_config = example({"current_password": "correct horse battery", "new_password": "battery staple horse"})
+
+    current_password: str | None = Field(None, max_length=1024, description="Required when the account has a "
+                                         "password (an account made by the Telegram bot may have none yet).")
+    new_password: str = Field(..., min_length=8, max_length=1024)
 
 
 class TokensOut(BaseModel):
@@ -70,16 +82,47 @@ def register(body: RegisterIn, container: ContainerDep) -> UserOut:
     return UserOut.of(user)
 
 
-@router.post("/login", response_model=TokensOut, responses=PROBLEM_RESPONSES(401, 403, 422))
-def login(body: LoginIn, container: ContainerDep) -> TokensOut:
-    """Exchange email and password for an access token and a refresh token."""
-    return _tokens(container, container.log_in()(body.email, body.password))
+def _login_responses() -> dict[int | str, dict[str, Any]]:
+    responses = PROBLEM_RESPONSES(401, 403, 422, 429, 503)
+    responses[429]["description"] = ("Too many login attempts for this account from this address (or from the "
+                                     "address, or for the account): retry after `Retry-After` seconds.")
+    responses[429]["content"] = {PROBLEM_JSON: {"example": problem_body(
+        429, "login_throttled", "Too many login attempts: wait before trying again.")}}
+    responses[429]["headers"] = {"Retry-After": responses[429]["headers"]["Retry-After"]}
+    return responses
+
+
+@router.post("/login", response_model=TokensOut, responses=_login_responses())
+def login(body: LoginIn, request: Request, container: ContainerDep) -> TokensOut:
+    """Exchange email and password for an access token and a refresh token (a new session).
+
+    Throttled per account and client address: see docs/security.md."""
+    address = request.client.host if request.client else ""
+    return _tokens(container, container.log_in()(body.email, body.password, address=address))
 
 
 @router.post("/refresh", response_model=TokensOut, responses=PROBLEM_RESPONSES(401, 403, 422))
 def refresh(body: RefreshIn, container: ContainerDep) -> TokensOut:
-    """Exchange a refresh token for a new pair."""
+    """Exchange the session's current refresh token for a new pair. A refresh token works once: the
+    same one sent again ends the whole session (401 `session_ended`), as a stolen copy would."""
     return _tokens(container, container.log_in().refresh(body.refresh_token))
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+             responses=PROBLEM_RESPONSES(401, 403))
+def logout(principal: SessionPrincipalDep, container: ContainerDep) -> Response:
+    """End the session of this access token: it and the session's refresh token stop working."""
+    if principal.session_id is not None:
+        container.sessions().end(principal.id, principal.session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/password", response_model=TokensOut, responses=PROBLEM_RESPONSES(401, 403, 422))
+def change_password(body: PasswordIn, principal: SessionPrincipalDep, container: ContainerDep) -> TokensOut:
+    """Change the password: every session of the account ends (this one too) and the answer holds
+    the tokens of a new one. API keys keep working (revoke them on their own)."""
+    return _tokens(container, container.change_password()(principal.id, current_password=body.current_password,
+                                                          new_password=body.new_password))
 
 
 @router.post("/telegram-code", response_model=TokensOut, responses=PROBLEM_RESPONSES(401, 403, 422))

@@ -44,6 +44,7 @@ class Principal:
 
     id: uuid.UUID
     method: str
+    session_id: uuid.UUID | None = None  # the login session of an access token
 
 
 async def current_principal(
@@ -51,14 +52,21 @@ async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
-    """The user id of the access token (verified here, no database round trip) or of the API key
+    """The user id of the access token (verified here; its session checked against the sessions
+    table, remembered for a few seconds: application.use_cases.session_guard) or of the API key
     (looked up, with its user): 401 without either. ``X-API-Key`` wins when both headers are sent;
     a bearer credential starting with ``ak_`` is an API key too. Async, so the ``user_id`` bound
     here reaches the logs of the whole request."""
     container = container_of(request)
     token = credentials.credentials if credentials is not None and credentials.scheme.lower() == "bearer" else None
     if api_key is None and token is not None and not looks_like_api_key(token):
-        return _authenticated(container.token_issuer().verify(token, kind=TokenKind.ACCESS), AUTH_TOKEN)
+        claims = container.token_issuer().read(token, kind=TokenKind.ACCESS)
+        if claims.session_id is None:  # issued before sessions existed
+            raise InvalidCredentials("The token is not valid: log in again.")
+        guard = container.session_guard()
+        if not guard.known(claims.user_id, claims.session_id):  # not known live here: read (a known-ended one raises)
+            await run_fast(request, guard.check, claims.user_id, claims.session_id)
+        return _authenticated(claims.user_id, AUTH_TOKEN, claims.session_id)
     key = api_key if api_key is not None else token
     if key is None:
         raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
@@ -67,9 +75,9 @@ async def current_principal(
     return _authenticated(user.id, AUTH_API_KEY)
 
 
-def _authenticated(user_id: uuid.UUID, method: str) -> Principal:
+def _authenticated(user_id: uuid.UUID, method: str, session_id: uuid.UUID | None = None) -> Principal:
     structlog.contextvars.bind_contextvars(user_id=str(user_id), auth=method)
-    return Principal(user_id, method)
+    return Principal(user_id, method, session_id)
 
 
 @contextlib.contextmanager
@@ -88,9 +96,9 @@ async def current_user(request: Request, principal: Annotated[Principal, Depends
 
 async def session_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The user of an access token (a login), not of an API key: a leaked key must not be able to
-    mint keys that would outlive its own revocation."""
+    mint keys that would outlive its own revocation, change the password or end sessions."""
     if principal.method != AUTH_TOKEN:
-        raise PermissionDenied("API keys cannot create API keys: use an access token from POST /api/v1/auth/login.")
+        raise PermissionDenied("This needs an access token from POST /api/v1/auth/login, not an API key.")
     return principal
 
 

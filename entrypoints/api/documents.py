@@ -1,44 +1,52 @@
-"""Document routes: upload, list, get, chunks, delete."""
+"""Document routes: upload, list, get, chunks, thumbnail, delete."""
 
 from __future__ import annotations
 
-import base64
 import uuid
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from application.use_cases.list_documents import ListDocumentsQuery
 from application.use_cases.upload_document import UploadDocumentCommand
 from domain.documents import DocumentKind, DocumentStatus
-from domain.errors import FileTooLarge, InvalidInput
+from entrypoints.api.cursors import (ChunkCursor, DocumentCursor, chunk_cursor, chunk_position, document_cursor,
+                                     document_position)
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
-from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkOut, DocumentList, DocumentOut, UploadOut
+from entrypoints.api.request_body import NO_CONTROL_PATTERN
+from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkList, ChunkOut, DocumentList, DocumentOut, UploadOut
 from entrypoints.api.threads import run_fast
+from entrypoints.api.upload_form import FIELD_BYTES, check_declared_length, read_upload
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 ERRORS = PROBLEM_RESPONSES(401, 403, 404, 409, 422)
-READ_CHUNK = 1024 * 1024
+
+
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "title": "UploadForm",
+    "properties": {
+        "file": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                 "minLength": 1, "description": "The document (one file part per upload; an empty one is a 422)."},
+        "password": {"type": "string", "maxLength": FIELD_BYTES, "pattern": NO_CONTROL_PATTERN,  # not a "not":
+                     # schemathesis cannot take one beside a file part (tests/e2e/test_api_schema.py)
+                     "description": "Password of a protected PDF, DOCX or XLSX (never stored)."}}}}}}
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadOut,
-             responses={**ERRORS, **PROBLEM_RESPONSES(413, 415)})
-async def upload(file: Annotated[UploadFile, File(description="The document.")], container: ContainerDep,
-                 user: PrincipalDep, password: Annotated[str | None, Form(
-                     description="Password of a protected PDF, DOCX or XLSX (never stored).")] = None) -> UploadOut:
-    """Upload a document; it is processed in the background (poll its status)."""
+             responses={**ERRORS, **PROBLEM_RESPONSES(400, 413, 415)}, openapi_extra={"requestBody": UPLOAD_BODY})
+async def upload(request: Request, container: ContainerDep, user: PrincipalDep) -> UploadOut:
+    """Upload a document as multipart/form-data (`file`, and `password` for a protected one); it is
+    processed in the background (poll its status). The caller is authenticated and the declared size
+    checked against the tier's cap before the body is read."""
     use_case = container.upload_document()
     with as_principal():  # the use case loads the user and refuses a banned one
         cap = await run_in_threadpool(use_case.max_file_bytes, user.id)
-        data = bytearray()
-        while chunk := await file.read(READ_CHUNK):
-            data += chunk
-            if len(data) > cap:
-                raise FileTooLarge(f"The file is larger than the {cap // 2**20} MiB your tier accepts.", limit=cap)
-        command = UploadDocumentCommand(user_id=user.id, filename=file.filename or "document", data=bytes(data),
-                                        password=password or None)
+        check_declared_length(request.headers.get("content-length"), cap)
+        form = await read_upload(request.headers.get("content-type"), request.stream(), cap)
+        command = UploadDocumentCommand(user_id=user.id, filename=form.filename or "document",
+                                        data=bytes(form.data or b""), password=form.password)
+        form.data = None  # the command holds the bytes now; one copy in memory, not two
         result = await run_in_threadpool(use_case, command)
     return UploadOut(**DocumentOut.of(result.document).model_dump(), duplicate=result.duplicate)
 
@@ -47,18 +55,13 @@ async def upload(file: Annotated[UploadFile, File(description="The document.")],
 async def list_documents(request: Request, container: ContainerDep, user: PrincipalDep,
                    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
                    kind: DocumentKind | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$",
-                                                       description="next_cursor of the previous page")] = None,
-                   ) -> DocumentList:
+                   cursor: DocumentCursor = None) -> DocumentList:
     """Your documents, newest first."""
     query = ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind, limit=limit,
-                               before=_decode_cursor(cursor))
+                               before=document_position(cursor))
     with as_principal():  # the user and the page in one read awaited on the event loop
         page = await container.list_documents().page_async(query, request.app.state.async_store)
-    next_cursor = None
-    if page.next_before:
-        created, doc_id = page.next_before
-        next_cursor = base64.urlsafe_b64encode(f"{created.isoformat()}|{doc_id}".encode()).decode()
+    next_cursor = document_cursor(*page.next_before) if page.next_before else None
     return DocumentList(items=[DocumentOut.of(d) for d in page.documents], next_cursor=next_cursor)
 
 
@@ -70,13 +73,26 @@ async def get_document(request: Request, document_id: uuid.UUID, container: Cont
         return DocumentOut.of(await run_fast(request, container.get_document(), user.id, document_id))
 
 
-@router.get("/{document_id}/chunks", response_model=list[ChunkOut], responses=ERRORS)
-async def list_chunks(request: Request, document_id: uuid.UUID, container: ContainerDep,
-                      user: PrincipalDep) -> list[ChunkOut]:
-    """The document's chunks in order, each with its locators (what citations point into)."""
+@router.get("/{document_id}/chunks", response_model=ChunkList, responses=ERRORS)
+async def list_chunks(request: Request, document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: ChunkCursor = None) -> ChunkList:
+    """The document's chunks in order, each with its locators (what citations point into), a page
+    at a time: at most `limit` chunks and about 4 MiB of text (a larger chunk comes alone)."""
     with as_principal():
-        chunks = await run_fast(request, container.get_document().chunks, user.id, document_id)
-    return [ChunkOut.of(c) for c in chunks]
+        page = await run_fast(request, container.get_document().chunk_page, user.id, document_id,
+                              after=chunk_position(cursor), limit=limit)
+    return ChunkList(items=[ChunkOut.of(c) for c in page.chunks],
+                     next_cursor=chunk_cursor(page.next_after) if page.next_after is not None else None)
+
+
+@router.get("/{document_id}/thumbnail", response_class=Response, responses={
+    200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "A JPEG of the first page, at most 320 pixels a side."}, **ERRORS})
+async def thumbnail(request: Request, document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep) -> Response:
+    """The first page of a processed PDF or image, small (404 `thumbnail_not_found` for other kinds)."""
+    with as_principal():
+        picture = await run_fast(request, container.document_thumbnail(), user.id, document_id)
+    return Response(picture, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.delete("/{document_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
@@ -86,15 +102,3 @@ def delete_document(document_id: uuid.UUID, container: ContainerDep, user: Princ
         container.delete_document()(user.id, document_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
-
-def _decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        created, doc_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None:  # every cursor this API issues carries its UTC offset
-            raise ValueError(created)
-        return moment, uuid.UUID(doc_id)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("The cursor is not valid.", field="cursor") from None

@@ -1,9 +1,23 @@
-"""Prometheus metrics of the API process: request latency by route, questions, tokens, cache hits."""
+"""Prometheus metrics of the API process: request latency by route, questions, tokens, cache hits.
+
+Who may read them (the per-route latencies tell an outsider much about the service):
+- ASSISTANT_METRICS_PORT set: they are served on that port, bound to 127.0.0.1, and not on the API's;
+- ASSISTANT_METRICS_TOKEN set: /metrics wants ``Authorization: Bearer <token>`` (401 otherwise);
+- neither, in development: /metrics is open (the API listens on 127.0.0.1 by default);
+- neither, in production: there is no /metrics (404), and a warning says how to turn it on.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+import hmac
+from collections.abc import Callable
+
+import structlog
+from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import start_http_server
+
+from domain.errors import InvalidCredentials
 
 from domain.conversations import Conversation
 
@@ -31,13 +45,39 @@ class Metrics:
         self.answer_seconds.labels(cached).observe(conversation.latency_ms / 1000)
 
 
-def install(app: FastAPI) -> Metrics:
-    """The registry and its /metrics route; requests are timed by entrypoints.api.middleware."""
+log = structlog.get_logger(__name__)
+
+
+def install(app: FastAPI, *, token: str | None, port: int | None, production: bool) -> Metrics:
+    """The registry and who may read it (see the module's docs); requests are timed by
+    entrypoints.api.middleware. The separate port is opened by ``serve_on_port`` at start-up."""
     metrics = Metrics()
     app.state.metrics = metrics
+    if port is not None:
+        return metrics
+    if token is None and production:
+        log.warning("metrics_disabled", hint="set ASSISTANT_METRICS_TOKEN or ASSISTANT_METRICS_PORT to expose /metrics")
+        return metrics
+    expected = f"Bearer {token}".encode() if token else None
 
     @app.get("/metrics", include_in_schema=False)
-    def scrape() -> Response:
+    def scrape(request: Request) -> Response:
+        if expected is not None and not hmac.compare_digest(
+                request.headers.get("authorization", "").encode("latin-1", "replace"), expected):
+            raise InvalidCredentials("The metrics need 'Authorization: Bearer <ASSISTANT_METRICS_TOKEN>'.")
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return metrics
+
+
+def serve_on_port(metrics: Metrics, port: int | None) -> Callable[[], None]:
+    """The metrics on 127.0.0.1:``port`` in a thread of this process. With several API worker
+    processes only the first to bind serves (each process has its own figures; a warning in the others)."""
+    if port is None:
+        return lambda: None
+    try:
+        server, _thread = start_http_server(port, addr="127.0.0.1", registry=metrics.registry)
+    except OSError as error:
+        log.warning("metrics_port_unavailable", port=port, error=type(error).__name__)
+        return lambda: None
+    return server.shutdown

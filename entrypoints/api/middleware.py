@@ -1,5 +1,6 @@
 """Per-request plumbing as one pure ASGI middleware: the X-Request-ID (echoed, bound into the logs),
-the access log and the request-latency histogram.
+the security headers of every response (entrypoints.api.security_headers), the access log and the
+request-latency histogram.
 
 Pure ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs the rest of
 the application in a separate task behind memory streams, which costs about as much CPU per
@@ -20,6 +21,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.api.metrics import Metrics
+from entrypoints.api.security_headers import SecurityHeaders
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # a generated id: random per process, then a counter (unique without a random draw per request)
@@ -29,8 +31,8 @@ log = structlog.get_logger("api.access")
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, access_log: bool) -> None:
-        self.app, self.metrics, self.access_log = app, metrics, access_log
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, access_log: bool, headers: SecurityHeaders) -> None:
+        self.app, self.metrics, self.access_log, self.headers = app, metrics, access_log, headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,7 +49,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), rid_header]
+                message["headers"] = [*self.headers.add_to(message.get("headers", ())), rid_header]
             await send(message)
 
         try:

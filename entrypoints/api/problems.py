@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -12,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from domain.errors import DomainError, RateLimited
+from domain.errors import DomainError, RateLimited, ServiceUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -23,9 +24,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "file_too_large": 413, "unsupported_file_type": 415, "file_encrypted": 422, "file_corrupt": 422,
     "no_text_found": 422, "rate_limited": 429, "service_unavailable": 503,
     "token_expired": 401, "registration_closed": 403, "api_key_not_found": 404,
-    "password_required": 422, "file_too_complex": 422, "hostile_file": 422,
+    "password_required": 422, "file_too_complex": 422, "hostile_file": 422, "duplicate_file_part": 400,
+    "session_ended": 401, "login_throttled": 429, "thumbnail_not_found": 404,
 }
 PROBLEM_JSON = "application/problem+json"
+SAFE_OUTAGE_DETAILS = ("service",)  # the one member of a 503's details shown to the caller
 
 
 def problem_body(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -42,7 +45,12 @@ def problem(status: int, code: str, detail: str, extra: dict[str, Any] | None = 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, error.details)
+        details = error.details
+        if isinstance(error, ServiceUnavailable):  # what is down, in plain words; hosts, ports and the
+            # driver's message go to the log only (with the request id the client sees)
+            log.warning("service_unavailable", path=request.url.path, **details)
+            details = {key: details[key] for key in SAFE_OUTAGE_DETAILS if key in details}
+        response = problem(STATUS_BY_CODE.get(error.code, 400), error.code, error.message, details)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if request.headers.get(
                 "authorization") else "Bearer"
@@ -55,7 +63,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
-        return problem(422, "invalid_input", "The request is not valid.", {"errors": errors})
+        return problem(422, "invalid_input", _summary(error.errors()), {"errors": errors})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
@@ -71,6 +79,19 @@ def install(app: FastAPI) -> None:
     async def crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("request_crashed", path=request.url.path)
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+def _summary(errors: Sequence[Any]) -> str:
+    """The detail of a 422: what is wrong with the first invalid parameter when it is an id in the
+    path (``document_id must be a document id (UUID)``), else a general sentence (``errors`` lists all)."""
+    first = errors[0] if errors else {}
+    loc = first.get("loc", ())
+    if len(loc) == 2 and loc[0] == "path" and str(first.get("type", "")).startswith("uuid"):
+        name = str(loc[1])
+        return f"{name} must be a {name.removesuffix('_id').replace('_', ' ')} id (UUID)."
+    if loc and loc[0] in ("path", "query") and len(loc) == 2:
+        return f"{loc[1]}: {first.get('msg', 'invalid')}."
+    return "The request is not valid."
 
 
 def _methods_for(request: Request) -> set[str]:

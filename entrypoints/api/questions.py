@@ -56,8 +56,9 @@ class LibraryQueryIn(QueryIn):
 
     document_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50,
                                           description="Documents to ask about; none: your whole library.")
-    whole_library: bool = Field(False, description="Ask about every completed document of yours "
-                                                   "(also what an empty document_ids means).")
+    whole_library: bool = Field(False, strict=True,  # true or false, not 1 or "yes" (what the schema says)
+                                description="Ask about every completed document of yours "
+                                            "(also what an empty document_ids means).")
 
 
 @router.post("/documents/{document_id}/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)

@@ -13,6 +13,7 @@ from domain.conversations import Conversation
 from domain.documents import Document
 from domain.users import User
 from entrypoints.api.problems import PROBLEM_JSON, problem_body
+from entrypoints.api.request_body import RequestBody
 
 
 # example values shared by the models' OpenAPI examples (what /docs shows a newcomer)
@@ -72,6 +73,8 @@ class DocumentOut(BaseModel):
     extractor_version: str | None = Field(None, examples=["2"])
     notes: str | None = Field(None, description="What to know about the text, e.g. pages without a text layer.",
                               examples=["Pages without a text layer were not read (OCR is not installed): 3, 7."])
+    thumbnail_url: str | None = Field(None, description="A JPEG of the first page (processed PDFs and images).",
+                                      examples=["/api/v1/documents/7d1c2b3a-0f0e-4c55-9a3e-2f4b5c6d7e8f/thumbnail"])
     created_at: datetime
     updated_at: datetime
 
@@ -81,6 +84,7 @@ class DocumentOut(BaseModel):
                    error_code=doc.error_code, error_message=doc.error_message, page_count=doc.page_count,
                    progress=Progress(done=doc.progress_done, total=doc.progress_total),
                    extractor=doc.extractor, extractor_version=doc.extractor_version, notes=doc.notes,
+                   thumbnail_url=f"/api/v1/documents/{doc.id}/thumbnail" if doc.thumbnail_key else None,
                    created_at=doc.created_at, updated_at=doc.updated_at)
 
 
@@ -92,13 +96,13 @@ class UploadOut(DocumentOut):
 
 
 class DocumentList(BaseModel):
-    model_config = example({"items": [EXAMPLE_DOCUMENT], "next_cursor": "MjAyNi0wMy0wMlQwOToxNTowMCswMDowMHw1ZjBj"})
+    model_config = example({"items": [EXAMPLE_DOCUMENT], "next_cursor": "AAZMBwVwbQBfDC2eixpPPqbSfEsenwoz"})
 
     items: list[DocumentOut]
     next_cursor: str | None = Field(None, description="Pass as ?cursor= to get the next page.")
 
 
-class QueryIn(BaseModel):
+class QueryIn(RequestBody):
     model_config = example({"question": "When are invoices payable?"})
 
     question: str = Field(..., min_length=1, max_length=4000, pattern=r"[^\W_]",
@@ -119,6 +123,15 @@ class ChunkOut(BaseModel):
     def of(cls, chunk: Chunk) -> ChunkOut:
         return cls(ordinal=chunk.ordinal, text=chunk.text, label=chunk.label,
                    locators=[loc.to_dict() for loc in chunk.locators], token_count=chunk.token_count)
+
+
+class ChunkList(BaseModel):
+    model_config = example({"items": [{"ordinal": 7, "text": "Invoices are payable within 30 days of receipt.",
+                                       "label": "page 4", "locators": [{"page": 4}], "token_count": 11}],
+                            "next_cursor": "AAAAAAAH"})
+
+    items: list[ChunkOut]
+    next_cursor: str | None = Field(None, description="Pass as ?cursor= to get the next page.")
 
 
 class CitationOut(BaseModel):
@@ -177,7 +190,8 @@ PROBLEM_CASES: dict[int, tuple[str, str, str]] = {
           "This account is banned."),
     404: ("Not found. Another user's document is reported exactly like a missing one.", "document_not_found",
           "Document not found."),
-    409: ("The document cannot be asked about yet (still processing) or failed to process.", "document_not_ready",
+    409: ("The document cannot be asked about yet (still processing) or failed to process; or there is no "
+          "processed document to ask about.", "document_not_ready",
           "The document is still being processed; try again in a moment."),
     413: ("The file is larger than your tier accepts.", "file_too_large",
           "The file is larger than the 20 MiB your tier accepts."),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from domain.users import Tier, UserStatus
+from entrypoints.api.request_body import RequestBody
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep
 from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut, example
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 ERRORS = PROBLEM_RESPONSES(401, 403, 404, 422)
 
 
-class TierIn(BaseModel):
+class TierIn(RequestBody):
     model_config = example({"tier": "premium"})
 
     tier: Tier

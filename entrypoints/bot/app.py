@@ -12,7 +12,7 @@ from config.errors import ConfigError
 from entrypoints.bot import commands, library
 from entrypoints.bot.buttons import on_button
 from entrypoints.bot.context import CONTAINER, EDIT_INTERVAL
-from entrypoints.bot.documents import DOWNLOAD_LIMIT, on_document, on_voice
+from entrypoints.bot.documents import DOWNLOAD_LIMIT, on_document, on_photo, on_voice
 from entrypoints.bot.errors import on_error
 from entrypoints.bot.i18n import LANGUAGES, t
 from entrypoints.bot.questions import on_other, on_text
@@ -62,6 +62,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_button))
     new = filters.UpdateType.MESSAGE  # an edited message is not asked again
     application.add_handler(MessageHandler(new & (filters.Document.ALL | filters.AUDIO), on_document))
+    application.add_handler(MessageHandler(new & filters.PHOTO, on_photo))
     application.add_handler(MessageHandler(new & filters.VOICE, on_voice))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(new & ~filters.TEXT, on_other))  # photos, stickers, videos ...

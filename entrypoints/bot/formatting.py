@@ -64,3 +64,36 @@ def preview(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """The plain text of a partial answer, shortened to fit one message."""
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+PASSAGE_BUDGET = 3800  # escaped characters of one piece: the label line and the quote tags fit in 4096
+
+
+def split_passage(text: str, budget: int = PASSAGE_BUDGET) -> list[str]:
+    """Plain text in pieces whose HTML-escaped form fits ``budget``, cut at a line break, else at a
+    space, else anywhere (a single 5,000-character token still goes out whole, over messages)."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while rest:
+        if len(html.escape(rest)) <= budget:
+            pieces.append(rest)
+            break
+        cut = _fitting_prefix(rest, budget)
+        for separator in ("\n\n", "\n", " "):
+            at = rest.rfind(separator, 0, cut)
+            if at > cut // 2:
+                cut = at
+                break
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return pieces or [""]
+
+
+def _fitting_prefix(text: str, budget: int) -> int:
+    """The longest prefix length whose escaped form fits ``budget``."""
+    size = 0
+    for index, char in enumerate(text):
+        size += len(html.escape(char))
+        if size > budget:
+            return max(1, index)
+    return len(text)

@@ -8,6 +8,7 @@ import asyncio
 import html
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 import structlog
 from telegram import Message
@@ -15,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from domain.documents import DocumentStatus
+from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError
 from entrypoints.bot.context import container, run
 from entrypoints.bot.i18n import t
@@ -27,7 +28,10 @@ DONE = {DocumentStatus.COMPLETED, DocumentStatus.FAILED}
 
 
 async def watch_progress(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: uuid.UUID,
-                         document_id: uuid.UUID, language: str) -> None:
+                         document_id: uuid.UUID, language: str,
+                         when_ready: Callable[[Document], Awaitable[None]] | None = None) -> None:
+    """Edit ``message`` with the progress until the document is done; then ``when_ready`` (a photo's
+    caption asked as its first question) if it completed."""
     interval = context.application.bot_data.get(PROGRESS_INTERVAL, 2.0)
     deadline = time.monotonic() + WATCH_SECONDS
     shown: tuple[int, int] | None = None
@@ -40,6 +44,8 @@ async def watch_progress(context: ContextTypes.DEFAULT_TYPE, message: Message, u
         except DomainError:  # deleted meanwhile, or the user was banned
             return
         if document.status in DONE:
+            if when_ready is not None and document.status is DocumentStatus.COMPLETED:
+                await when_ready(document)
             return
         progress = (document.progress_done, document.progress_total)
         if document.progress_total and progress != shown:

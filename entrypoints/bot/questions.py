@@ -17,7 +17,7 @@ from application.use_cases.query_document import QueryDocumentCommand
 from domain.conversations import Conversation
 from domain.language import reply_language
 from entrypoints.bot.context import EDIT_INTERVAL, acting_user, container, reply, run
-from entrypoints.bot.formatting import preview, render_answer
+from entrypoints.bot.formatting import preview, render_answer, split_passage
 from entrypoints.bot.i18n import t
 from entrypoints.bot.streaming import ThrottledEditor, iterate_in_thread
 
@@ -47,17 +47,19 @@ async def keep_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
             pass
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+                 document_id: uuid.UUID | None = None) -> None:
+    """Answer ``question`` about ``document_id`` (default: the active document), streamed."""
     user = await acting_user(update, context)
     language = user.language
-    if user.active_document_id is None:
+    if document_id is None and user.active_document_id is None:
         await reply(update, t(language, "no_active"))
         return
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     typing = asyncio.create_task(keep_typing(context, chat.id))
-    command = QueryDocumentCommand(user_id=user.id, question=question)
+    command = QueryDocumentCommand(user_id=user.id, question=question, document_id=document_id)
     stream = iterate_in_thread(lambda: container(context).query_document().stream(command))
     text, editor, conversation = "", None, None
     try:
@@ -98,12 +100,14 @@ def _buttons(conversation: Conversation, language: str) -> InlineKeyboardMarkup:
 
 
 async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, number: int) -> None:
+    """The whole cited passage (not the citation's short quote), over several messages when long."""
     user = await acting_user(update, context)
-    conversation = await run(container(context).list_conversations().find, user.id, uuid.UUID(hex=key))
-    found = next((c for c in conversation.citations if c.number == number), None) if conversation else None
+    found = await run(container(context).list_conversations().passage, user.id, uuid.UUID(hex=key), number)
     if found is None:
         await reply(update, t(user.language, "cite_expired"))
         return
-    label, quote = found.label, found.quote
-    await reply(update, t(user.language, "cite_text", n=number, label=html.escape(label),
-                          quote=html.escape(quote[:3500])))
+    cited, passage = found
+    for piece_number, piece in enumerate(split_passage(passage)):
+        text = html.escape(piece)
+        await reply(update, t(user.language, "cite_text", n=number, label=html.escape(cited.label), quote=text)
+                    if piece_number == 0 else f"<blockquote>{text}</blockquote>")

@@ -1,45 +1,57 @@
-"""``assistant ingest``, ``docs``, ``doc`` and ``ask``: documents and questions."""
+"""``assistant ingest``, ``docs`` and ``doc``: adding and listing documents.
+
+Use cases and rich's progress bar are imported inside the commands (start-up time: see state.py)."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
 
-from application.use_cases.list_documents import ListDocumentsQuery
-from application.use_cases.query_document import QueryDocumentCommand
-from domain.language import reply_language
-from application.use_cases.upload_document import UploadDocumentCommand
-from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.errors import DocumentNotFound, DomainError, InvalidInput
-from entrypoints.cli.errors import EXIT_NO_INPUT, exit_code_for, fail, reports_errors
-from entrypoints.cli.output import JSON_OPTION, USER_OPTION, conversation_dict, document_dict, emit_json, table
+from domain.documents import DocumentKind, DocumentStatus
+from domain.errors import DomainError
+from entrypoints.cli.errors import EXIT_NO_INPUT, exit_code_for, fail
+from entrypoints.cli.lookup import DOCUMENT_HELP, resolve_document
+from entrypoints.cli.output import JSON_OPTION, USER_OPTION, document_dict, emit_json, table
 from entrypoints.cli.state import acting_user, container
+
+if TYPE_CHECKING:
+    from domain.documents import Document
 
 POLL_SECONDS = 0.1
 FINAL = {DocumentStatus.COMPLETED, DocumentStatus.FAILED}
 
 
 def ingest(
-    files: list[Path] = typer.Argument(..., help="Files to add (PDF, XLSX, DOCX, TXT, MD, CSV, audio)."),
+    files: list[Path] = typer.Argument(..., metavar="FILE...", show_default=False,
+                                       help="Files to add (PDF, XLSX, DOCX, TXT, MD, CSV, audio)."),
     user: str | None = USER_OPTION,
-    wait: bool = typer.Option(True, help="Wait until each document is processed."),
-    timeout: float = typer.Option(600.0, help="Seconds to wait for processing."),
-    password: str | None = typer.Option(None, help="Password of a protected PDF, DOCX or XLSX (never stored)."),
+    no_wait: bool = typer.Option(False, "--no-wait",
+                                 help="Return once uploaded, without waiting for the processing."),
+    timeout: float = typer.Option(600.0, metavar="SECONDS", help="Seconds to wait for processing."),
+    password: str | None = typer.Option(None, metavar="PASSWORD",
+                                        help="Password of a protected PDF, DOCX or XLSX (never stored)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Upload files and process them, printing each document's id and status."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from application.use_cases.upload_document import UploadDocumentCommand
+
     for path in files:
         if not path.is_file():
             raise fail(f"cannot read {path}", EXIT_NO_INPUT)
     actor = acting_user(user)
     results: list[dict[str, Any]] = []
+    progress_console = Console(stderr=True)  # progress is not output: stderr, shown on a terminal only
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
-                  transient=True, disable=json_out) as progress:
+                  console=progress_console, transient=True,
+                  disable=json_out or not progress_console.is_terminal) as progress:
         for path in files:
             task = progress.add_task(path.name, total=None, status="uploading")
             try:
@@ -47,7 +59,7 @@ def ingest(
                     UploadDocumentCommand(user_id=actor.id, filename=path.name, data=path.read_bytes(),
                                           password=password))
                 document = upload.document
-                if wait:
+                if not no_wait:
                     document = _wait(actor.id, document, timeout, lambda d: progress.update(
                         task, total=d.progress_total or None, completed=d.progress_done, status=d.status.value))
                 results.append({**document_dict(document), "file": str(path), "duplicate": upload.duplicate})
@@ -88,30 +100,42 @@ def _print_ingested(results: list[dict[str, Any]], json_out: bool) -> None:
 
 def docs(
     user: str | None = USER_OPTION,
-    status: DocumentStatus | None = typer.Option(None, help="Only documents with this status."),
-    kind: DocumentKind | None = typer.Option(None, help="Only documents of this type."),
-    limit: int = typer.Option(50, min=1, max=200),
+    status: DocumentStatus | None = typer.Option(None, metavar="STATUS", help="Only documents with this status: "
+                                                 + ", ".join(DocumentStatus) + "."),
+    kind: DocumentKind | None = typer.Option(None, metavar="TYPE", help="Only documents of this type: "
+                                             + ", ".join(DocumentKind) + "."),
+    limit: int = typer.Option(50, min=1, max=200, metavar="N", help="At most this many documents."),
     json_out: bool = JSON_OPTION,
 ) -> None:
-    """List documents, newest first."""
+    """List documents, newest first (id prefix, file, type, status, pages, extractor, date added)."""
+    from application.use_cases.list_documents import ListDocumentsQuery
+
     actor = acting_user(user)
     page = container().list_documents()(ListDocumentsQuery(user_id=actor.id, status=status, kind=kind, limit=limit))
     if json_out:
         emit_json([document_dict(d) for d in page.documents])
         return
-    table("Documents", ["id", "file", "type", "status", "pages", "extractor", "added"],  # notes: `assistant doc`
-          [[d.id.hex[:8], d.filename, d.kind, d.status if not d.error_code else f"{d.status}: {d.error_code}",
-            d.page_count, _extractor(d), f"{d.created_at:%Y-%m-%d %H:%M}"] for d in page.documents])
+    if not page.documents:
+        typer.echo("No documents." if status is None and kind is None else "No documents match.")
+        return
+    # 80 columns: the date without the time, failures' reasons below the table; only a long file
+    # name is cut (with an ellipsis). `assistant doc ID` shows everything about one document.
+    table("Documents", ["id", "file", "type", "status", "pages", "extractor", "added"],
+          [[d.id.hex[:8], d.filename, d.kind, d.status, d.page_count, _extractor(d), _day(d.created_at)]
+           for d in page.documents], flex="file")
+    for d in page.documents:
+        if d.error_code:
+            typer.echo(f"{d.id.hex[:8]}  {d.error_code}: {d.error_message or d.status}")
 
 
 def doc(
-    document: str = typer.Argument(..., help="Document id (or a unique prefix of it)."),
+    document: str = typer.Argument(..., metavar="DOCUMENT", show_default=False, help=DOCUMENT_HELP),
     user: str | None = USER_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Show one document: status, pages, the extractor (name and version) and its notes."""
     actor = acting_user(user)
-    found = container().get_document()(actor.id, _resolve_document(actor.id, document))
+    found = container().get_document()(actor.id, resolve_document(actor.id, document))
     if json_out:
         emit_json(document_dict(found))
         return
@@ -119,7 +143,7 @@ def doc(
               ("status", found.status.value), ("error", f"{found.error_code}: {found.error_message}"
                                                 if found.error_code else None),
               ("pages", found.page_count), ("extractor", _extractor(found)), ("notes", found.notes),
-              ("added", f"{found.created_at:%Y-%m-%d %H:%M}")]
+              ("added", f"{found.created_at:%Y-%m-%d %H:%M} UTC")]
     for name, value in fields:
         if value is not None:
             typer.echo(f"{name + ':':<11}{value}")
@@ -129,43 +153,5 @@ def _extractor(document: Document) -> str | None:
     return f"{document.extractor} {document.extractor_version or ''}".strip() if document.extractor else None
 
 
-def ask(
-    document: str = typer.Argument(..., help="Document id (or a unique prefix of it)."),
-    question: str = typer.Argument(..., help="The question."),
-    user: str | None = USER_OPTION,
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """Ask a question about a document; prints the answer and its citations."""
-    actor = acting_user(user)
-    document_id = _resolve_document(actor.id, document)
-    conversation = container().query_document()(
-        QueryDocumentCommand(user_id=actor.id, question=question, document_id=document_id))
-    if json_out:
-        emit_json(conversation_dict(conversation))
-        return
-    typer.echo(conversation.answer)
-    if conversation.citations:
-        typer.echo("\nИсточники:" if reply_language(question) == "ru" else "\nSources:")
-        for c in conversation.citations:
-            quote = " ".join(c.quote.split())
-            typer.echo(f"  [{c.number}] {c.label}: \"{quote[:160]}{'…' if len(quote) > 160 else ''}\"")
-    typer.echo(f"\n{conversation.model} · {conversation.tokens_in}+{conversation.tokens_out} tokens · "
-               f"{conversation.latency_ms} ms{' · cached' if conversation.cached else ''}", err=True)
-
-
-def _resolve_document(user_id: uuid.UUID, reference: str) -> uuid.UUID:
-    """A full id, or a prefix matching exactly one of the user's documents (like git)."""
-    try:
-        return uuid.UUID(reference)
-    except ValueError:
-        pass
-    prefix = reference.lower().replace("-", "")
-    if len(prefix) < 4 or any(ch not in "0123456789abcdef" for ch in prefix):
-        raise InvalidInput(f"{reference!r} is not a document id.", field="document")
-    page = container().list_documents()(ListDocumentsQuery(user_id=user_id, limit=200))
-    matches = [d.id for d in page.documents if d.id.hex.startswith(prefix)]
-    if len(matches) != 1:
-        raise DocumentNotFound(f"No single document matches {reference!r}.") if not matches else InvalidInput(
-            f"{reference!r} matches {len(matches)} documents; give more characters.", field="document")
-    return matches[0]
-
+def _day(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d}"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import functools
+import logging
+import traceback
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-import structlog
 import typer
 
 from config.errors import ConfigError
 from domain.errors import DomainError
-
-log = structlog.get_logger(__name__)
+from entrypoints.cli import state
 
 EXIT_CODES: dict[str, int] = {
     "invalid_input": 10, "user_not_found": 11, "user_banned": 12, "user_inactive": 13, "email_taken": 14,
@@ -55,8 +55,13 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except ConfigError as error:
             raise fail(f"configuration: {error.message}", EXIT_CONFIG) from None
         except Exception as error:  # the last line of defence
-            log.debug("command_crashed", exc_info=True)
-            raise fail(f"internal error ({type(error).__name__}); set ASSISTANT_LOG_LEVEL=DEBUG for details",
+            # -vv shows the traceback: through config.logging's handler once logging is configured,
+            # else (a crash before the container was built) printed on stderr as it is
+            if logging.getLogger().handlers:
+                logging.getLogger(__name__).debug("command_crashed", exc_info=True)
+            elif state.verbosity() >= 2:
+                traceback.print_exc()
+            raise fail(f"internal error ({type(error).__name__}); run it again with -vv for details",
                        EXIT_INTERNAL) from None
 
     return wrapper

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from config.container import warm_embedder
 from entrypoints.cli.output import JSON_OPTION, emit_json
 from entrypoints.cli.state import container
 
@@ -15,6 +14,8 @@ def reindex(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Index processed documents for search (those ingested before the index, or by another model)."""
+    from config.container import warm_embedder
+
     c = container()
     warm_embedder(c)
     indexed, examined = c.reindex_documents()(everything=everything)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from application.use_cases.get_usage import UsageReport
-from domain.conversations import Conversation
-from domain.documents import Document
-from domain.users import User
+if TYPE_CHECKING:
+    from application.use_cases.get_usage import UsageReport
+    from domain.conversations import Conversation
+    from domain.documents import Document
+    from domain.users import User
 
-console = Console()
+GAP = 2  # spaces between table columns
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
-USER_OPTION = typer.Option(None, "--user", "-u", help="Act as this user (email); default: the local user.")
+USER_OPTION = typer.Option(None, "--user", "-u", metavar="EMAIL",
+                           help="Act as this user (email); default: the local user.")
 
 
 def emit_json(data: Any) -> None:
@@ -57,14 +57,23 @@ def usage_dict(report: UsageReport) -> dict[str, Any]:
                       for d in report.daily]}
 
 
-def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    """A table that keeps every column whole but the widest one, which is cut when the terminal is narrow."""
+def table(title: str, columns: list[str], rows: list[list[Any]], *, flex: str | None = None) -> None:
+    """A table that keeps every column whole but one: ``flex`` (default: the widest), cut with an
+    ellipsis to what the terminal's width leaves it (at least 8 characters)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
-    widest = widths.index(max(widths))
-    view = Table(title=title, title_justify="left", box=None, padding=(0, 2, 0, 0))
+    cut = columns.index(flex) if flex is not None else widths.index(max(widths))
+    room = console.width - (sum(widths) - widths[cut]) - GAP * (len(columns) - 1)
+    view = Table(title=title, title_justify="left", box=None, padding=(0, GAP, 0, 0), pad_edge=False)
     for i, column in enumerate(columns):
-        view.add_column(column, no_wrap=True, min_width=None if i == widest else widths[i])
+        if i == cut:
+            view.add_column(column, no_wrap=True, overflow="ellipsis", max_width=max(8, room))
+        else:
+            view.add_column(column, no_wrap=True, min_width=widths[i])
     for row in cells:
         view.add_row(*row)
     console.print(view)

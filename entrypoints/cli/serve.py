@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from entrypoints.cli.state import container
 
 API_FACTORY = "entrypoints.api.app:create_app"  # by name: the shells stay independent of each other
+# uvicorn's httptools protocol plus a header timeout, a header size cap and a minimum body rate
+HTTP_PROTOCOL = "entrypoints.api.http_protocol:GuardedHttpToolsProtocol"
 
 
 def serve(
@@ -17,9 +18,13 @@ def serve(
                                        help="Worker processes (default: ASSISTANT_API_WORKERS, 1)."),
 ) -> None:
     """Serve the REST API (interactive docs at /docs)."""
+    import uvicorn  # here, not at import: `assistant --help` and the other commands do not load it
+
     settings = container().settings()
     # uvloop and httptools (dependencies) are picked explicitly: the asyncio loop and the pure-Python
     # HTTP parser cost noticeably more CPU per request. The access log is the API's own (structured).
+    # No limit_concurrency: uvicorn counts every open socket against it, so half-open connections
+    # would turn real requests away with 503; the protocol's timeouts close those instead.
     uvicorn.run(API_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers or settings.api_workers, log_config=None, access_log=False,
-                loop="uvloop", http="httptools")
+                loop="uvloop", http=HTTP_PROTOCOL, timeout_keep_alive=settings.keep_alive_seconds)

@@ -19,6 +19,7 @@ from domain.chunks import Chunk
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.locators import Locator
+from domain.sessions import RevocationReason, Session, SessionChannel
 from domain.users import Role, Tier, User, UserStatus
 
 T0 = datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
@@ -254,6 +255,7 @@ def test_count_and_get_by_sha256(uow: UnitOfWork) -> None:
     stored(uow, owner, stranger, documents=(old, new, other, theirs))
     with uow:
         assert uow.documents.count_for_owner(owner.id) == 3
+        assert uow.documents.count_for_owner(owner.id, include_failed=False) == 2
         assert uow.documents.count_for_owner(stranger.id) == 1
         assert uow.documents.count_for_owner(uuid.uuid4()) == 0
         assert uow.documents.get_by_sha256(owner.id, "a" * 64) == new
@@ -372,6 +374,30 @@ def test_chunks_of_several_documents_come_in_the_order_asked(uow: UnitOfWork) ->
             (second.id, 0), (second.id, 1), (first.id, 0), (first.id, 1), (first.id, 2)]
         assert found == uow.chunks.list_for_document(second.id) + uow.chunks.list_for_document(first.id)
         assert uow.chunks.list_for_documents([]) == []
+
+
+def test_chunks_come_a_page_at_a_time_within_a_count_and_a_byte_budget(uow: UnitOfWork) -> None:
+    owner = a_user()
+    document, other = a_document(owner), a_document(owner)
+    stored(uow, owner, documents=(document, other))
+    texts = ["a" * 10, "ü" * 10, "b" * 100, "c" * 10, "d" * 10]  # "ü" is two bytes in UTF-8
+    chunks = [a_chunk(document, i, text=text) for i, text in enumerate(texts)]
+    with uow:
+        uow.chunks.replace(document.id, list(reversed(chunks)))
+        uow.chunks.replace(other.id, [lone := a_chunk(other, 0)])
+        uow.commit()
+    with uow:
+        page = uow.chunks.page_for_document
+        assert page(document.id, limit=2, max_bytes=1000) == (chunks[:2], True)
+        assert page(document.id, after=1, limit=2, max_bytes=1000) == (chunks[2:4], True)
+        assert page(document.id, after=3, limit=2, max_bytes=1000) == (chunks[4:], False)
+        assert page(document.id, limit=5, max_bytes=1000) == (chunks, False)
+        assert page(document.id, limit=10, max_bytes=30) == (chunks[:2], True)  # 10 + 20 bytes fit, 29 do not
+        assert page(document.id, limit=10, max_bytes=29) == (chunks[:1], True)
+        assert page(document.id, after=1, limit=10, max_bytes=5) == (chunks[2:3], True)  # the first always comes
+        assert page(document.id, after=4, limit=10, max_bytes=1000) == ([], False)
+        assert page(uuid.uuid4(), limit=10, max_bytes=1000) == ([], False)
+        assert page(other.id, limit=1, max_bytes=1) == ([lone], False)
 
 
 # --- conversations, events, audit -------------------------------------------------------------
@@ -565,6 +591,60 @@ def test_api_key_revoke_keeps_the_first_time_and_touch_sets_last_used(uow: UnitO
         loaded = uow.api_keys.get(key.id)
         assert loaded is not None and (loaded.last_used_at, loaded.revoked_at) == (at(9), at(4))
         assert uow.api_keys.get(untouched.id) == untouched
+
+
+def a_session(user: User, **overrides: object) -> Session:
+    values: dict[str, object] = {"user_id": user.id, "channel": SessionChannel.PASSWORD,
+                                 "refresh_token_id": uuid.uuid4().hex, "created_at": T0, "refreshed_at": T0,
+                                 "expires_at": at(3600)}
+    return Session(**values | overrides)  # type: ignore[arg-type]
+
+
+def test_sessions_round_trip_and_rotate_only_from_the_current_token(uow: UnitOfWork) -> None:
+    user = a_user()
+    stored(uow, user)
+    session = a_session(user, channel=SessionChannel.TELEGRAM_CODE)
+    with uow:
+        uow.sessions.add(session)
+        uow.commit()
+    with uow:
+        assert uow.sessions.get(session.id) == session
+        assert uow.sessions.get(uuid.uuid4()) is None
+        assert not uow.sessions.rotate(session.id, spent="not-the-current", successor="b", at=at(1),
+                                       expires_at=at(7200))
+        assert uow.sessions.rotate(session.id, spent=session.refresh_token_id, successor="b" * 32, at=at(2),
+                                   expires_at=at(7200))
+        assert not uow.sessions.rotate(session.id, spent=session.refresh_token_id, successor="c", at=at(3),
+                                       expires_at=at(9000))  # spent already: the second of two racers loses
+        uow.commit()
+    with uow:
+        loaded = uow.sessions.get(session.id)
+        assert loaded is not None
+        assert (loaded.refresh_token_id, loaded.refreshed_at, loaded.expires_at) == ("b" * 32, at(2), at(7200))
+
+
+def test_session_revocation_keeps_the_first_and_ends_rotation(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    stored(uow, user, other)
+    first, second, theirs = a_session(user), a_session(user, created_at=at(5)), a_session(other)
+    with uow:
+        for session in (first, second, theirs):
+            uow.sessions.add(session)
+        uow.commit()
+    with uow:
+        assert uow.sessions.revoke(first.id, at=at(10), reason=RevocationReason.LOGOUT)
+        assert not uow.sessions.revoke(first.id, at=at(11), reason=RevocationReason.REFRESH_REUSED)
+        assert not uow.sessions.rotate(first.id, spent=first.refresh_token_id, successor="x", at=at(12),
+                                       expires_at=at(9000))
+        assert uow.sessions.revoke_for_user(user.id, at=at(20), reason=RevocationReason.PASSWORD_CHANGED) == [second.id]
+        uow.commit()
+    with uow:
+        mine = uow.sessions.list_for_user(user.id)
+        assert [s.id for s in mine] == [second.id, first.id]
+        assert [(s.revoked_at, s.revoked_reason) for s in mine] == [
+            (at(20), RevocationReason.PASSWORD_CHANGED), (at(10), RevocationReason.LOGOUT)]
+        assert uow.sessions.get(theirs.id) == theirs  # another user's session is untouched
+        assert uow.sessions.list_for_user(uuid.uuid4()) == []
 
 
 # --- unit of work -----------------------------------------------------------------------------

@@ -84,3 +84,14 @@ def run_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[
         process.terminate()
         process.wait(timeout=15)
         log.close()
+        assert_no_secret_in((home / "server.log").read_text())
+
+
+SECRET_MARKS = ("$argon2", "ak_")  # a password hash, an API key (or its prefix)
+
+
+def assert_no_secret_in(log: str) -> None:
+    """Every API server a test starts ends with this check of its whole log (issue 13: secrets
+    reached the log through a traceback's SQL parameters)."""
+    for mark in SECRET_MARKS:
+        assert mark not in log, f"{mark!r} in the server log: " + log[max(0, log.find(mark) - 300):log.find(mark) + 100]

@@ -74,6 +74,17 @@ class BotHarness:
                     "file_size": size if size is not None else len(data or b"")}
         await self.feed({"update_id": next(_ids), "message": self._message(person, document=document)})
 
+    async def send_photo(self, person: Person, data: bytes, *, caption: str | None = None,
+                         media_group_id: str | None = None) -> None:
+        """A photo as Telegram sends one: its sizes, the largest last (only that one is downloadable here)."""
+        file_id = f"photo{next(_ids)}"
+        self.api.files[file_id] = data
+        sizes = [{"file_id": f"{file_id}-small", "file_unique_id": f"{file_id}s", "width": 90, "height": 90},
+                 {"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 1280,
+                  "file_size": len(data)}]
+        extra = {k: v for k, v in (("caption", caption), ("media_group_id", media_group_id)) if v is not None}
+        await self.feed({"update_id": next(_ids), "message": self._message(person, photo=sizes, **extra)})
+
     async def send_voice(self, person: Person, data: bytes, duration: int = 2) -> None:
         file_id = f"voice{next(_ids)}"
         self.api.files[file_id] = data

@@ -242,8 +242,9 @@ def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
 def test_chunks_delete_and_usage(api: httpx.Client) -> None:
     doc_id = _upload(api, "gone.md", b"# Gone\n\nThis file will be deleted soon.").json()["id"]
     wait_processed(api, doc_id)
-    chunks = api.get(f"/api/v1/documents/{doc_id}/chunks").json()
-    assert chunks and chunks[0]["ordinal"] == 0 and "deleted soon" in chunks[0]["text"]
+    page = api.get(f"/api/v1/documents/{doc_id}/chunks").json()
+    chunks = page["items"]
+    assert chunks and chunks[0]["ordinal"] == 0 and "deleted soon" in chunks[0]["text"] and page["next_cursor"] is None
     usage = api.get("/api/v1/usage")
     assert usage.json()["tier"] == "free" and usage.json()["documents"]["allowed"] == 10
     assert usage.headers["ratelimit-limit"] == "10" and "ratelimit-reset" in usage.headers

@@ -219,13 +219,13 @@ def test_unexpected_errors_and_unknown_messages_get_a_plain_line(api: FakeBotApi
         async with BotHarness.create(api, tmp_path) as bot:
             bot.container.get_usage.override(providers.Object(broken))
             await bot.send(IVAN, "/usage")
-            photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
-            await bot.feed({"update_id": 99999, "message": {**bot._message(ANN), "photo": photo}})
+            location = {"latitude": 59.437, "longitude": 24.7536}  # photos are documents now: a location is not
+            await bot.feed({"update_id": 99999, "message": {**bot._message(ANN), "location": location}})
 
     run(scenario())
-    crashed, photo = api.texts("sendMessage")
+    crashed, other = api.texts("sendMessage")
     assert crashed == "Извините, у меня что-то сломалось. Попробуйте ещё раз через минуту."
-    assert photo == "I cannot read this kind of message. Send a document or write a question."
+    assert other == "I cannot read this kind of message. Send a document or write a question."
 
 
 def test_a_refused_file_is_explained_in_place_of_processing(api: FakeBotApi, tmp_path: Path) -> None:
@@ -267,3 +267,47 @@ def test_a_banned_user_is_told_once_across_bot_processes_sharing_redis(api: Fake
     client = redis.Redis.from_url(redis_server_url)
     assert 0 < client.ttl(f"{redis_prefix}cache:bot:banned-told:{ANN.id}") <= BANNED_TOLD_TTL
     client.close()
+
+
+def test_a_failed_upload_leaves_the_previous_document_active(api: FakeBotApi, tmp_path: Path) -> None:
+    """Issue 16: the failed upload became the active document, so the next question got
+    "I could not read this document"."""
+    async def scenario() -> None:
+        async with BotHarness.create(api, tmp_path) as bot:
+            await upload_notes(bot, ANN)
+            await bot.send_file(ANN, "broken.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF\n", mime="application/pdf")
+            api.wait_for(lambda text: text.startswith("❌ I could not read <b>broken.pdf</b>"), timeout=60)
+            await bot.send(ANN, "When are invoices payable?")
+
+    run(scenario())
+    failed = next(text for text in api.texts() if text.startswith("❌"))
+    assert failed.endswith("\nYour questions still go to <b>notes.md</b>.")
+    answer = api.of("editMessageText")[-1].params["text"]
+    assert "30 days" in answer and "could not read" not in answer
+
+
+LONG_NOTES = ("# Delivery terms\n\n" + " ".join(
+    f"Clause {n} sets out how the supplier packs, labels and ships goods of batch {n} to the depots."
+    for n in range(1, 12)) + " Late deliveries are charged a penalty of 0.5% per day of delay.\n")
+RUSSIAN = "# Условия\n\nЦена Контракта составляет 39 921 700,00 руб. Оплата производится в течение 30 дней.\n"
+
+
+def test_a_cited_passage_is_shown_whole_and_russian_answers_have_a_russian_header(api: FakeBotApi,
+                                                                                  tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with BotHarness.create(api, tmp_path) as bot:
+            await bot.send_file(ANN, "terms.md", LONG_NOTES.encode(), mime="text/markdown")
+            api.wait_for(lambda text: text.startswith("✅ <b>terms.md</b>"))
+            await bot.send(ANN, "What is the penalty for late deliveries?")
+            cite = api.of("editMessageText")[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            await bot.press(ANN, cite)
+            await bot.send_file(IVAN, "contract.md", RUSSIAN.encode(), mime="text/markdown")
+            api.wait_for(lambda text: text.startswith("✅ <b>contract.md</b>"))
+            await bot.send(IVAN, "Какова цена Контракта?")
+
+    run(scenario())
+    passage = next(t for t in api.texts("sendMessage") if t.startswith("<b>[1] "))
+    assert "Clause 1 sets out" in passage and "0.5% per day of delay" in passage  # the start and the end
+    assert len(passage) > 900
+    russian = api.of("editMessageText")[-1].params["text"]
+    assert "<b>Источники</b>" in russian and "Sources" not in russian

@@ -56,7 +56,8 @@ def test_the_ready_and_failed_notices_come_from_a_worker_process(api: FakeBotApi
         assert sent_to(api, ANN)[-1] == ("✅ <b>federal-register.pdf</b> is ready (15 pages). "
                                          "Ask me anything about it.")
         assert sent_to(api, IVAN)[-1] == ("❌ Не удалось прочитать <b>secret.pdf</b>: Файл защищён паролем. "
-                                          "Загрузите его через веб/API вместе с паролем.")
+                                          "Загрузите его через веб/API вместе с паролем.\n"
+                                          "Пришлите другой документ (или выберите его в /mydocs).")
     finally:
         err = stop(bot)
     assert "Traceback" not in err, err

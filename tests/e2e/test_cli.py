@@ -142,5 +142,7 @@ def test_with_the_gemini_backend_ask_goes_through_google_genai(cli: Cli, notes: 
 
     with stub.running():  # the server gone: a clear error, not a traceback
         down = stub.url
-    unreachable = cli("ask", doc["id"], "When are invoices payable?", env={**env, "ASSISTANT_GEMINI_BASE_URL": down})
+    # another question: the first one's answer is cached (shared by processes on the embedded profile)
+    unreachable = cli("ask", doc["id"], "What fee do late payments incur?",
+                      env={**env, "ASSISTANT_GEMINI_BASE_URL": down})
     assert unreachable.code == 75 and "Traceback" not in unreachable.err

@@ -12,7 +12,9 @@ from collections import Counter
 import pytest
 from rapidfuzz.distance import Levenshtein
 
+from adapters.extractors.child_process import ChildProcessExtractor
 from adapters.extractors.docx import DocxExtractor
+from adapters.extractors.image import ImageExtractor
 from adapters.extractors.ocr import TesseractOcr
 from adapters.extractors.pdf import PdfExtractor
 from adapters.extractors.registry import ExtractorMap
@@ -45,6 +47,11 @@ EXPECTED: dict[str, tuple] = {
     "pdf/scanned/linn.pdf": ("completed", ["Linn"], OCR),
     "pdf/scanned/multipage.pdf": ("completed", [], OCR),
     "pdf/scanned/imagemagick-images.pdf": ("no_text_found", []),
+    # the same brochure as linn.pdf: JBIG2, CCITT, skewed, /Rotate 90 plus skew, and baked in at
+    # 0/90/180/270 degrees (page orientation is not corrected: the upright page carries the needle)
+    **{f"pdf/scanned/{name}.pdf": ("completed", ["LinnSequencer", "MIDI"], OCR)
+       for name in ("jbig2", "ccitt", "skew", "rotated_skew", "cardinal")},
+    "pdf/scanned/2400dpi.pdf": ("completed", ["Linzensoep", "linzen"], OCR),  # read at 600 dpi, not 300
     "pdf/encrypted/password-example.pdf": ("password_required", []),
     "pdf/encrypted/libreoffice-writer-password.pdf": ("password_required", []),
     "pdf/encrypted/crazyones-encrypted-256.pdf": ("password_required", []),
@@ -80,27 +87,28 @@ EXPECTED: dict[str, tuple] = {
     "hostile/poc-shared-strings.xlsx": ("file_too_complex", []),
     "hostile/ExternalEntityInText.docx": ("hostile_file", []),
     "hostile/zipbomb-256MiB.docx": ("hostile_file", []),
+    "hostile/enormous.pdf": ("completed", ["9000", "pixels"], OCR),  # 2160 pt page read at 167 dpi (25 MP)
+    "hostile/hugemono.pdf": ("file_too_complex", [], OCR),  # its 35,000 x 35,000 image is never decoded
     "groundtruth/GeoTopo-book.txt": ("completed", ["Topologie"]),
     "groundtruth/linn.txt": ("completed", ["Linn"]),
     "groundtruth/scotus-transcript-p1.txt": ("completed", ["SUPREME COURT"]),
     "qa/squad/squad2-dev-cs224n-split.json": ("completed", ["Normandy"]),
     "tools/make_synthetic.py": ("completed", ["zipfile"]),
 }
-# Added to the corpus on 2026-12-02; their outcomes come with the image documents and the OCR
-# pixel cap (issues 13 and 16). Not run until then: the hostile pages must never be rendered
-# without a pixel cap.
-PENDING = frozenset({
-    *(f"images/{name}" for name in ("typewriter.png", "linn.png", "baiona.png", "baiona_alpha.png",
-                                    "baiona_colormapped.png", "baiona_color.jpg", "baiona_cmyk.jpg")),
-    *(f"pdf/scanned/{name}.pdf" for name in ("cardinal", "skew", "rotated_skew", "jbig2", "ccitt", "2400dpi")),
-    "hostile/enormous.pdf", "hostile/hugemono.pdf",
+EXPECTED.update({  # image documents, read by OCR: RGB, RGBA, palette, JPEG and CMYK JPEG decode alike
+    **{f"images/{name}": ("completed", ["Milafranga", "Mugerre"], OCR)
+       for name in ("baiona.png", "baiona_alpha.png", "baiona_colormapped.png", "baiona_color.jpg", "baiona_cmyk.jpg")},
+    "images/linn.png": ("completed", ["LinnSequencer", "MIDI"], OCR),
+    "images/typewriter.png": ("completed", ["Linzensoep", "linzen"], OCR),
 })
+PENDING: frozenset[str] = frozenset()  # corpus files whose outcome is not decided yet (none today)
 
 
 def run(relative: str):  # noqa: ANN201 - (outcome, document, chunk texts)
     world = World()
-    world.extractors = ExtractorMap([PdfExtractor(ocr=TesseractOcr()), XlsxExtractor(), DocxExtractor(),
-                                     PlainTextExtractor()])
+    world.extractors = ExtractorMap([ChildProcessExtractor(extractor, memory_mb=1024) for extractor in (
+        PdfExtractor(ocr=TesseractOcr()), XlsxExtractor(), DocxExtractor(), PlainTextExtractor(),
+        ImageExtractor(ocr=TesseractOcr()))])  # as deployed
     user = world.add_user(tier=Tier.PREMIUM)
     path = corpus_path(relative)
     upload = UploadDocument(uow=world.uow, storage=world.storage, queue=world.queue, extractors=world.extractors,
@@ -122,11 +130,6 @@ def test_every_corpus_file_has_an_expected_outcome() -> None:
     data = {f for f in files if not f.startswith("LICENSES/") and f != "MANIFEST.md"}
     assert data == set(EXPECTED) | PENDING
     assert not set(EXPECTED) & PENDING
-
-
-@pytest.mark.parametrize("relative", sorted(PENDING))
-def test_pending_corpus_file(relative: str) -> None:
-    pytest.skip(f"{relative}: outcome pending (image documents and the OCR pixel cap, issues 13 and 16)")
 
 
 @pytest.mark.parametrize("relative", sorted(EXPECTED))

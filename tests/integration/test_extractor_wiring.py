@@ -9,6 +9,7 @@ import pytest
 from config.bootstrap import build_container
 from config.errors import ConfigError
 from domain.documents import DocumentKind
+from domain.errors import FileTooComplex
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,19 @@ def test_whisper_without_a_key_or_url_is_a_configuration_error(monkeypatch: pyte
     monkeypatch.setenv("ASSISTANT_TRANSCRIPTION_BACKEND", "whisper")
     with pytest.raises(ConfigError, match="transcription.backend=whisper needs"):
         build_container()
+
+
+def test_the_resource_limit_settings_reach_the_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"WORKER_MEMORY_MB": "300", "OCR_MAX_PIXELS": "2000000", "PDF_MAX_IMAGE_PIXELS": "3000000",
+                        "SHEET_MAX_ROWS": "5", "SHEET_MAX_CELLS": "70"}.items():
+        monkeypatch.setenv(f"ASSISTANT_{name}", value)
+    container = build_container()
+    extractors = container.extractors()
+    pdf = extractors.for_kind(DocumentKind.PDF)
+    assert pdf.memory_mb == 300 and (pdf.inner.caps.max_pixels, pdf.inner.caps.max_image_pixels) == (2_000_000, 3_000_000)
+    assert extractors.for_kind(DocumentKind.XLSX).inner.caps == extractors.for_kind(DocumentKind.CSV).inner.caps
+    assert not hasattr(extractors.for_kind(DocumentKind.AUDIO), "memory_mb")  # transcribed in process
+    six_rows = "\n".join(f"{i},x" for i in range(6)).encode()
+    with pytest.raises(FileTooComplex, match="more than 5 rows"):  # through the capped child process
+        extractors.for_kind(DocumentKind.CSV).extract(six_rows, kind=DocumentKind.CSV)
+    container.engine().dispose()

@@ -90,3 +90,17 @@ def test_only_so_many_tokens_are_remembered(clock: FakeTicks) -> None:
         issuer.verify(token, kind="access")
     assert len(issuer._verified) == 3
     assert all(issuer.verify(token, kind="access") for token in tokens)  # forgotten ones verify again
+
+
+def test_a_token_names_its_session_and_its_own_id(issuer: JwtTokenIssuer) -> None:
+    user, session = uuid.uuid4(), uuid.uuid4()
+    token = issuer.issue(user, kind="refresh", session_id=session, token_id="f" * 32)
+    for _ in range(2):  # decoded, then remembered
+        claims = issuer.read(token, kind="refresh")
+        assert (claims.user_id, claims.session_id, claims.token_id) == (user, session, "f" * 32)
+    payload = jwt.decode(token, options={"verify_signature": False})
+    assert payload["sid"] == str(session)
+    assert issuer.read(issuer.issue(user, kind="access"), kind="access").session_id is None
+    forged = jwt.encode({**payload, "sid": "not-a-uuid"}, SECRET, algorithm="HS256")
+    with pytest.raises(InvalidCredentials):
+        issuer.read(forged, kind="refresh")

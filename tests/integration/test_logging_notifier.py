@@ -1,6 +1,8 @@
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+import structlog
 from structlog.testing import capture_logs
 
 from adapters.notify.logging import LoggingNotifier
@@ -8,6 +10,16 @@ from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.users import User
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def default_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that configured logging at WARNING before (an in-process bot or CLI test) has the
+    module's logger cached as a WARNING filter, which drops INFO events before capture_logs sees them."""
+    import adapters.notify.logging as notify_logging
+
+    structlog.reset_defaults()
+    monkeypatch.setattr(notify_logging, "log", structlog.get_logger(notify_logging.__name__))
 
 
 def make() -> tuple[User, Document]:

@@ -112,6 +112,8 @@ def test_a_documents_text_survives_0004_and_0005_up_and_down(database_url: str, 
     assert "extracted_text" not in columns(engine, "documents")
     assert texts_in_document_texts(engine) == {with_text: TEXT}  # no row for a document without a text
     references_kept(engine, user, with_text)
+    migrate.upgrade(database_url, "head")  # the repositories describe the head's tables
+    engine.dispose()
     uow = SqlAlchemyUnitOfWork(engine)
     with uow:  # what the app reads at the head
         assert uow.documents.extracted_text(with_text) == TEXT and uow.documents.extracted_text(without_text) is None

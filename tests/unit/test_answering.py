@@ -18,7 +18,7 @@ from application.use_cases.list_conversations import ListConversations
 from application.use_cases.query_document import QueryDocumentCommand, RetrievalSettings
 from domain.chunking import ChunkingPolicy
 from application.ports.language_model import LanguageModelRejected, LanguageModelUnavailable
-from domain.errors import DocumentNotFound, DocumentNotReady, InvalidInput, ServiceUnavailable
+from domain.errors import DocumentNotFound, DocumentNotReady, InvalidInput, NoActiveDocument, ServiceUnavailable
 from domain.locators import Locator
 from domain.pricing import Price, PriceTable
 from tests.fakes import ScriptedLanguageModel
@@ -156,7 +156,7 @@ def test_the_whole_library_uses_only_completed_documents(world: World) -> None:
 
 def test_the_library_must_not_be_empty_and_every_document_must_be_mine_and_ready(world: World) -> None:
     user, intruder = world.add_user(), world.add_user()
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NoActiveDocument):  # 409: the question is well formed, there is nothing to ask
         ask(world, user, "anything?", whole_library=True)
     mine = ready(world, user)
     theirs = ready(world, intruder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from datetime import UTC, datetime
@@ -59,3 +60,15 @@ def test_language_from_telegram_and_fallbacks() -> None:
     assert t("de", "cancelled") == "Cancelled."
     assert error_text("ru", "no_such_code") == messages_ru.ERRORS["domain_error"]
     assert error_text("en", "rate_limited") == messages_en.ERRORS["domain_error"]  # missing values: generic
+
+
+def test_a_long_passage_is_split_into_pieces_that_fit_a_message() -> None:
+    from entrypoints.bot.formatting import split_passage
+
+    text = "\n\n".join(f"Paragraph {n} " + "word & more " * 60 for n in range(20))
+    pieces = split_passage(text, budget=1000)
+    assert all(len(html.escape(p)) <= 1000 for p in pieces) and len(pieces) > 5
+    assert " ".join(" ".join(p.split()) for p in pieces) == " ".join(text.split())  # nothing lost
+    token = "x" * 2500  # one token longer than a piece: cut anyway, nothing lost
+    assert "".join(split_passage(token, budget=1000)) == token
+    assert split_passage("short") == ["short"]

@@ -47,7 +47,18 @@ def test_failed_names_the_reason_and_server_errors_and_429_are_retried() -> None
     user = User(telegram_id=5, created_at=NOW, updated_at=NOW)
     notifier.document_failed(user, document(status=DocumentStatus.FAILED, error_message="No text."))
     assert len(seen) == 3 and sleeps == [3.0]
-    assert json.loads(seen[-1].content)["text"] == "❌ I could not read <b>a&lt;b&gt;.pdf</b>: No text."
+    assert json.loads(seen[-1].content)["text"] == ("❌ I could not read <b>a&lt;b&gt;.pdf</b>: No text.\n"
+                                                    "Send another document to ask about (or choose one with /mydocs).")
+
+
+def test_a_failure_notice_names_the_document_questions_still_go_to() -> None:
+    seen: list[httpx.Request] = []
+    notifier = make(lambda r: seen.append(r) or httpx.Response(200, json={"ok": True}), [])
+    user = User(telegram_id=5, created_at=NOW, updated_at=NOW, language="ru")
+    earlier = document(status=DocumentStatus.COMPLETED)
+    notifier.document_failed(user, document(status=DocumentStatus.FAILED, error_message="Нет текста."), active=earlier)
+    assert json.loads(seen[-1].content)["text"].endswith(
+        f"\nВопросы по-прежнему идут к документу <b>{earlier.filename.replace('<', '&lt;').replace('>', '&gt;')}</b>.")
 
 
 def test_users_without_telegram_are_logged_and_network_errors_never_raise() -> None:
@@ -75,7 +86,7 @@ def test_a_failure_is_explained_by_its_error_code_in_the_users_language() -> Non
     notifier.document_failed(ann, document(status=failed, error_code="file_corrupt", error_message="Broken."))
     notifier.document_failed(ivan, document(status=failed, error_code="file_too_large", error_message="Over 5 MB."))
     notifier.document_failed(ivan, document(status=failed, error_code=None, error_message=None))
-    texts = [json.loads(request.content)["text"] for request in seen]
+    texts = [json.loads(request.content)["text"].split("\n")[0] for request in seen]  # the reason's line
     assert texts == [
         "❌ Не удалось прочитать <b>a&lt;b&gt;.pdf</b>: Файл защищён паролем. Загрузите его через веб/API вместе с "
         "паролем.",

@@ -15,6 +15,7 @@ from application.use_cases.get_document import GetDocument
 from application.use_cases.list_documents import MAX_PAGE, ListDocuments, ListDocumentsQuery
 from application.use_cases.select_active_document import SelectActiveDocument
 from domain.analytics import EventType
+from domain.chunks import Chunk
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import DocumentNotFound, UserBanned, UserNotFound
 from domain.users import UserStatus
@@ -137,6 +138,26 @@ def test_get_document_and_its_chunks(world: World) -> None:
     chunks = get.chunks(user.id, document.id)
     assert [c.text for c in chunks] == ["One.\n\nTwo."]
     assert chunks == world.store.chunks[document.id]
+
+
+def test_chunks_are_paged_by_count_and_by_bytes(world: World) -> None:
+    user = world.add_user()
+    document = world.ready_document(user, "One.")
+    world.store.chunks[document.id] = [Chunk(document_id=document.id, ordinal=i, text=text, locators=(), start=0,
+                                             end=len(text), token_count=1)
+                                       for i, text in enumerate(["a" * 10, "b" * 10, "c" * 10, "d" * 10, "e" * 10])]
+    get = GetDocument(world.uow, page_bytes=25)
+    pages, after = [], None
+    while True:
+        page = get.chunk_page(user.id, document.id, after=after, limit=3)
+        pages.append([c.ordinal for c in page.chunks])
+        if (after := page.next_after) is None:
+            break
+    assert pages == [[0, 1], [2, 3], [4]]  # two 10-byte chunks fit 25 bytes, three do not
+    assert [c.ordinal for c in GetDocument(world.uow).chunk_page(user.id, document.id, limit=3).chunks] == [0, 1, 2]
+    assert GetDocument(world.uow).chunk_page(user.id, document.id, limit=5000).next_after is None  # capped at 1000
+    with pytest.raises(DocumentNotFound):
+        GetDocument(world.uow).chunk_page(world.add_user().id, document.id)
 
 
 def test_get_document_hides_other_users_documents(world: World) -> None:

@@ -34,3 +34,31 @@ def test_a_completed_document_is_left_alone(world: World) -> None:
 
 def test_a_missing_document_is_none(world: World) -> None:
     assert fail(world)(uuid.uuid4()) is None
+
+
+def test_a_failed_upload_gives_back_the_previous_active_document(world: World) -> None:
+    """Issue 16: a failed upload became the active document and the next question got
+    "I could not read this document"."""
+    user = world.add_user()
+    ready = world.ready_document(user, "Alpha paragraph.")
+    broken = world.upload(user, "Beta paragraph.")
+    assert world.user(user.id).active_document_id == broken.id  # an upload is active at once
+    fail(world)(broken.id)
+    assert world.user(user.id).active_document_id == ready.id
+    assert world.notifier.active is not None and world.notifier.active.id == ready.id
+
+
+def test_a_failed_first_upload_leaves_no_active_document(world: World) -> None:
+    user = world.add_user()
+    broken = world.upload(user, "Beta paragraph.")
+    fail(world)(broken.id)
+    assert world.user(user.id).active_document_id is None and world.notifier.active is None
+
+
+def test_a_failure_of_a_document_that_is_not_active_changes_nothing(world: World) -> None:
+    user = world.add_user()
+    broken = world.upload(user, "Beta paragraph.")
+    ready = world.ready_document(user, "Alpha paragraph.")
+    world.store.users[user.id].active_document_id = ready.id
+    fail(world)(broken.id)
+    assert world.user(user.id).active_document_id == ready.id

@@ -95,7 +95,6 @@ def test_cfb_magic_without_an_encrypted_package_is_a_legacy_office_file() -> Non
         make_zip("[Content_Types].xml"),  # an OOXML package that is neither docx nor xlsx
         make_zip("photo.jpg", "notes.txt"),
         b"\x00\x01\x02\x03binary\x00stuff\x00",
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         b"MZ\x90\x00\x03\x00\x00\x00",
         bytes(range(256)),
     ],
@@ -104,6 +103,17 @@ def test_unsupported_bytes(data: bytes) -> None:
     with pytest.raises(UnsupportedFileType) as caught:
         sniff_kind(data, "file.txt")
     assert caught.value.code == "unsupported_file_type"
+
+
+@pytest.mark.parametrize(("head", "name"), [
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "receipt.mp3"),  # a JPEG, whatever its name (and not an MPEG frame)
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.txt"),
+    (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "photo.wav"),  # RIFF, but not a WAVE
+    (b"II*\x00\x08\x00\x00\x00", "pages.tif"),
+    (b"MM\x00*\x00\x00\x00\x08", "pages.tiff"),
+])
+def test_images_are_sniffed_from_their_bytes(head: bytes, name: str) -> None:
+    assert sniff_kind(head + b"\x00" * 64, name) is DocumentKind.IMAGE
 
 
 @settings(max_examples=200, deadline=None)

@@ -9,11 +9,11 @@ from domain.errors import InvalidCredentials, UserBanned
 from domain.users import UserStatus
 from tests.fakes import FakeCache
 from tests.unit.conftest import World
-from tests.unit.test_log_in import ToyTokens
+from tests.unit.test_log_in import sessions
 
 
 def codes(world: World, cache: FakeCache) -> LinkCodes:
-    return LinkCodes(uow=world.uow, cache=cache, tokens=ToyTokens())
+    return LinkCodes(uow=world.uow, cache=cache, sessions=sessions(world))
 
 
 def test_a_code_is_exchanged_once_for_the_users_tokens(world: World) -> None:
@@ -22,7 +22,7 @@ def test_a_code_is_exchanged_once_for_the_users_tokens(world: World) -> None:
     code = codes(world, cache).issue(user.id)
     assert len(code) == CODE_LENGTH and set(code) <= set(ALPHABET)
     pair = codes(world, cache).exchange(f" {code.lower()} ")
-    assert pair.user.id == user.id and pair.access_token == f"access:{user.id}"
+    assert pair.user.id == user.id and pair.access_token.startswith(f"access:{user.id}:{pair.session_id}:")
     with pytest.raises(InvalidCredentials):
         codes(world, cache).exchange(code)
 

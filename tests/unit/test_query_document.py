@@ -216,9 +216,10 @@ def test_an_unfinished_document_is_not_ready(world: World, status: DocumentStatu
 def test_a_failed_document_says_why(world: World) -> None:
     world.extractors = FakeExtractors(FakeExtractor(fail_with=FileCorrupt("damaged")))
     user = world.add_user()
-    world.ready_document(user, "text")
+    document = world.ready_document(user, "text")
+    # a failed upload does not become the active document, so the question names it
     with pytest.raises(DocumentFailed) as caught:
-        world.ask(user, "anything?")
+        world.ask(user, "anything?", document_id=document.id)
     assert caught.value.details["reason"] == "file_corrupt"
 
 

@@ -87,6 +87,28 @@ def test_a_failed_duplicate_may_be_uploaded_again(world: World) -> None:
         uow.commit()
     again = upload(world, user.id, b"bytes")
     assert not again.duplicate and again.document.id != first.id
+    # the new upload takes the failed one's place: one document, one stored file
+    assert list(world.store.documents) == [again.document.id]
+    assert list(world.storage.blobs) == [again.document.storage_key]
+
+
+def _fail(world: World, document_id: uuid.UUID, code: str = "file_corrupt") -> None:
+    with world.uow as uow:
+        document = uow.documents.get(document_id)
+        document.fail(code=code, message="bad", now=world.clock.now())
+        uow.documents.update(document)
+        uow.commit()
+
+
+def test_failed_documents_do_not_use_up_the_quota(world: World) -> None:
+    user = world.add_user()
+    for n in range(3):
+        _fail(world, upload(world, user.id, f"broken {n}".encode()).document.id, code="password_required")
+    for n in range(10):
+        upload(world, user.id, f"document {n}".encode())
+    assert len(world.store.documents) == 13
+    with pytest.raises(DocumentQuotaExceeded):
+        upload(world, user.id, b"document 11")
 
 
 def test_a_broken_queue_still_records_the_document_as_pending(world: World) -> None:

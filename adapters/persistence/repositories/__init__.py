@@ -5,6 +5,7 @@ from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepositor
 from adapters.persistence.repositories.chunks import SqlAlchemyChunkRepository
 from adapters.persistence.repositories.conversations import SqlAlchemyConversationRepository
 from adapters.persistence.repositories.documents import SqlAlchemyDocumentRepository
+from adapters.persistence.repositories.sessions import SqlAlchemySessionRepository
 from adapters.persistence.repositories.users import SqlAlchemyUserRepository
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "SqlAlchemyChunkRepository",
     "SqlAlchemyConversationRepository",
     "SqlAlchemyDocumentRepository",
+    "SqlAlchemySessionRepository",
     "SqlAlchemyUserRepository",
 ]

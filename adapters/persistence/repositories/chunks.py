@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import RowMapping, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, LargeBinary, RowMapping, and_, bindparam, cast, func, or_, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.tables import chunks as chunk_table
@@ -17,6 +17,10 @@ _OF_DOCUMENT = (select(chunk_table).where(chunk_table.c.document_id == bindparam
                 .order_by(chunk_table.c.ordinal))  # built once (see repositories.users)
 _OF_DOCUMENTS = (select(chunk_table).where(chunk_table.c.document_id.in_(bindparam("document_ids", expanding=True)))
                  .order_by(chunk_table.c.ordinal))
+# bytes of a chunk's text: PostgreSQL reads octet_length from a TOASTed value's header (the text is
+# not fetched); SQLite's length() of a BLOB counts bytes
+_TEXT_BYTES: dict[str, ColumnElement[int]] = {"postgresql": func.octet_length(chunk_table.c.text),
+                                              "sqlite": func.length(cast(chunk_table.c.text, LargeBinary))}
 
 
 class SqlAlchemyChunkRepository(SqlAlchemyRepository):
@@ -28,6 +32,28 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
 
     def list_for_document(self, document_id: uuid.UUID) -> list[Chunk]:
         return [_chunk(row) for row in self._conn.execute(_OF_DOCUMENT, {"document_id": document_id}).mappings()]
+
+    def page_for_document(self, document_id: uuid.UUID, *, after: int | None = None, limit: int,
+                          max_bytes: int) -> tuple[list[Chunk], bool]:
+        """Two range reads of the (document, ordinal) index: the sizes of the next ``limit + 1``
+        chunks, then the texts of those that fit the page."""
+        following = [chunk_table.c.document_id == document_id]
+        if after is not None:
+            following.append(chunk_table.c.ordinal > after)
+        size = _TEXT_BYTES.get(self._conn.dialect.name, func.length(chunk_table.c.text))
+        sizes = self._conn.execute(select(chunk_table.c.ordinal, size).where(*following)
+                                   .order_by(chunk_table.c.ordinal).limit(limit + 1)).all()
+        taken = total = 0
+        for _, chunk_bytes in sizes[:limit]:
+            total += chunk_bytes or 0
+            if taken and total > max_bytes:
+                break
+            taken += 1
+        if not taken:
+            return [], False
+        rows = self._conn.execute(select(chunk_table).where(*following, chunk_table.c.ordinal <= sizes[taken - 1][0])
+                                  .order_by(chunk_table.c.ordinal)).mappings()
+        return [_chunk(row) for row in rows], taken < len(sizes)
 
     def list_for_documents(self, document_ids: Sequence[uuid.UUID]) -> list[Chunk]:
         by_document: dict[uuid.UUID, list[Chunk]] = {document_id: [] for document_id in document_ids}

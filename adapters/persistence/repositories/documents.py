@@ -90,8 +90,10 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         query = query.order_by(*_NEWEST_FIRST).limit(limit)
         return [document_from_row(row) for row in self._conn.execute(query).mappings()]
 
-    def count_for_owner(self, owner_id: uuid.UUID) -> int:
+    def count_for_owner(self, owner_id: uuid.UUID, *, include_failed: bool = True) -> int:
         query = select(func.count()).select_from(documents).where(documents.c.owner_id == owner_id)
+        if not include_failed:
+            query = query.where(documents.c.status != DocumentStatus.FAILED.value)
         return int(self._conn.execute(query).scalar_one())
 
     def counts_by_kind_and_status(
