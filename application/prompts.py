@@ -61,5 +61,10 @@ def render_sources(sources: Sequence[Source]) -> str:
     return "\n\n".join(f"[{s.number}] ({s.label})\n{s.text}" for s in sources)
 
 
-def render_user_message(question: str, sources: Sequence[Source]) -> str:
-    return f"Sources:\n\n{render_sources(sources)}\n\nQuestion: {question}"
+def render_user_message(question: str, sources: Sequence[Source],
+                        history: Sequence[tuple[str, str]] = ()) -> str:
+    """The sources, the conversation so far (a thread's earlier turns) and the question."""
+    earlier = "".join(f"User: {asked}\nAssistant: {said}\n\n" for asked, said in history)
+    conversation = f"\n\nConversation so far (for what the question refers to; cite only the sources):\n\n" \
+                   f"{earlier.rstrip()}" if earlier else ""
+    return f"Sources:\n\n{render_sources(sources)}{conversation}\n\nQuestion: {question}"

@@ -40,6 +40,8 @@ from application.use_cases.select_active_document import SelectActiveDocument
 from application.use_cases.set_language import SetLanguage
 from application.use_cases.set_status import SetStatus
 from application.use_cases.set_tier import SetTier
+from application.use_cases.thread_questions import ThreadQuestions
+from application.use_cases.threads import Threads
 from application.use_cases.upload_document import UploadDocument
 from domain.chunking import ChunkingPolicy
 from domain.pricing import PriceTable
@@ -277,6 +279,8 @@ class Container(containers.DeclarativeContainer):
     )
     list_documents = providers.Factory(ListDocuments, uow=read_uow)
     get_document = providers.Factory(GetDocument, uow=read_uow)
+    threads = providers.Factory(Threads, uow=uow, clock=clock)
+    thread_questions = providers.Factory(ThreadQuestions, uow=uow, history_tokens=config.retrieval.history_tokens)
     document_thumbnail = providers.Factory(DocumentThumbnail, uow=read_uow, storage=storage)
     delete_document = providers.Factory(DeleteDocument, uow=uow, storage=storage, clock=clock, cache=cache)
     clear_documents = providers.Factory(ClearDocuments, uow=uow, storage=storage, clock=clock, cache=cache)

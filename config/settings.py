@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(None, ge=1, le=65535)  # /metrics on its own port, bound to 127.0.0.1
     api_docs: bool | None = None  # /docs, /redoc and /openapi.json; default: on in development, off in production
     public_url: str | None = None  # the API's public base URL; https turns HSTS on
+    history_tokens: int = Field(1500, ge=0, le=100_000)  # of a thread's earlier turns given to a language model
     # login throttling: attempts admitted per sliding window of login_window_seconds (docs/security.md)
     login_attempts_per_account_address: int = Field(10, ge=1, le=100_000)  # one client, one account
     login_attempts_per_address: int = Field(100, ge=1, le=1_000_000)  # one client, any accounts
@@ -260,7 +261,7 @@ class Settings(BaseSettings):
                          "notifier": "telegram" if self.telegram_token else "logging"},
             "chunking": {"budget": self.chunk_tokens, "overlap": self.chunk_overlap},
             "retrieval": {"context_tokens": self.context_tokens, "candidates": self.retrieval_candidates,
-                          "cache_ttl": self.answer_cache_ttl},
+                          "cache_ttl": self.answer_cache_ttl, "history_tokens": self.history_tokens},
             "embedding": {"backend": self.embedding_backend},
         }
 

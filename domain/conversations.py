@@ -65,6 +65,7 @@ class Conversation:
     latency_ms: int = 0
     cached: bool = False
     created_at: datetime
+    thread_id: uuid.UUID | None = None  # the thread the question was asked in (domain.threads)
 
 
 @attrs.frozen(kw_only=True)

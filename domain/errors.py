@@ -133,6 +133,18 @@ class RateLimited(DomainError):
         self.reset_at = reset_at
 
 
+class ThreadNotFound(DomainError):
+    """Also raised for another user's thread: its existence is never revealed."""
+
+    code = "thread_not_found"
+
+
+class ThreadDocumentsGone(DomainError):
+    """A document the thread is about was deleted: the thread cannot go on (start a new one)."""
+
+    code = "thread_documents_gone"
+
+
 class ThumbnailNotFound(DomainError):
     code = "thumbnail_not_found"
 

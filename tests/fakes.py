@@ -27,6 +27,7 @@ from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import PasswordRequired, UnsupportedFileType
 from domain.locators import Locator
 from domain.sessions import RevocationReason, Session
+from domain.threads import Thread
 from domain.tiers import QueuePriority
 from domain.users import User
 
@@ -41,6 +42,7 @@ class _Store:
     audit: list[AuditEntry] = attrs.Factory(list)
     api_keys: dict[uuid.UUID, ApiKey] = attrs.Factory(dict)
     sessions: dict[uuid.UUID, Session] = attrs.Factory(dict)
+    threads: dict[uuid.UUID, Thread] = attrs.Factory(dict)
     search: dict[uuid.UUID, DocumentIndex] = attrs.Factory(dict)
 
 
@@ -364,6 +366,35 @@ class FakeSessionRepository(_Repo):
         return copy.deepcopy(sorted(mine, key=lambda s: (s.created_at, str(s.id)), reverse=True))
 
 
+class FakeThreadRepository(_Repo):
+    def add(self, thread: Thread) -> None:
+        self._s.threads[thread.id] = copy.deepcopy(thread)
+
+    def get(self, thread_id: uuid.UUID) -> Thread | None:
+        return copy.deepcopy(self._s.threads.get(thread_id))
+
+    def update(self, thread: Thread) -> None:
+        stored = self._s.threads.get(thread.id)
+        if stored is not None:
+            stored.title, stored.updated_at = thread.title, thread.updated_at
+
+    def delete(self, thread_id: uuid.UUID) -> None:
+        self._s.threads.pop(thread_id, None)
+        self._s.conversations = [c for c in self._s.conversations if c.thread_id != thread_id]
+
+    def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50,
+                      before: tuple[datetime, uuid.UUID] | None = None) -> list[Thread]:
+        mine = sorted((t for t in self._s.threads.values() if t.user_id == user_id),
+                      key=lambda t: (t.updated_at, t.id), reverse=True)
+        if before is not None:
+            mine = [t for t in mine if (t.updated_at, t.id) < before]
+        return copy.deepcopy(mine[:limit])
+
+    def turns(self, thread_id: uuid.UUID, *, last: int | None = None) -> list[Conversation]:
+        mine = sorted((c for c in self._s.conversations if c.thread_id == thread_id), key=lambda c: (c.created_at, c.id))
+        return copy.deepcopy(mine[max(0, len(mine) - last):] if last is not None else mine)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; ``commit`` publishes it, leaving without it discards it."""
 
@@ -379,6 +410,7 @@ class FakeUnitOfWork:
         self.audit = FakeAuditLog(self)
         self.api_keys = FakeApiKeyRepository(self)
         self.sessions = FakeSessionRepository(self)
+        self.threads = FakeThreadRepository(self)
         self.search = FakeSearchIndex(self)
 
     def __enter__(self) -> FakeUnitOfWork:

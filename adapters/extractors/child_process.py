@@ -21,6 +21,7 @@ import multiprocessing.forkserver
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -81,7 +82,7 @@ class ChildProcessExtractor:
         child = context.Process(target=_run, args=(self.inner, data, kind, limits, self.memory_mb << 20, sender),
                                 name=f"extract-{self.name}", daemon=True)
         try:
-            child.start()
+            _start(child)
             sender.close()
             return self._answer(child, receiver, progress, budget)
         finally:
@@ -126,7 +127,9 @@ class ChildProcessExtractor:
     def _died(self, child: Any) -> Extraction:
         child.join(1)
         log.warning("extraction_child_died", pid=child.pid, exitcode=child.exitcode, memory_mb=self.memory_mb)
-        raise self._too_complex()
+        if child.exitcode is not None and child.exitcode > 0:  # it exited by itself: our fault, not the file's
+            raise RuntimeError(f"the {self.name} extraction child exited with code {child.exitcode}")
+        raise self._too_complex()  # killed by a signal: the OOM killer, or a crash in a C library
 
     def _too_complex(self) -> FileTooComplex:
         return FileTooComplex(f"Reading this document needs more than the {self.memory_mb} MB of memory "
@@ -156,6 +159,26 @@ def _run(extractor: Extractor, data: bytes, kind: DocumentKind, limits: Extracti
         sender.send(("crash", f"{type(error).__name__}: {error}"))
     finally:
         sender.close()
+
+
+_START_LOCK = threading.Lock()
+
+
+def _start(child: Any) -> None:
+    """Start the child. A main module whose file does not exist (a program read from stdin, an
+    embedding interpreter) would make multiprocessing re-import it in the child and fail: its
+    ``__file__`` is hidden while the child's start data is made."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or os.path.exists(path):
+        child.start()
+        return
+    with _START_LOCK:
+        del main.__file__
+        try:
+            child.start()
+        finally:
+            main.__file__ = path
 
 
 def _die_with_the_fork_server() -> None:

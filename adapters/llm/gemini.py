@@ -73,7 +73,7 @@ class GeminiLanguageModel:
                          tokens_out=_output_tokens(usage), model=self.name)
 
     def _contents(self, request: AnswerRequest) -> list[types.Content]:
-        message = render_user_message(request.question, request.sources)
+        message = render_user_message(request.question, request.sources, request.history)
         types = self._types
         return [types.Content(role="user", parts=[types.Part(text=message)])]
 

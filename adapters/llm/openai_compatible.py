@@ -95,11 +95,11 @@ class OpenAILanguageModel:
 
 def _messages(request: AnswerRequest) -> list[dict[str, Any]]:
     return [{"role": "system", "content": request.system},
-            {"role": "user", "content": render_user_message(request.question, request.sources)}]
+            {"role": "user", "content": render_user_message(request.question, request.sources, request.history)}]
 
 
 def _prompt_text(request: AnswerRequest) -> str:
-    return request.system + "\n" + render_user_message(request.question, request.sources)
+    return request.system + "\n" + render_user_message(request.question, request.sources, request.history)
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -160,7 +160,23 @@ conversations = Table(
     Column("latency_ms", Integer(), nullable=False),
     Column("cached", Boolean(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("thread_id", Uuid(), ForeignKey("threads.id", ondelete="CASCADE"), nullable=True),
     Index("ix_conversations_user_created", "user_id", "created_at"),
+    Index("ix_conversations_thread_created", "thread_id", "created_at"),
+)
+
+# Conversation threads (domain.threads): a turn is a conversations row naming its thread.
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("document_ids", Json, nullable=False),
+    Column("title", Text(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_threads_user_updated", "user_id", "updated_at", "id"),
 )
 
 analytics_events = Table(

@@ -16,6 +16,7 @@ from adapters.persistence.repositories import (
     SqlAlchemyConversationRepository,
     SqlAlchemyDocumentRepository,
     SqlAlchemySessionRepository,
+    SqlAlchemyThreadRepository,
     SqlAlchemyUserRepository,
 )
 from adapters.persistence.search import PostgresSearchIndex, SqliteSearchIndex
@@ -58,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAlchemyAuditLog(self._current)
         self.api_keys = SqlAlchemyApiKeyRepository(self._current)
         self.sessions = SqlAlchemySessionRepository(self._current)
+        self.threads = SqlAlchemyThreadRepository(self._current)
         search = PostgresSearchIndex if engine.dialect.name == "postgresql" else SqliteSearchIndex
         self.search = search(self._current)
 

@@ -51,6 +51,7 @@ class AnswerRequest:
     sources: tuple[Source, ...]
     language: str | None = None
     purpose: str = "answer"
+    history: tuple[tuple[str, str], ...] = ()  # earlier (question, answer) turns of a thread, oldest first
 
 
 @attrs.frozen(kw_only=True)

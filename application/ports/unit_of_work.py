@@ -17,6 +17,7 @@ from application.ports.repositories import (
 )
 from application.ports.search_index import SearchIndex
 from application.ports.sessions import SessionRepository
+from application.ports.threads import ThreadRepository
 from domain.errors import ServiceUnavailable
 
 
@@ -34,6 +35,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     api_keys: ApiKeyRepository
     sessions: SessionRepository
+    threads: ThreadRepository
     search: SearchIndex
 
     def __enter__(self) -> Self: ...

@@ -89,7 +89,7 @@ def answered(prepared: Prepared, completion: Completion, started: float, *, cach
         tokens_in=tokens_in, tokens_out=tokens_out,
         cost_usd=prices.cost(completion.model, tokens_in, tokens_out),
         model=completion.model, latency_ms=int((time.perf_counter() - started) * 1000), cached=cached,
-        created_at=now,
+        created_at=now, thread_id=prepared.thread.thread_id if prepared.thread is not None else None,
     )
     data = {"document_id": str(prepared.document_id) if prepared.document_id else None,
             "model": conversation.model, "cached": cached, "tokens_in": tokens_in, "tokens_out": tokens_out,
@@ -101,6 +101,14 @@ def answered(prepared: Prepared, completion: Completion, started: float, *, cach
 
 
 def store_answer(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -> None:
+    """The answer, its event and, for a turn of a thread, the thread's title and time, in one commit."""
+    if conversation.thread_id is not None:
+        thread = uow.threads.get(conversation.thread_id)
+        if thread is None:  # deleted meanwhile: the turn is kept as a plain question
+            conversation.thread_id = None
+        else:
+            thread.turn_added(conversation.question, conversation.created_at)
+            uow.threads.update(thread)
     uow.conversations.add(conversation)
     uow.events.add(event)
     uow.commit()

@@ -18,6 +18,7 @@ from application.prompts import is_overview_question
 from application.retrieval.finder import PassageFinder
 from domain.chunks import Chunk
 from domain.documents import Document
+from domain.followups import ThreadContext
 from domain.users import User
 
 
@@ -38,6 +39,12 @@ class Prepared:
     chunks_by_number: dict[int, Chunk]
     map_parts: tuple[tuple[Source, ...], ...] = ()  # non-empty: answer by map-reduce
     unindexed: tuple[uuid.UUID, ...] = ()  # documents answered without their search index
+    thread: ThreadContext | None = None  # asked in a thread: its standalone form drives the retrieval
+
+    @property
+    def asked(self) -> str:
+        """The question as retrieval and the model read it (a follow-up's standalone form)."""
+        return self.thread.standalone if self.thread is not None else self.question
 
     @property
     def document_id(self) -> uuid.UUID | None:
@@ -45,26 +52,28 @@ class Prepared:
 
 
 def prepare(uow: UnitOfWork, finder: PassageFinder, settings: RetrievalSettings, user: User,
-            documents: tuple[Document, ...], question: str, cache_key: str) -> Prepared:
-    """The sources (or map-reduce parts) for ``question``, read in ``uow``."""
+            documents: tuple[Document, ...], question: str, cache_key: str,
+            thread: ThreadContext | None = None) -> Prepared:
+    """The sources (or map-reduce parts) for ``question`` (its standalone form in a thread), read in ``uow``."""
+    asked = thread.standalone if thread is not None else question
     budget = settings.context_tokens
     names = {d.id: d.filename for d in documents} if len(documents) > 1 else {}
     ids = [d.id for d in documents]
-    if is_overview_question(question):
+    if is_overview_question(asked):
         chunks = uow.chunks.list_for_documents(ids)
         total = sum(c.token_count for c in chunks)
         if total > budget:
             numbered = [source(i + 1, c, names) for i, c in enumerate(chunks)]
             groups = min(settings.summary_max_calls, -(-total // budget))
             return Prepared(user, documents, question, cache_key, (), dict(enumerate(chunks, start=1)),
-                            tuple(batches(numbered, chunks, groups)))
+                            tuple(batches(numbered, chunks, groups)), thread=thread)
         chosen, unindexed = chunks, ()
     else:
-        found = finder.find(uow, question, ids, budget)
+        found = finder.find(uow, asked, ids, budget)
         chosen, unindexed = found.chunks, found.unindexed
     by_number = dict(enumerate(chosen, start=1))
     sources = tuple(source(n, c, names) for n, c in by_number.items())
-    return Prepared(user, documents, question, cache_key, sources, by_number, unindexed=unindexed)
+    return Prepared(user, documents, question, cache_key, sources, by_number, unindexed=unindexed, thread=thread)
 
 
 def source(number: int, chunk: Chunk, names: dict[uuid.UUID, str]) -> Source:

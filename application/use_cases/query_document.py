@@ -55,6 +55,7 @@ from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentStatus
+from domain.followups import ThreadContext
 from domain.errors import NoActiveDocument, RateLimited, ServiceUnavailable
 from domain.pricing import PriceTable
 from domain.tiers import QueuePriority, TierPolicy
@@ -78,6 +79,7 @@ class QueryDocumentCommand:
     document_id: uuid.UUID | None = None
     document_ids: tuple[uuid.UUID, ...] = ()
     whole_library: bool = False
+    thread: ThreadContext | None = None  # asked in a thread (application.use_cases.thread_questions)
 
 
 @attrs.define
@@ -137,7 +139,7 @@ class QueryDocument:
         chunks go through ``offload``. A question about the active document or the whole library
         takes ``open`` itself, offloaded."""
         ids = tuple(dict.fromkeys(command.document_ids)) or ((command.document_id,) if command.document_id else ())
-        if command.whole_library or not ids:
+        if command.whole_library or not ids or command.thread is not None:
             return await offload(self.open, command, on_rate=on_rate)
         started = time.perf_counter()
         question = checked_question(command.question)
@@ -198,7 +200,8 @@ class QueryDocument:
         system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
         if prepared.map_parts:
             system, sources, spent = REDUCE_PROMPT, *map_notes(self.llm, prepared)
-        request = AnswerRequest(system=system, question=prepared.question, sources=sources)
+        history = prepared.thread.history if prepared.thread is not None else ()
+        request = AnswerRequest(system=system, question=prepared.asked, sources=sources, history=history)
         completion: Completion | None = None
         numbering = StreamRenumbering(set(prepared.chunks_by_number))
         for item in self.llm.stream(request):
@@ -227,13 +230,15 @@ class QueryDocument:
             decision = self._check_rate(uow, user)
             if decision is not None and on_rate is not None:
                 on_rate(decision)
-            cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
+            thread = command.thread  # a follow-up is cached under its standalone form, never its own words
+            cache_key = answer_key(self.llm.name, [d.sha256 for d in documents],
+                                   thread.standalone if thread is not None else question)
             hit = self._cache_get(cache_key)
             citations = rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
             if hit is not None and citations is not None:
-                prepared = Prepared(user, tuple(documents), question, cache_key, (), {})
+                prepared = Prepared(user, tuple(documents), question, cache_key, (), {}, thread=thread)
                 return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations)
-            prepared = prepare(uow, self.finder, self.settings, user, tuple(documents), question, cache_key)
+            prepared = prepare(uow, self.finder, self.settings, user, tuple(documents), question, cache_key, thread)
         self._index_later(prepared)
         return prepared, (hit[0] if hit is not None else None)
 

@@ -19,6 +19,7 @@ from entrypoints.api import (
     analytics,
     api_keys,
     auth,
+    conversation_threads,
     docs_pages,
     documents,
     metrics,
@@ -105,6 +106,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(api_keys.router)
     app.include_router(documents.router)
     app.include_router(questions.router)
+    app.include_router(conversation_threads.router)
     app.include_router(usage.router)
     app.include_router(analytics.router)
     telegram_webhook.install(app, container)

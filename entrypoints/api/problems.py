@@ -25,7 +25,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "no_text_found": 422, "rate_limited": 429, "service_unavailable": 503,
     "token_expired": 401, "registration_closed": 403, "api_key_not_found": 404,
     "password_required": 422, "file_too_complex": 422, "hostile_file": 422, "duplicate_file_part": 400,
-    "session_ended": 401, "login_throttled": 429, "thumbnail_not_found": 404,
+    "session_ended": 401, "login_throttled": 429, "thumbnail_not_found": 404, "thread_not_found": 404, "thread_documents_gone": 409,
 }
 PROBLEM_JSON = "application/problem+json"
 SAFE_OUTAGE_DETAILS = ("service",)  # the one member of a 503's details shown to the caller

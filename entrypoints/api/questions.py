@@ -66,7 +66,7 @@ async def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, 
                 request: Request, response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
-    return await _answer(command, container, request, response, _streamed(stream, accept))
+    return await answer(command, container, request, response, streamed(stream, accept))
 
 
 @router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
@@ -75,7 +75,7 @@ async def query_library(body: LibraryQueryIn, container: ContainerDep, user: Pri
     """Ask across several documents (or your whole library); citations name the document they point into."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
                                    whole_library=body.whole_library or not body.document_ids)
-    return await _answer(command, container, request, response, _streamed(stream, accept))
+    return await answer(command, container, request, response, streamed(stream, accept))
 
 
 @router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
@@ -87,12 +87,12 @@ async def conversations(request: Request, container: ContainerDep, user: Princip
     return [AnswerOut.of(c) for c in found]
 
 
-def _streamed(stream: bool, accept: str | None) -> bool:
+def streamed(stream: bool, accept: str | None) -> bool:
     """?stream=true, or an Accept header asking for Server-Sent Events."""
     return stream or "text/event-stream" in (accept or "")
 
 
-async def _answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
+async def answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
                   stream: bool) -> Any:
     """The checks, rate limit and cache lookup on the event loop (a cached answer is read and
     recorded without a thread: QueryDocument.open_async); a question for the model waits in the

@@ -20,6 +20,7 @@ from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.locators import Locator
 from domain.sessions import RevocationReason, Session, SessionChannel
+from domain.threads import Thread, ThreadScope
 from domain.users import Role, Tier, User, UserStatus
 
 T0 = datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
@@ -591,6 +592,57 @@ def test_api_key_revoke_keeps_the_first_time_and_touch_sets_last_used(uow: UnitO
         loaded = uow.api_keys.get(key.id)
         assert loaded is not None and (loaded.last_used_at, loaded.revoked_at) == (at(9), at(4))
         assert uow.api_keys.get(untouched.id) == untouched
+
+
+def test_threads_round_trip_rename_and_page_most_recent_first(uow: UnitOfWork) -> None:
+    user, other = a_user(), a_user()
+    document = a_document(user)
+    stored(uow, user, other, documents=(document,))
+    library = Thread.start(user_id=user.id, document_ids=(), now=at(1))
+    one = Thread.start(user_id=user.id, document_ids=(document.id, document.id), now=at(2), title="Terms")
+    theirs = Thread.start(user_id=other.id, document_ids=(), now=at(3))
+    with uow:
+        for thread in (library, one, theirs):
+            uow.threads.add(thread)
+        uow.commit()
+    with uow:
+        assert uow.threads.get(one.id) == one and one.scope is ThreadScope.DOCUMENT and one.document_ids == (document.id,)
+        assert uow.threads.get(library.id).scope is ThreadScope.LIBRARY and uow.threads.get(uuid.uuid4()) is None
+        library.rename("  Everything   I asked  ", at(5))
+        uow.threads.update(library)
+        uow.commit()
+    with uow:
+        assert uow.threads.get(library.id).title == "Everything I asked"
+        assert [t.id for t in uow.threads.list_for_user(user.id)] == [library.id, one.id]  # renamed: most recent
+        first = uow.threads.list_for_user(user.id, limit=1)
+        assert [t.id for t in uow.threads.list_for_user(user.id, before=(first[0].updated_at, first[0].id))] == [one.id]
+        assert [t.id for t in uow.threads.list_for_user(other.id)] == [theirs.id]
+
+
+def test_a_threads_turns_come_oldest_first_and_go_with_it(uow: UnitOfWork) -> None:
+    user = a_user()
+    document = a_document(user)
+    stored(uow, user, documents=(document,))
+    thread, other = (Thread.start(user_id=user.id, document_ids=(document.id,), now=at(0)) for _ in range(2))
+    turns = [a_conversation(user, document, question=f"Q{n}?", created_at=at(n), thread_id=thread.id) for n in range(3)]
+    elsewhere = a_conversation(user, document, thread_id=other.id, created_at=at(1))
+    single = a_conversation(user, document, created_at=at(1))  # asked outside any thread
+    with uow:
+        uow.threads.add(thread)
+        uow.threads.add(other)
+        for conversation in (*turns, elsewhere, single):
+            uow.conversations.add(conversation)
+        uow.commit()
+    with uow:
+        assert [c.question for c in uow.threads.turns(thread.id)] == ["Q0?", "Q1?", "Q2?"]
+        assert [c.question for c in uow.threads.turns(thread.id, last=2)] == ["Q1?", "Q2?"]
+        assert uow.conversations.get(turns[1].id).thread_id == thread.id and uow.conversations.get(single.id).thread_id is None
+        uow.threads.delete(thread.id)
+        uow.commit()
+    with uow:
+        assert uow.threads.get(thread.id) is None and uow.threads.turns(thread.id) == []
+        assert uow.conversations.get(turns[0].id) is None
+        assert uow.conversations.get(elsewhere.id) is not None and uow.conversations.get(single.id) is not None
 
 
 def a_session(user: User, **overrides: object) -> Session:

@@ -29,9 +29,9 @@ def healthy(client: httpx.Client, attempts: int = 150, path: str = "/healthz") -
     return False
 
 
-def wait_processed(api: httpx.Client, doc_id: str) -> dict:
+def wait_processed(api: httpx.Client, doc_id: str, timeout: float = 10.0) -> dict:
     """The document once its processing ended (completed or failed)."""
-    for _ in range(100):
+    for _ in range(int(timeout / 0.1)):
         doc = api.get(f"/api/v1/documents/{doc_id}").json()
         if doc["status"] in ("completed", "failed"):
             return doc

@@ -25,7 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def _upload(client, name: str, data: bytes) -> dict:  # noqa: ANN001 - an httpx.Client
     response = client.post("/api/v1/documents", files={"file": (name, data)})
     assert response.status_code == 202, response.text
-    return wait_processed(client, response.json()["id"])
+    return wait_processed(client, response.json()["id"], timeout=180)  # OCR, on a machine that may be busy
 
 
 def _tiff() -> bytes:

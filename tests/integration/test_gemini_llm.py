@@ -102,3 +102,15 @@ def test_a_stream_that_fails_is_unavailable() -> None:
     with StubServer([gemini_error(500)]).running() as server:
         with pytest.raises(LanguageModelUnavailable):
             list(model(server).stream(REQUEST))
+
+
+def test_a_follow_up_carries_the_threads_turns_and_its_standalone_question() -> None:
+    import attrs
+
+    request = attrs.evolve(REQUEST, question="How many units of KX-22 are at the Riga depot?",
+                           history=(("How many units of KX-22 are at the Tallinn depot?", "340 [1]."),))
+    with StubServer([gemini_answer("410 [1].", tokens_in=10, tokens_out=2)]).running() as server:
+        model(server).complete(request)
+    text = server.requests[0].body["contents"][0]["parts"][0]["text"]
+    assert "User: How many units of KX-22 are at the Tallinn depot?\nAssistant: 340 [1]." in text
+    assert text.index("Assistant: 340") < text.index("Question: How many units of KX-22 are at the Riga depot?")

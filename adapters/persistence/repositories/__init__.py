@@ -6,6 +6,7 @@ from adapters.persistence.repositories.chunks import SqlAlchemyChunkRepository
 from adapters.persistence.repositories.conversations import SqlAlchemyConversationRepository
 from adapters.persistence.repositories.documents import SqlAlchemyDocumentRepository
 from adapters.persistence.repositories.sessions import SqlAlchemySessionRepository
+from adapters.persistence.repositories.threads import SqlAlchemyThreadRepository
 from adapters.persistence.repositories.users import SqlAlchemyUserRepository
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "SqlAlchemyConversationRepository",
     "SqlAlchemyDocumentRepository",
     "SqlAlchemySessionRepository",
+    "SqlAlchemyThreadRepository",
     "SqlAlchemyUserRepository",
 ]

@@ -22,13 +22,13 @@ class SqlAlchemyConversationRepository(SqlAlchemyRepository):
 
     def get(self, conversation_id: uuid.UUID) -> Conversation | None:
         row = self._conn.execute(_BY_ID, {"conversation_id": conversation_id}).mappings().one_or_none()
-        return _conversation(row) if row is not None else None
+        return conversation_from_row(row) if row is not None else None
 
     def list_for_user(self, user_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
         """Newest first."""
         query = (select(conversations).where(conversations.c.user_id == user_id)
                  .order_by(conversations.c.created_at.desc(), conversations.c.id.desc()).limit(limit))
-        return [_conversation(row) for row in self._conn.execute(query).mappings()]
+        return [conversation_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
         """Grouped in SQL by the UTC day (SQLite keeps naive UTC text, PostgreSQL timestamptz);
@@ -71,7 +71,7 @@ def conversation_row(conversation: Conversation) -> dict[str, object]:
     return row_values(conversation) | {"citations": [c.to_dict() for c in conversation.citations]}
 
 
-def _conversation(row: RowMapping) -> Conversation:
+def conversation_from_row(row: RowMapping) -> Conversation:
     values = dict(row)
     return Conversation(**values | {"citations": [Citation.from_dict(d) for d in values["citations"]],
                                     "cost_usd": float(values["cost_usd"])})
