@@ -70,6 +70,19 @@ class World:
         sources = [s.text for s in self.recorder.last.sources] if self.recorder.last else []
         return conversation, sources
 
+    def ask_follow_up(self, document_ids: list[uuid.UUID], first: str,
+                      follow_up: str) -> tuple[Conversation, list[str], str]:
+        """``first`` asked in a new thread, then ``follow_up`` in it: its answer, the context it was
+        sent and its standalone form."""
+        thread = self.container.threads().create(self.user_id, document_ids=tuple(document_ids))
+        questions = self.container.thread_questions()
+        self.container.query_document()(questions.command(self.user_id, thread.id, first))
+        self.recorder.last = None
+        command = questions.command(self.user_id, thread.id, follow_up)
+        conversation = self.container.query_document()(command)
+        sources = [s.text for s in self.recorder.last.sources] if self.recorder.last else []
+        return conversation, sources, command.thread.standalone if command.thread else follow_up
+
     def close(self) -> None:
         self.container.queue().shutdown()
         self.container.engine().dispose()

@@ -15,7 +15,11 @@ truncation (the first chunks that fit the budget). SQuAD 2.0 (CS224N dev half): 
 Markdown document of its paragraphs; answerable questions as above, unanswerable ones counted
 when the answer says the document does not contain it.
 
-Run: .venv/bin/python -m bench.retrieval [--only sec,ru,holdout,small,squad] [--squad-questions N] [--misses]
+Follow-ups (bench/questions/followups.json): the first question of a pair asked in a new thread,
+then the follow-up, scored: its answer states the fact, its standalone question's context holds
+it; beside it the same follow-up asked alone (no thread), the baseline.
+
+Run: .venv/bin/python -m bench.retrieval [--only sec,ru,holdout,small,squad,followups] [--squad-questions N] [--misses]
 """
 
 from __future__ import annotations
@@ -140,6 +144,49 @@ def small_documents() -> tuple[dict[str, Path], list[dict]]:
     return files, questions
 
 
+def follow_ups(world: World, args: argparse.Namespace) -> None:
+    data = json.loads((QUESTIONS / "followups.json").read_text(encoding="utf-8"))
+    small_files, _ = small_documents()
+    folder = next(iter(small_files.values())).parent
+    ingested: dict[str, object] = {}
+    for label, groups in (("Follow-ups (bench/questions/followups.json)", (("documents", CORPUS), ("small", folder))),
+                          ("Follow-ups held out (written after the tuning)", (("holdout", CORPUS),
+                                                                                ("holdout_small", folder)))):
+        tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # n, answered, recall, alone
+        for group, base in groups:
+            for entry in data[group]:
+                if entry["file"] not in ingested:
+                    ingested[entry["file"]] = world.ingest(base / entry["file"])
+                document = ingested[entry["file"]]
+                if document.status.value != "completed":
+                    print(f"  {entry['file']}: {document.status.value} {document.error_code}")
+                    continue
+                for pair in entry["pairs"]:
+                    _score_pair(world, document, pair, tallies, args)
+        print(f"{label}: {tallies['all'][0]} pairs")
+        for key in sorted(tallies):
+            n, answered, recall, alone = tallies[key]
+            print(f"  {key:<6} n={n:<3} follow-up answer {answered / n:6.1%}  standalone recall {recall / n:6.1%}"
+                  f" | asked alone, no thread: answer {alone / n:6.1%}")
+
+
+def _score_pair(world: World, document, pair: dict, tallies: dict[str, list[int]],  # noqa: ANN001
+                args: argparse.Namespace) -> None:
+    gold = pair["gold"][0]
+    conversation, sources, resolved = world.ask_follow_up([document.id], pair["first"], pair["followup"])
+    alone, _ = world.ask([document.id], pair["followup"])
+    right, found = answer_holds(conversation.answer, gold), holds("\n".join(sources), gold)
+    for key in ("all", pair["kind"], pair["language"]):
+        t = tallies[key]
+        t[0] += 1
+        t[1] += right
+        t[2] += found
+        t[3] += answer_holds(alone.answer, gold)
+    if args.misses and not right:
+        print(f"    miss [{pair['id']}] ({'context' if found else 'NOT IN CONTEXT'}) {pair['followup']!r} "
+              f"-> standalone {resolved!r} gold={gold!r}\n         -> {conversation.answer[:200]!r}")
+
+
 def squad(world: World, args: argparse.Namespace) -> None:
     data = json.loads(SQUAD.read_text(encoding="utf-8"))["data"]
     folder = Path(tempfile.mkdtemp(prefix="squad-"))
@@ -189,7 +236,8 @@ def squad(world: World, args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="sec,ru,holdout,small,squad", help="corpora: sec, ru, holdout, small, squad")
+    parser.add_argument("--only", default="sec,ru,holdout,small,squad,followups",
+                        help="corpora: sec, ru, holdout, small, squad, followups")
     parser.add_argument("--squad-questions", type=int, default=0, help="SQuAD questions to ask (0: all)")
     parser.add_argument("--context-tokens", type=int, default=2500, help="ASSISTANT_CONTEXT_TOKENS")
     parser.add_argument("--misses", action="store_true", help="print every question whose answer lacks the fact")
@@ -219,6 +267,8 @@ def main() -> None:
             print(f"{label}: {tallies['all'].n} questions")
             for kind in sorted(tallies):
                 print(tallies[kind].line(kind))
+        if "followups" in only:
+            follow_ups(world, args)
         if "squad" in only:
             squad(world, args)
     finally:

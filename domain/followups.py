@@ -18,15 +18,18 @@ _CONNECTIVE = re.compile(
     r"^\s*(?:and\s+what\s+about|and\s+how\s+about|what\s+about|how\s+about|and\s+for|and\s+in|and|also|then|"
     r"а\s+что\s+насч[её]т|как\s+насч[её]т|что\s+насч[её]т|а\s+что|а\s+как|а|и)\b[\s,]*", re.I)
 _ANAPHORA = frozenset("that this it its those these they them same there then former latter "
-                      "это этот эта эти того тот та те там него неё нее них он она оно они".split())
-_WORD = re.compile(r"[\w][\w.\-/%$€₽]*", re.U)
+                      "это этот эта эти того тот та те там него неё нее них он она оно они ней нём нем ему ей им их "
+                      "его её ее".split())
+_WORD = re.compile(r"[\w][\w.\-/%$€₽&]*", re.U)
+_PREPOSITIONS = frozenset("of for on in at by from to об о по на в во у для от из".split())
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec "
                     "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split())
 _PERIOD_WORDS = frozenset("quarter quarters quarterly year years annual fiscal month months ended ending "
                           "three six nine twelve q1 q2 q3 q4 h1 h2 ytd квартал квартале квартала год году года "
-                          "месяцев месяца".split()) | _MONTHS
+                          "месяцев месяца date".split()) | _MONTHS
+_DAY = re.compile(r"^\d{1,2}$")
 _YEAR_BEFORE = re.compile(r"\b(?:a\s+year\s+(?:earlier|before|ago)|(?:the\s+)?(?:previous|prior|last)\s+(?:fiscal\s+)?"
                           r"year|year\s+before|годом\s+ранее|в\s+прошлом\s+году|годом\s+раньше|"
                           r"(?:в\s+)?предыдущем\s+году)\b", re.I)
@@ -64,28 +67,50 @@ def standalone(question: str, previous: str | None) -> str:
     rest = _CONNECTIVE.sub("", question.strip()).strip(" ?!.")
     new = _words(rest)
     new_lower = {w.lower() for w in new}
-    replaces_name = any(_is_name(w, i) and not _is_code(w) for i, w in enumerate(new))
+    replaces_name = any(_is_name(w, i) for i, w in enumerate(new))
     replaces_code = any(_is_code(w) for w in new)
-    replaces_period = any(_is_period_word(w) for w in new) or bool(_RELATIVE.search(rest))
+    year_before = bool(_YEAR_BEFORE.search(rest))  # "a year earlier": the same period, a year back
+    replaces_period = not year_before and (any(_is_period_word(w) for w in new) or bool(_RELATIVE.search(rest)))
     # a follow-up with a subject of its own ("and the penalty?") keeps only the previous question's
-    # names, codes and period; one pointing back ("that", "it") or without one keeps its subject too
-    own_subject = any(_is_content(w, i) for i, w in enumerate(new)) and not new_lower & _ANAPHORA
+    # names, codes and period; one pointing back ("that", "it") or without one keeps its subject too;
+    # one opening with a preposition ("and of the hard hat?") replaces what followed it before
+    preposition = new[0].lower() if new and new[0].lower() in _PREPOSITIONS else None
+    own_subject = (preposition is None and any(_is_content(w, i) for i, w in enumerate(new))
+                   and not new_lower & _ANAPHORA)
+    previous_words = _words(previous)
+    dropped = _after_preposition(previous_words, preposition) if preposition else set()
     kept: list[str] = []
-    year: int | None = None
-    for index, word in enumerate(_words(previous)):
+    for index, word in enumerate(previous_words):
         lowered = word.lower()
-        if replaces_period and _is_period_word(word):
-            year = int(word) if _YEAR.match(word) else year
+        if index in dropped:
             continue
-        if (replaces_code and _is_code(word)) or (replaces_name and _is_name(word, index) and not _is_code(word)):
+        if _is_period_word(word):
+            if replaces_period:
+                continue
+            if year_before and _DAY.match(word):  # the day of a quarter's end moves from year to year
+                continue
+            if year_before and _YEAR.match(word):
+                word = str(int(word) - 1)
+        elif (replaces_code and _is_code(word)) or (replaces_name and _is_name(word, index)):
             continue
-        if lowered in new_lower or lowered in _ANAPHORA or (own_subject and _is_content(word, index)):
+        elif lowered in new_lower or (own_subject and _is_content(word, index)):
             continue
         kept.append(word)
-    resolved = rest
-    if year is not None and _YEAR_BEFORE.search(rest):  # "a year earlier" than the year asked about
-        resolved = f"{rest} {year - 1}"
-    return " ".join([resolved, *kept]).strip() + "?"
+    return " ".join([rest, *kept]).strip() + "?"
+
+
+def _after_preposition(words: list[str], preposition: str) -> set[int]:
+    """The positions after the previous question's last ``preposition`` up to a period word: what
+    a follow-up opening with the same preposition replaces ("unit price of [the steel toe boots]")."""
+    starts = [i for i, w in enumerate(words) if w.lower() == preposition]
+    if not starts:
+        return set()
+    dropped = set()
+    for index in range(starts[-1] + 1, len(words)):
+        if _is_period_word(words[index]):
+            break
+        dropped.add(index)
+    return dropped
 
 
 def _words(text: str) -> list[str]:
@@ -93,22 +118,30 @@ def _words(text: str) -> list[str]:
 
 
 def _is_name(word: str, index: int) -> bool:
-    """A capitalised word that does not open the sentence (Riga, Риге), or any identifier."""
-    return (index > 0 and word[:1].isupper() and not word.isupper()) or _is_code(word)
+    """A proper name: capitalised (Riga, Риге, Japan; at the start too unless a function word), or
+    in mixed case (iPhone, iPad). Not an all-caps acronym (VAT, НДС, EPS: what is asked about) nor
+    an identifier (KX-22)."""
+    if _is_code(word) or word.isupper() or _is_period_word(word):  # April is a period, not a name
+        return False
+    if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
+        return True
+    return word[:1].isupper() and (index > 0 or word.lower() not in _FUNCTION | _ANAPHORA)
 
 
 def _is_code(word: str) -> bool:
-    """An identifier such as KX-22 or A17: letters with digits, or an all-caps code of 2+ letters."""
+    """An identifier such as KX-22 or A17: letters with digits (not a year, not Q3 or FY24)."""
     has_digit = any(c.isdigit() for c in word)
     has_alpha = any(c.isalpha() for c in word)
-    return (has_digit and has_alpha and not _YEAR.match(word)) or (len(word) >= 2 and word.isupper() and has_alpha)
+    return has_digit and has_alpha and not _YEAR.match(word) and not _is_period_word(word) \
+        and not re.fullmatch(r"(?i)fy\d{2,4}|q[1-4]|h[12]", word)
 
 
 def _is_content(word: str, index: int) -> bool:
     """A word that names what is asked about (not a function word, a name, a code or a period)."""
     lowered = word.lower()
     return (lowered not in _FUNCTION and lowered not in _ANAPHORA and not _is_period_word(word)
-            and not _RELATIVE.fullmatch(word) and not _is_name(word, index) and len(word) > 1)
+            and not _RELATIVE.fullmatch(word) and not _is_name(word, index) and not _is_code(word)
+            and lowered not in _PREPOSITIONS and len(word) > 1)
 
 
 def _is_period_word(word: str) -> bool:

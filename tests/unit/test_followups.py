@@ -18,6 +18,17 @@ TALLINN = "How many units of KX-22 are at the Tallinn depot?"
     ("What was the effective tax rate in fiscal 2023?", "How does that compare with a year earlier?",
      ["effective", "tax", "rate", "2022"], ["2023"]),
     ("What are the payment terms of the Tallinn contract?", "And the penalty?", ["penalty", "Tallinn"], ["payment"]),
+    # names in mixed case, and the subject kept when only the name changes
+    ("How much revenue did the iPhone bring in this quarter?", "And the Mac?", ["Mac", "revenue", "this quarter"],
+     ["iPhone"]),
+    # a follow-up opening with a preposition replaces what followed it in the question before
+    ("What is the unit price of the steel toe boots?", "And of the white hard hat?", ["unit", "price", "hard"],
+     ["steel", "boots"]),
+    # "a year earlier" keeps the period asked about, a year back (the quarter's end day dropped)
+    ("What was NVIDIA's revenue for the three months ended October 29, 2023?", "And a year earlier?",
+     ["three months ended October 2022", "revenue"], ["2023", "29"]),
+    # an acronym is what is asked about, not a name
+    ("На какую сумму оказаны услуги по акту?", "А НДС?", ["НДС"], ["сумму"]),
 ])
 def test_a_follow_up_keeps_what_it_does_not_replace(previous: str, follow_up: str, present: list[str],
                                                     absent: list[str]) -> None:
