@@ -15,6 +15,7 @@ from application.use_cases.clear_documents import ClearDocuments
 from application.use_cases.delete_document import DeleteDocument
 from application.use_cases.fail_document import FailDocument
 from application.use_cases.ensure_user import EnsureUser
+from application.use_cases.export_threads import ExportThreads
 from application.use_cases.find_user import FindUser
 from application.use_cases.get_analytics import GetAnalytics
 from application.use_cases.document_thumbnail import DocumentThumbnail
@@ -58,6 +59,7 @@ WordLlamaEmbedder = Lazy("adapters.embeddings.wordllama", "WordLlamaEmbedder")
 AudioExtractor = Lazy("adapters.extractors.audio", "AudioExtractor")
 ChildProcessExtractor = Lazy("adapters.extractors.child_process", "ChildProcessExtractor")
 DocxExtractor = Lazy("adapters.extractors.docx", "DocxExtractor")
+ExportRendererMap = Lazy("adapters.export.registry", "ExportRendererMap")
 TesseractOcr = Lazy("adapters.extractors.ocr", "TesseractOcr")
 PdfExtractor = Lazy("adapters.extractors.pdf", "PdfExtractor")
 ImageExtractor = Lazy("adapters.extractors.image", "ImageExtractor")
@@ -282,6 +284,8 @@ class Container(containers.DeclarativeContainer):
     threads = providers.Factory(Threads, uow=uow, clock=clock)
     thread_questions = providers.Factory(ThreadQuestions, uow=uow, history_tokens=config.retrieval.history_tokens)
     document_thumbnail = providers.Factory(DocumentThumbnail, uow=read_uow, storage=storage)
+    export_renderers = providers.Singleton(ExportRendererMap)
+    export_threads = providers.Factory(ExportThreads, uow=read_uow, renderers=export_renderers, clock=clock)
     delete_document = providers.Factory(DeleteDocument, uow=uow, storage=storage, clock=clock, cache=cache)
     clear_documents = providers.Factory(ClearDocuments, uow=uow, storage=storage, clock=clock, cache=cache)
     select_active_document = providers.Factory(SelectActiveDocument, uow=uow, clock=clock)

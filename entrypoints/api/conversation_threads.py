@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from typing import Any
 from pydantic import BaseModel, Field
 
 from domain.threads import Thread
 from entrypoints.api.cursors import DocumentCursor, document_cursor, document_position
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
+from entrypoints.api.export_files import EXPORT_RESPONSES, HISTORY_RESPONSES, ExportFormat, Since, Until, download
 from entrypoints.api.questions import ANSWER_RESPONSES, AcceptHeader, StreamFlag, answer, streamed
 from entrypoints.api.request_body import RequestBody
 from entrypoints.api.schemas import EXAMPLE_ANSWER, EXAMPLE_TIME, PROBLEM_RESPONSES, AnswerOut, QueryIn, example
@@ -103,6 +105,27 @@ async def list_threads(request: Request, container: ContainerDep, user: Principa
                               before=document_position(cursor))
     return ThreadList(items=[ThreadOut.of(t) for t in page.threads],
                       next_cursor=document_cursor(*page.next_before) if page.next_before else None)
+
+
+@router.get("/history/export", response_class=Response, responses=HISTORY_RESPONSES)
+async def export_history(container: ContainerDep, user: PrincipalDep, format: ExportFormat = "md",
+                         since: Since = None, until: Until = None) -> Response:
+    """Every thread with questions asked from `since` to `until` (UTC days, both included), each with
+    those questions, as one file: Markdown, DOCX, PDF or JSON, citations as numbered footnotes."""
+    with as_principal():
+        file = await run_in_threadpool(container.export_threads().history, user.id, since=since, until=until,
+                                       format=format)
+    return download(file)
+
+
+@router.get("/{thread_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
+async def export_thread(thread_id: uuid.UUID, container: ContainerDep, user: PrincipalDep,
+                        format: ExportFormat = "md") -> Response:
+    """The thread as a file: Markdown, DOCX, PDF or JSON, each answer's citations as numbered footnotes
+    with their locator and quoted passage. Another user's thread is a 404."""
+    with as_principal():
+        file = await run_in_threadpool(container.export_threads().thread, user.id, thread_id, format)
+    return download(file)
 
 
 @router.get("/{thread_id}", response_model=ThreadDetail, responses=ERRORS)

@@ -1,12 +1,13 @@
 """Which of the user's documents a command names: a full id, a unique id prefix (like git), or a
-file name; shared by ``doc``, ``ask``, ``delete``."""
+file name; shared by ``doc``, ``ask``, ``delete``. A thread likewise: its id or a unique prefix."""
 
 from __future__ import annotations
 
 import uuid
 
 from domain.documents import Document
-from domain.errors import DocumentNotFound, InvalidInput
+from domain.errors import DocumentNotFound, InvalidInput, ThreadNotFound
+from domain.threads import Thread
 from entrypoints.cli.state import container
 
 MIN_PREFIX = 4
@@ -50,6 +51,39 @@ def all_documents(user_id: uuid.UUID) -> list[Document]:
     while True:
         page = container().list_documents()(ListDocumentsQuery(user_id=user_id, limit=MAX_PAGE, before=before))
         found.extend(page.documents)
+        if page.next_before is None:
+            return found
+        before = page.next_before
+
+
+def resolve_thread(user_id: uuid.UUID, reference: str) -> uuid.UUID:
+    """The id of the user's one thread ``reference`` names (its id or a unique prefix of 4+
+    characters, as `assistant history` shows); ThreadNotFound when none does, InvalidInput when
+    several do."""
+    try:
+        return uuid.UUID(reference)
+    except ValueError:
+        pass
+    prefix = reference.lower().replace("-", "")
+    if len(prefix) < MIN_PREFIX or not all(ch in "0123456789abcdef" for ch in prefix):
+        raise InvalidInput(f"{reference!r} is not a thread id (give 4+ characters of one, as `assistant history` "
+                           "shows).", field="thread")
+    matches = [t.id for t in all_threads(user_id) if t.id.hex.startswith(prefix)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ThreadNotFound(f"No thread matches {reference!r} (see `assistant history`).", thread_id=reference)
+    raise InvalidInput(f"{reference!r} matches {len(matches)} threads; give more characters of the id.",
+                       field="thread")
+
+
+def all_threads(user_id: uuid.UUID) -> list[Thread]:
+    """Every thread of the user, most recently active first (page after page)."""
+    found: list[Thread] = []
+    before = None
+    while True:
+        page = container().threads().list(user_id, limit=200, before=before)
+        found.extend(page.threads)
         if page.next_before is None:
             return found
         before = page.next_before

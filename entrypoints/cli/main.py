@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, bot, db, documents, index, questions, removal, serve, state, users, worker
+from entrypoints.cli import (account, bot, chat, db, documents, history, index, questions, removal, serve, state,
+                             users, worker)
+from entrypoints.cli import exports
 from entrypoints.cli.errors import reports_errors
 from entrypoints.cli.help import Command, Group
 
@@ -25,9 +27,11 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
-for command in (documents.ingest, documents.docs, documents.doc, questions.ask, removal.delete, removal.clear,
+for command in (documents.ingest, documents.docs, documents.doc, questions.ask, chat.chat, history.history,
+                removal.delete, removal.clear,
                 account.usage, serve.serve, bot.bot, worker.worker, worker.recover, index.reindex):
     app.command(command.__name__, cls=Command)(reports_errors(command))
+app.command("export", cls=Command)(reports_errors(exports.export))
 
 
 def _print_version(value: bool) -> None:

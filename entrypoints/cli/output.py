@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from application.use_cases.get_usage import UsageReport
     from domain.conversations import Conversation
     from domain.documents import Document
+    from domain.threads import Thread
     from domain.users import User
 
 GAP = 2  # spaces between table columns
@@ -43,7 +44,14 @@ def conversation_dict(conv: Conversation) -> dict[str, Any]:
             "question": conv.question, "answer": conv.answer, "citations": [c.to_dict() for c in conv.citations],
             "model": conv.model, "tokens_in": conv.tokens_in, "tokens_out": conv.tokens_out,
             "cost_usd": conv.cost_usd, "latency_ms": conv.latency_ms, "cached": conv.cached,
-            "created_at": conv.created_at.isoformat()}
+            "thread_id": str(conv.thread_id) if conv.thread_id else None, "created_at": conv.created_at.isoformat()}
+
+
+def thread_dict(thread: Thread, *, turns: int | None = None) -> dict[str, Any]:
+    found = {"id": str(thread.id), "scope": thread.scope.value, "document_ids": [str(d) for d in thread.document_ids],
+             "title": thread.title, "created_at": thread.created_at.isoformat(),
+             "updated_at": thread.updated_at.isoformat()}
+    return found if turns is None else {**found, "turns": turns}
 
 
 def usage_dict(report: UsageReport) -> dict[str, Any]:

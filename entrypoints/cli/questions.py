@@ -1,5 +1,5 @@
 """``assistant ask``: a question about one document, several (``--docs A,B``) or the whole library
-(``--library``), answered with citations."""
+(``--library``), or the next question of a thread (``--thread ID``), answered with citations."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from domain.errors import InvalidInput
-from entrypoints.cli.lookup import resolve_document, resolve_documents
+from entrypoints.cli.lookup import resolve_document, resolve_documents, resolve_thread
 from entrypoints.cli.output import JSON_OPTION, USER_OPTION, conversation_dict, emit_json
 from entrypoints.cli.state import acting_user, container
 
 if TYPE_CHECKING:
+    from application.use_cases.query_document import QueryDocumentCommand
     from domain.conversations import Conversation
 
 QUOTE_CHARS = 160
@@ -22,34 +23,61 @@ QUOTE_CHARS = 160
 def ask(
     words: list[str] = typer.Argument(..., metavar="[DOCUMENT] QUESTION", show_default=False,
                                       help="The document (id, id prefix or file name) and the question; "
-                                           "the question only with --docs or --library."),
+                                           "the question only with --docs, --library or --thread."),
     docs: str | None = typer.Option(None, "--docs", metavar="A,B,...",
                                     help="Ask about several documents (ids, prefixes or file names, by commas)."),
     library: bool = typer.Option(False, "--library", help="Ask about every processed document of yours."),
+    thread: str | None = typer.Option(None, "--thread", metavar="ID",
+                                      help="Ask in this thread (its id or a unique prefix, as `assistant history` "
+                                           "shows): a follow-up is understood from the questions before."),
     user: str | None = USER_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Ask a question; prints the answer and the passages it cites."""
-    from application.use_cases.query_document import QueryDocumentCommand
-    from domain.language import reply_language
-
     actor = acting_user(user)
-    question, scope = _scope(actor.id, words, docs, library)
-    conversation = container().query_document()(QueryDocumentCommand(user_id=actor.id, question=question, **scope))
+    conversation = container().query_document()(_command(actor.id, words, docs, library, thread))
     if json_out:
         emit_json(conversation_dict(conversation))
         return
     typer.echo(conversation.answer)
-    if conversation.citations:
-        typer.echo("\nИсточники:" if reply_language(question) == "ru" else "\nSources:")
-        names = _file_names(actor.id, conversation) if conversation.document_id is None else {}
-        for c in conversation.citations:
-            quote = " ".join(c.quote.split())
-            cut = "…" if len(quote) > QUOTE_CHARS else ""
-            where = f"{names[c.document_id]}, {c.label}" if c.document_id in names else c.label
-            typer.echo(f"  [{c.number}] {where}: \"{quote[:QUOTE_CHARS]}{cut}\"")
+    print_citations(actor.id, conversation)
+    print_footer(conversation)
+
+
+def print_citations(user_id: uuid.UUID, conversation: Conversation) -> None:
+    """"Sources:" and each cited passage's place and the start of its quote (shared with ``chat``)."""
+    from domain.language import reply_language
+
+    if not conversation.citations:
+        return
+    typer.echo("\nИсточники:" if reply_language(conversation.question) == "ru" else "\nSources:")
+    names = _file_names(user_id, conversation) if conversation.document_id is None else {}
+    for c in conversation.citations:
+        quote = " ".join(c.quote.split())
+        cut = "…" if len(quote) > QUOTE_CHARS else ""
+        where = f"{names[c.document_id]}, {c.label}" if c.document_id in names else c.label
+        typer.echo(f"  [{c.number}] {where}: \"{quote[:QUOTE_CHARS]}{cut}\"")
+
+
+def print_footer(conversation: Conversation) -> None:
     typer.echo(f"\n{conversation.model} · {conversation.tokens_in}+{conversation.tokens_out} tokens · "
                f"{conversation.latency_ms} ms{' · cached' if conversation.cached else ''}", err=True)
+
+
+def _command(user_id: uuid.UUID, words: list[str], docs: str | None, library: bool,
+             thread: str | None) -> QueryDocumentCommand:
+    from application.use_cases.query_document import QueryDocumentCommand
+
+    if thread is None:
+        question, scope = _scope(user_id, words, docs, library)
+        return QueryDocumentCommand(user_id=user_id, question=question, **scope)
+    if docs is not None or library:
+        raise InvalidInput("A thread keeps its own documents: give --thread without --docs or --library.",
+                           field="thread")
+    if len(words) != 1:
+        raise InvalidInput(f"ask --thread takes only the QUESTION ({len(words)} argument(s) given); quote a "
+                           "question that has spaces.", field="question")
+    return container().thread_questions().command(user_id, resolve_thread(user_id, thread), words[0])
 
 
 def _scope(user_id: uuid.UUID, words: list[str], docs: str | None, library: bool) -> tuple[str, dict]:

@@ -15,7 +15,8 @@ from tests.e2e.conftest import Cli
 HEAVY = {"fastapi", "starlette", "sqlalchemy", "numpy", "docx", "psycopg", "redis", "rq", "httpx", "uvicorn",
          "pypdfium2", "openpyxl", "jwt", "dependency_injector", "pydantic_settings", "alembic", "structlog"}
 NOT_FOR_DOCS = {"fastapi", "starlette", "werkzeug", "docx", "psycopg", "redis", "rq", "httpx", "uvicorn",
-                "pypdfium2", "pdfplumber", "openpyxl", "jwt", "argon2", "google", "openai", "telegram", "wordllama"}
+                "pypdfium2", "pdfplumber", "openpyxl", "jwt", "argon2", "google", "openai", "telegram", "wordllama",
+                "fpdf", "fontTools"}
 
 
 PROBE = """import atexit, sys
