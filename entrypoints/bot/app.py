@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from config.container import Container
 from config.errors import ConfigError
-from entrypoints.bot import commands, library
+from entrypoints.bot import commands, library, threads
 from entrypoints.bot.buttons import on_button
 from entrypoints.bot.context import CONTAINER, EDIT_INTERVAL
 from entrypoints.bot.documents import DOWNLOAD_LIMIT, on_document, on_photo, on_voice
@@ -18,7 +18,7 @@ from entrypoints.bot.i18n import LANGUAGES, t
 from entrypoints.bot.questions import on_other, on_text
 
 CONNECT_RETRIES = 3
-COMMANDS = ("start", "help", "mydocs", "use", "clear", "usage", "lang", "token")
+COMMANDS = ("start", "help", "mydocs", "use", "new", "history", "export", "clear", "usage", "lang", "token")
 
 
 def build_application(container: Container) -> Application:
@@ -56,7 +56,8 @@ def _request(pool: int) -> HTTPXRequest:
 def add_handlers(application: Application) -> None:
     handlers = {"start": commands.start, "help": commands.help_command, "usage": commands.usage,
                 "lang": commands.lang_command, "token": commands.token, "mydocs": library.mydocs,
-                "use": library.use, "clear": library.clear}
+                "use": library.use, "clear": library.clear, "new": threads.new_thread,
+                "history": threads.history, "export": threads.export_command}
     for name, handler in handlers.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CallbackQueryHandler(on_button))

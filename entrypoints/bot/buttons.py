@@ -1,5 +1,5 @@
 """Inline button presses: ``use:<id>``, ``del:<id>``, ``clear:yes|no``, ``lang:<code>``, ``cite:<key>:<n>``,
-``docs``."""
+``docs``, ``thr:<thread>`` (continue), ``exp:<thread>`` (export)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from domain.errors import InvalidInput
-from entrypoints.bot import library
+from entrypoints.bot import library, threads
 from entrypoints.bot.commands import set_language
 from entrypoints.bot.questions import show_source
 
@@ -34,5 +34,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await show_source(update, context, key, int(number))
         elif action == "docs":
             await library.mydocs(update, context)
+        elif action == "thr":
+            await threads.continue_thread(update, context, uuid.UUID(hex=rest))
+        elif action == "exp":
+            await threads.export_thread(update, context, uuid.UUID(hex=rest))
     except ValueError as error:  # a forged or stale callback_data
         raise InvalidInput("Unknown button.", field="callback_data") from error

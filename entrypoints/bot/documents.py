@@ -20,6 +20,7 @@ from entrypoints.bot.errors import describe
 from entrypoints.bot.i18n import t
 from entrypoints.bot.progress import watch_progress
 from entrypoints.bot.questions import answer
+from entrypoints.bot.threads import make_current
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile on the public Bot API; a self-hosted server has none
 DOWNLOAD_LIMIT = "download_limit"  # bot_data key: None when the Bot API server is self-hosted
@@ -116,10 +117,12 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str,
 
     if result.duplicate:
         await run(container(context).select_active_document(), user.id, document.id)
+        await make_current(context, user, None, document.id)  # chosen again: a new thread
         await status.edit_text(t(language, "duplicate", name=html.escape(document.filename)), parse_mode="HTML")
         if question and document.status is DocumentStatus.COMPLETED:
             await answer(update, context, question, document_id=document.id)
     elif document.status is DocumentStatus.PENDING:
+        await make_current(context, user, None, document.id)  # the new active document: a new thread
         await status.edit_text(t(language, "received", name=html.escape(document.filename)), parse_mode="HTML")
         context.application.create_task(watch_progress(context, status, user.id, document.id, language,
                                                        when_ready=ask_caption if question else None), update=update)

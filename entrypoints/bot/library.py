@@ -13,6 +13,7 @@ from domain.documents import Document
 from domain.users import User
 from entrypoints.bot.context import acting_user, container, reply, run
 from entrypoints.bot.i18n import t
+from entrypoints.bot.threads import make_current
 
 LIST_LIMIT = 20
 
@@ -61,6 +62,7 @@ async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def select(update: Update, context: ContextTypes.DEFAULT_TYPE, document_id: uuid.UUID) -> None:
     user = await acting_user(update, context)
     document = await run(container(context).select_active_document(), user.id, document_id)
+    await make_current(context, user, None, document.id)  # another document chosen: a new thread
     await reply(update, t(user.language, "now_active", name=html.escape(document.filename)))
 
 

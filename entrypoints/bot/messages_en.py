@@ -11,15 +11,21 @@ TEXTS = {
     "help": "<b>Commands</b>\n"
             "/mydocs — your documents (use or delete them)\n"
             "/use N — ask about document N of /mydocs\n"
+            "/new — start a new conversation about the active document\n"
+            "/history — your recent conversations (continue or export one)\n"
+            "/export — the current conversation as a file (DOCX; /export md, pdf or json)\n"
             "/clear — delete all your documents\n"
             "/usage — questions left, documents, tokens\n"
             "/lang — language (English / Русский)\n"
             "/token — a one-time code for the web/API\n\n"
             "Send a file to add it; write a question to ask about the active document; "
-            "send a voice note to ask aloud.",
+            "send a voice note to ask aloud. Follow-up questions (\"and in Riga?\") continue the "
+            "conversation; reply to an earlier answer to go on from there.",
     "cmd_start": "Start and register", "cmd_help": "What I can do", "cmd_mydocs": "Your documents",
     "cmd_use": "Choose the document to ask about", "cmd_clear": "Delete all documents",
     "cmd_usage": "Questions and documents left", "cmd_lang": "Language", "cmd_token": "Code for web/API access",
+    "cmd_new": "Start a new conversation", "cmd_history": "Recent conversations",
+    "cmd_export": "Export the conversation",
     "tier_free": "Free", "tier_premium": "Premium", "tier_enterprise": "Enterprise",
     "no_documents": "You have no documents yet. Send me a file to start.",
     "mydocs_title": "<b>Your documents</b> (★ = active):",
@@ -59,6 +65,19 @@ TEXTS = {
     "cite_text": "<b>[{n}] {label}</b>\n<blockquote>{quote}</blockquote>",
     "transcript": "🎙 <i>{text}</i>",
     "no_speech": "I could not make out any words in this voice note.",
+    "new_thread": "🆕 New conversation: your next question starts it (earlier ones are in /history).",
+    "history_empty": "No conversations yet: ask a question about a document.",
+    "history_title": "<b>Your conversations</b> (★ = current; 💬 questions asked):",
+    "history_line": "{n}. {star}{title} — {about} · {date} UTC · 💬 {turns}",
+    "untitled": "(untitled)",
+    "scope_library": "all documents", "scope_documents": "{count} documents", "scope_gone": "deleted document",
+    "btn_continue": "▶ {n}", "btn_export": "📄 {n}",
+    "thread_continued": "▶ Continuing <b>{title}</b>; your questions now go on from:\n<i>{last}</i>",
+    "thread_missing": "That conversation no longer exists. See /history.",
+    "thread_gone": "That conversation's document was deleted, so it cannot go on. "
+                   "Send /new to start a new conversation about the active document, or /mydocs to choose one.",
+    "export_usage": "Send /export for a Word file (DOCX), or /export md, /export pdf, /export json.",
+    "export_unavailable": "Exporting conversations is not available yet.",
     "internal": "Sorry, something went wrong on my side. Please try again in a minute.",
 }
 

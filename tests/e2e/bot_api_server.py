@@ -130,7 +130,7 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if kind.startswith("application/json"):
                 params = json.loads(body or b"{}")
             elif kind.startswith("multipart/"):
-                params = {"multipart": True}
+                params = {"multipart": True, "body": body}  # sendDocument ...: the raw parts, to be searched
             else:
                 params = _decode_form(body)
             self._api(path[len(bot_prefix):], params)

@@ -40,7 +40,7 @@ def test_start_in_english_and_russian_and_commands_in_both_languages(api: FakeBo
     default, ru = api.of("setMyCommands")
     assert "language_code" not in default.params and ru.params["language_code"] == "ru"
     assert [c["command"] for c in default.params["commands"]] == [
-        "start", "help", "mydocs", "use", "clear", "usage", "lang", "token"]
+        "start", "help", "mydocs", "use", "new", "history", "export", "clear", "usage", "lang", "token"]
     assert ru.params["commands"][0]["description"] == "Начать и зарегистрироваться"
 
 
