@@ -390,6 +390,9 @@ class FakeThreadRepository(_Repo):
             mine = [t for t in mine if (t.updated_at, t.id) < before]
         return copy.deepcopy(mine[:limit])
 
+    def turn_counts(self, thread_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        return {t: sum(c.thread_id == t for c in self._s.conversations) for t in thread_ids}
+
     def turns(self, thread_id: uuid.UUID, *, last: int | None = None) -> list[Conversation]:
         mine = sorted((c for c in self._s.conversations if c.thread_id == thread_id), key=lambda c: (c.created_at, c.id))
         return copy.deepcopy(mine[max(0, len(mine) - last):] if last is not None else mine)

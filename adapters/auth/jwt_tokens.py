@@ -47,9 +47,6 @@ class JwtTokenIssuer:
             claims["sid"] = str(session_id)
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
-    def verify(self, token: str, *, kind: str) -> uuid.UUID:
-        return self.read(token, kind=kind).user_id
-
     def read(self, token: str, *, kind: str) -> TokenClaims:
         """The claims; InvalidCredentials for a bad token, TokenExpired for an expired one.
 

@@ -13,10 +13,10 @@ import io
 import math
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from adapters.extractors.ocr import TesseractOcr
-from adapters.extractors.thumbnails import image_thumbnail
+from adapters.extractors.thumbnails import flattened, image_thumbnail
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from domain.chunks import Segment
 from domain.documents import DocumentKind
@@ -116,16 +116,8 @@ class ImageExtractor:
 
 def upright_gray(image: Image.Image) -> Image.Image:
     """The frame turned as its EXIF says, on white where transparent, in 8-bit grayscale."""
-    frame = ImageOps.exif_transpose(image) or image
-    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
-        rgba = frame.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        frame = Image.alpha_composite(white, rgba)
-    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
-        frame = frame.point(lambda value: value / 256)
-    if frame.mode == "CMYK":
-        frame = frame.convert("RGB")
-    return frame.convert("L")
+    frame = flattened(image)
+    return (frame.convert("RGB") if frame.mode == "CMYK" else frame).convert("L")
 
 
 def resized_for_ocr(frame: Image.Image, max_pixels: int) -> Image.Image:

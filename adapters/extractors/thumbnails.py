@@ -15,16 +15,22 @@ THUMBNAIL_SIDE = 320
 log = structlog.get_logger(__name__)
 
 
+def flattened(image: Image.Image) -> Image.Image:
+    """The current frame as it is meant to be seen: turned as its EXIF says, transparency drawn on
+    white, 16-bit samples brought to 8 (its mode otherwise kept: CMYK, palette, RGB, L)."""
+    frame = ImageOps.exif_transpose(image) or image
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        frame = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+        frame = frame.point(lambda value: value / 256)
+    return frame
+
+
 def image_thumbnail(image: Image.Image) -> bytes | None:
     """The current frame of a decoded image, upright, on white, in RGB."""
     try:
-        frame = ImageOps.exif_transpose(image) or image
-        if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
-            rgba = frame.convert("RGBA")
-            frame = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
-            frame = frame.point(lambda value: value / 256)
-        small = frame.convert("RGB")
+        small = flattened(image).convert("RGB")
         small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
         return _jpeg(small)
     except (OSError, ValueError) as error:  # an odd mode or a broken frame: no thumbnail, the text still counts

@@ -32,11 +32,8 @@ class TokenIssuer(Protocol):
     def ttl(self, kind: str) -> int:
         """Seconds a token of this kind is valid."""
         ...
-    def verify(self, token: str, *, kind: str) -> uuid.UUID:
-        """Return the user id; raise InvalidCredentials for a bad or expired token."""
-        ...
     def read(self, token: str, *, kind: str) -> TokenClaims:
-        """The claims of a valid token; InvalidCredentials (TokenExpired) as ``verify``."""
+        """The claims of a valid token; InvalidCredentials for a bad one, TokenExpired for an expired one."""
         ...
 
 

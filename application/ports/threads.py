@@ -23,6 +23,9 @@ class ThreadRepository(Protocol):
                       before: tuple[datetime, uuid.UUID] | None = None) -> list[Thread]:
         """Most recently updated first; ``before`` (updated_at, id) continues a page after that thread."""
         ...
+    def turn_counts(self, thread_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """How many turns each thread has (a thread without any: 0), in one read."""
+        ...
     def turns(self, thread_id: uuid.UUID, *, last: int | None = None) -> list[Conversation]:
         """The thread's questions and answers, oldest first (``last``: only the newest that many)."""
         ...

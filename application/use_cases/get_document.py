@@ -30,11 +30,6 @@ class GetDocument:
         with self.uow as uow:
             return owned_document(uow, active_user(uow, user_id), document_id)
 
-    def chunks(self, user_id: uuid.UUID, document_id: uuid.UUID) -> list[Chunk]:
-        with self.uow as uow:
-            document = owned_document(uow, active_user(uow, user_id), document_id)
-            return uow.chunks.list_for_document(document.id)
-
     def chunk_page(self, user_id: uuid.UUID, document_id: uuid.UUID, *, after: int | None = None,
                    limit: int = 100) -> ChunkPage:
         """The chunks after ordinal ``after``: at most ``limit`` (1..1000) and ``page_bytes`` of text,

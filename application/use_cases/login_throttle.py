@@ -45,7 +45,7 @@ class LoginThrottle:
 
     def admit(self, email: str, address: str) -> None:
         """Count this attempt; LoginThrottled when one of the windows is full."""
-        account, client = _digest(normalise_email(email)), _digest(address or "unknown")
+        account, client = _keys(email, address)
         self._check(self.counter.hit(f"pair:{account}:{client}", self.limits.per_account_address),
                     self.limits.per_account_address)
         self._check(self.counter.allowed(f"address:{client}", self.limits.per_address), self.limits.per_address)
@@ -54,14 +54,14 @@ class LoginThrottle:
 
     def failed(self, email: str, address: str) -> None:
         """The password was wrong (or the email unknown): count it for the address and the account."""
-        account, client = _digest(normalise_email(email)), _digest(address or "unknown")
+        account, client = _keys(email, address)
         self.counter.hit(f"address:{client}", self.limits.per_address)
         if self.cache.get(_known_key(account, client)) is None:
             self.counter.hit(f"account:{account}", self.limits.per_account)
 
     def succeeded(self, email: str, address: str) -> None:
         """The password was right: this address starts afresh and is known to the account."""
-        account, client = _digest(normalise_email(email)), _digest(address or "unknown")
+        account, client = _keys(email, address)
         self.counter.clear(f"pair:{account}:{client}", self.limits.per_account_address)
         self.cache.set(_known_key(account, client), b"1", ttl_seconds=KNOWN_ADDRESS_DAYS * 86_400)
 
@@ -69,6 +69,11 @@ class LoginThrottle:
         if not decision.allowed:
             raise LoginThrottled("Too many login attempts: wait before trying again.", window="login",
                                  limit=limit.attempts, reset_at=self.clock.now() + timedelta(seconds=decision.retry_after))
+
+
+def _keys(email: str, address: str) -> tuple[str, str]:
+    """The account's and the client's parts of the counters' keys (digests, never the values)."""
+    return _digest(normalise_email(email)), _digest(address or "unknown")
 
 
 def _digest(value: str) -> str:

@@ -30,6 +30,7 @@ class ThreadView:
 class ThreadPage:
     threads: list[Thread]
     next_before: tuple[datetime, uuid.UUID] | None  # pass back as ``before`` for the next page
+    turns: dict[uuid.UUID, int] = attrs.field(factory=dict)  # each thread's number of turns
 
 
 @attrs.define
@@ -61,9 +62,21 @@ class Threads:
         with self.uow as uow:
             user = active_user(uow, user_id)
             found = uow.threads.list_for_user(user.id, limit=limit + 1, before=before)
-        page = found[:limit]
+            page = found[:limit]
+            turns = uow.threads.turn_counts([t.id for t in page])
         more = len(found) > limit
-        return ThreadPage(threads=page, next_before=(page[-1].updated_at, page[-1].id) if more else None)
+        return ThreadPage(threads=page, next_before=(page[-1].updated_at, page[-1].id) if more else None, turns=turns)
+
+    def latest_about(self, user_id: uuid.UUID, document_id: uuid.UUID) -> Thread | None:
+        """The user's most recently active thread about ``document_id`` alone (what a message about
+        that document continues when no other thread was chosen), or None."""
+        before = None
+        while True:
+            page = self.list(user_id, limit=200, before=before)
+            found = next((t for t in page.threads if t.document_ids == (document_id,)), None)
+            if found is not None or page.next_before is None:
+                return found
+            before = page.next_before
 
     def get(self, user_id: uuid.UUID, thread_id: uuid.UUID) -> ThreadView:
         with self.uow as uow:

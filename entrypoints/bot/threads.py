@@ -95,18 +95,12 @@ async def current_thread(context: ContextTypes.DEFAULT_TYPE, user: User, documen
         except ValueError:
             pointer = None  # a damaged entry: derived below
     if pointer is None:
-        latest = await run(_latest_of, context, user.id, document_id)
+        latest = await run(container(context).threads().latest_about, user.id, document_id)
         if latest is not None:
             return latest.id
     created = await run(container(context).threads().create, user.id, document_ids=(document_id,))
     await make_current(context, user, created.id, document_id)
     return created.id
-
-
-def _latest_of(context: ContextTypes.DEFAULT_TYPE, user_id: uuid.UUID, document_id: uuid.UUID) -> Thread | None:
-    """The most recently updated thread about ``document_id`` alone (among the user's latest 50)."""
-    page = container(context).threads().list(user_id, limit=50)
-    return next((thread for thread in page.threads if thread.document_ids == (document_id,)), None)
 
 
 async def replied_thread(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> uuid.UUID | None:
@@ -199,15 +193,8 @@ def _about(thread: Thread, names: dict[uuid.UUID, str], language: str) -> str:
 def _recent(context: ContextTypes.DEFAULT_TYPE, user_id: uuid.UUID) -> list[tuple[Thread, int]]:
     """The newest threads that have turns, with their number of turns (one started and not asked in
     yet is left out)."""
-    threads = container(context).threads()
-    found: list[tuple[Thread, int]] = []
-    for thread in threads.list(user_id, limit=HISTORY_LIMIT * 3).threads:
-        turns = len(threads.get(user_id, thread.id).turns)
-        if turns:
-            found.append((thread, turns))
-        if len(found) == HISTORY_LIMIT:
-            break
-    return found
+    page = container(context).threads().list(user_id, limit=HISTORY_LIMIT * 3)
+    return [(thread, page.turns[thread.id]) for thread in page.threads if page.turns[thread.id]][:HISTORY_LIMIT]
 
 
 async def continue_thread(update: Update, context: ContextTypes.DEFAULT_TYPE, thread_id: uuid.UUID) -> None:
@@ -249,7 +236,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if pointer not in {None, NEW}:
         thread = uuid.UUID(hex=pointer)
     else:
-        latest = await run(_latest_of, context, user.id, user.active_document_id)
+        latest = await run(container(context).threads().latest_about, user.id, user.active_document_id)
         thread = latest.id if latest is not None else None
     if thread is None:
         await reply(update, t(user.language, "history_empty"))

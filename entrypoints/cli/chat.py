@@ -18,7 +18,7 @@ import typer
 
 from domain.errors import DomainError, InvalidInput, ThreadDocumentsGone
 from entrypoints.cli.lookup import DOCUMENT_HELP, all_documents, resolve_document, resolve_documents, resolve_thread
-from entrypoints.cli.output import USER_OPTION
+from entrypoints.cli.output import USER_OPTION, docs_option, library_option
 from entrypoints.cli.questions import print_citations, print_footer
 from entrypoints.cli.state import acting_user, container
 
@@ -42,9 +42,8 @@ class Scope(NamedTuple):
 
 def chat(
     document: str | None = typer.Argument(None, metavar="[DOCUMENT]", show_default=False, help=DOCUMENT_HELP),
-    docs: str | None = typer.Option(None, "--docs", metavar="A,B,...",
-                                    help="Talk about several documents (ids, prefixes or file names, by commas)."),
-    library: bool = typer.Option(False, "--library", help="Talk about every processed document of yours."),
+    docs: str | None = docs_option("Talk"),
+    library: bool = library_option("Talk"),
     thread: str | None = typer.Option(None, "--thread", metavar="ID",
                                       help="Continue this thread (its id or a unique prefix, as `assistant "
                                            "history` shows)."),

@@ -21,10 +21,8 @@ def history(
 ) -> None:
     """List your conversation threads, most recent first (id prefix, date, scope, turns, title)."""
     actor = acting_user(user)
-    threads = container().threads()
-    page = threads.list(actor.id, limit=limit)
-    # a thread's turns counted from its view (the newest 500 of them: a longer thread shows "500+")
-    counted = [(t, len(threads.get(actor.id, t.id).turns)) for t in page.threads]
+    page = container().threads().list(actor.id, limit=limit)
+    counted = [(t, page.turns[t.id]) for t in page.threads]
     if json_out:
         emit_json([thread_dict(t, turns=n) for t, n in counted])
         return
@@ -33,16 +31,10 @@ def history(
         return
     # 80 columns: id 8, date 16, scope 11, turns 5 and the gaps leave the title 32 (cut with …)
     table("Conversations", ["id", "updated", "scope", "turns", "title"],
-          [[t.id.hex[:8], f"{t.updated_at:%Y-%m-%d %H:%M}", _scope(t), _turns(n), t.title or "(no question yet)"]
+          [[t.id.hex[:8], f"{t.updated_at:%Y-%m-%d %H:%M}", _scope(t), str(n), t.title or "(no question yet)"]
            for t, n in counted], flex="title")
 
 
 def _scope(thread: Thread) -> str:
     count = len(thread.document_ids)
     return "library" if not count else "document" if count == 1 else f"{count} docs"
-
-
-def _turns(count: int) -> str:
-    from application.use_cases.threads import MAX_TURNS_SHOWN
-
-    return f"{count}+" if count >= MAX_TURNS_SHOWN else str(count)

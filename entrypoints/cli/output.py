@@ -20,6 +20,16 @@ USER_OPTION = typer.Option(None, "--user", "-u", metavar="EMAIL",
                            help="Act as this user (email); default: the local user.")
 
 
+def docs_option(verb: str) -> Any:
+    """``--docs A,B``: the documents a question (``verb``: "Ask", "Talk") is about."""
+    return typer.Option(None, "--docs", metavar="A,B,...",
+                        help=f"{verb} about several documents (ids, prefixes or file names, by commas).")
+
+
+def library_option(verb: str) -> Any:
+    return typer.Option(False, "--library", help=f"{verb} about every processed document of yours.")
+
+
 def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

@@ -10,7 +10,7 @@ import typer
 
 from domain.errors import InvalidInput
 from entrypoints.cli.lookup import resolve_document, resolve_documents, resolve_thread
-from entrypoints.cli.output import JSON_OPTION, USER_OPTION, conversation_dict, emit_json
+from entrypoints.cli.output import JSON_OPTION, USER_OPTION, conversation_dict, docs_option, emit_json, library_option
 from entrypoints.cli.state import acting_user, container
 
 if TYPE_CHECKING:
@@ -24,9 +24,8 @@ def ask(
     words: list[str] = typer.Argument(..., metavar="[DOCUMENT] QUESTION", show_default=False,
                                       help="The document (id, id prefix or file name) and the question; "
                                            "the question only with --docs, --library or --thread."),
-    docs: str | None = typer.Option(None, "--docs", metavar="A,B,...",
-                                    help="Ask about several documents (ids, prefixes or file names, by commas)."),
-    library: bool = typer.Option(False, "--library", help="Ask about every processed document of yours."),
+    docs: str | None = docs_option("Ask"),
+    library: bool = library_option("Ask"),
     thread: str | None = typer.Option(None, "--thread", metavar="ID",
                                       help="Ask in this thread (its id or a unique prefix, as `assistant history` "
                                            "shows): a follow-up is understood from the questions before."),

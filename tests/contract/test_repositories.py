@@ -636,6 +636,9 @@ def test_a_threads_turns_come_oldest_first_and_go_with_it(uow: UnitOfWork) -> No
     with uow:
         assert [c.question for c in uow.threads.turns(thread.id)] == ["Q0?", "Q1?", "Q2?"]
         assert [c.question for c in uow.threads.turns(thread.id, last=2)] == ["Q1?", "Q2?"]
+        empty = uuid.uuid4()
+        assert uow.threads.turn_counts([thread.id, other.id, empty]) == {thread.id: 3, other.id: 1, empty: 0}
+        assert uow.threads.turn_counts([]) == {}
         assert uow.conversations.get(turns[1].id).thread_id == thread.id and uow.conversations.get(single.id).thread_id is None
         uow.threads.delete(thread.id)
         uow.commit()

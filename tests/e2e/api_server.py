@@ -64,6 +64,13 @@ class Server:
         client.tokens = tokens  # type: ignore[attr-defined]
         return client
 
+    @staticmethod
+    def processed(client: httpx.Client, name: str, data: bytes, timeout: float = 10.0) -> dict:
+        """Upload ``data`` as ``name`` with ``client`` and return the document once processed."""
+        response = client.post("/api/v1/documents", files={"file": (name, data)})
+        assert response.status_code == 202, response.text
+        return wait_processed(client, response.json()["id"], timeout)
+
     @property
     def jwt_secret(self) -> str:
         return (Path(self.env["ASSISTANT_HOME"]) / "jwt-secret").read_text().strip()

@@ -42,6 +42,9 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval:
         time.sleep(interval)
     return False
 
+# the stock of two SKUs at two depots: the follow-up tests' table ("and at the Riga depot?")
+STOCK_CSV = "SKU,Depot,Units\nKX-19,Tallinn,120\nKX-19,Riga,75\nKX-22,Tallinn,340\nKX-22,Riga,410\n"
+
 NOTES = """# Quarterly notes
 
 ## Payment terms

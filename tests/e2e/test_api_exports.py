@@ -14,10 +14,10 @@ import docx
 import pypdfium2
 import pytest
 
-from tests.e2e.api_server import PROBLEM, Server, run_server, wait_processed
+from tests.e2e.api_server import PROBLEM, Server, run_server
+from tests.e2e.conftest import STOCK_CSV
 
-INVENTORY = ("SKU,Depot,Units\nKX-19,Tallinn,120\nKX-19,Riga,75\nKX-22,Tallinn,340\nKX-22,Riga,410\n"
-             "Склад,Москва,99\n").encode()
+INVENTORY = (STOCK_CSV + "Склад,Москва,99\n").encode()  # a Cyrillic row: the PDF and DOCX must keep it
 MEDIA = {"md": "text/markdown", "json": "application/json", "pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
@@ -45,8 +45,7 @@ def text_of(format: str, data: bytes) -> str:
 
 def test_a_thread_is_exported_in_every_format_with_its_citations(server: Server) -> None:
     with server.register() as ann, server.register() as bob:
-        upload = ann.post("/api/v1/documents", files={"file": ("inventory.csv", INVENTORY)})
-        document_id = wait_processed(ann, upload.json()["id"])["id"]
+        document_id = server.processed(ann, "inventory.csv", INVENTORY)["id"]
         thread = ann.post("/api/v1/threads", json={"document_ids": [document_id]}).json()
         messages = f"/api/v1/threads/{thread['id']}/messages"
         answers = [ann.post(messages, json={"question": q}).json()

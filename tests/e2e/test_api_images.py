@@ -4,8 +4,6 @@ read by OCR with page locators and a thumbnail; an image bomb is refused without
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +11,8 @@ from PIL import Image
 
 from tests.binaries import require_binary
 from tests.corpus import corpus_path
-from tests.e2e.api_server import Server, run_server, wait_processed
+from tests.image_factory import corpus_tiff, declared_png
+from tests.e2e.api_server import Server, run_server
 
 
 @pytest.fixture(scope="module")
@@ -23,23 +22,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _upload(client, name: str, data: bytes) -> dict:  # noqa: ANN001 - an httpx.Client
-    response = client.post("/api/v1/documents", files={"file": (name, data)})
-    assert response.status_code == 202, response.text
-    return wait_processed(client, response.json()["id"], timeout=180)  # OCR, on a machine that may be busy
-
-
-def _tiff() -> bytes:
-    pages = [Image.open(corpus_path(f"images/{name}")).convert("L") for name in ("linn.png", "typewriter.png")]
-    buffer = io.BytesIO()
-    pages[0].save(buffer, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate")
-    return buffer.getvalue()
+    return Server.processed(client, name, data, timeout=180)  # OCR, on a machine that may be busy
 
 
 def test_a_scan_and_a_multi_page_tiff_are_read_with_pages_and_thumbnails(server: Server) -> None:
     with server.register() as ann, server.register() as bob:
         scan = _upload(ann, "brochure.png", corpus_path("images/linn.png").read_bytes())
         assert (scan["status"], scan["kind"], scan["page_count"]) == ("completed", "image", 1), scan
-        pages = _upload(ann, "scans.tif", _tiff())
+        pages = _upload(ann, "scans.tif", corpus_tiff("images/linn.png", "images/typewriter.png"))
         assert (pages["status"], pages["page_count"]) == ("completed", 2), pages
         chunks = ann.get(f"/api/v1/documents/{pages['id']}/chunks").json()["items"]
         by_page = {}
@@ -58,16 +48,9 @@ def test_a_scan_and_a_multi_page_tiff_are_read_with_pages_and_thumbnails(server:
         assert bob.get(scan["thumbnail_url"]).status_code == 404  # another user's: as if missing
 
 
-def _bomb_png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
-
-
 def test_an_image_bomb_fails_as_hostile_and_the_next_image_is_read(server: Server) -> None:
     with server.register() as ann:
-        bomb = _upload(ann, "invoice.png", _bomb_png(60_000, 60_000))
+        bomb = _upload(ann, "invoice.png", declared_png(60_000, 60_000))
         assert (bomb["status"], bomb["error_code"]) == ("failed", "hostile_file"), bomb
         assert "megapixels" in bomb["error_message"] and bomb["thumbnail_url"] is None
         after = _upload(ann, "receipt.jpg", corpus_path("images/baiona_color.jpg").read_bytes())

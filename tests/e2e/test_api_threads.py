@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.e2e.api_server import PROBLEM, Server, run_server, wait_processed
+from tests.e2e.api_server import PROBLEM, Server, run_server
+from tests.e2e.conftest import STOCK_CSV
 
 pytestmark = pytest.mark.postgres
 
@@ -20,8 +21,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, make_postgres_database: Cal
 
 def test_threads_are_made_listed_renamed_and_deleted_by_their_owner_only(server: Server) -> None:
     with server.register() as ann, server.register() as bob:
-        upload = ann.post("/api/v1/documents", files={"file": ("terms.md", b"# Terms\n\nInvoices are due in 30 days.")})
-        document_id = wait_processed(ann, upload.json()["id"])["id"]
+        document_id = server.processed(ann, "terms.md", b"# Terms\n\nInvoices are due in 30 days.")["id"]
         made = ann.post("/api/v1/threads", json={"document_ids": [document_id]})
         assert made.status_code == 201 and made.json()["scope"] == "document" and made.json()["title"] == ""
         library = ann.post("/api/v1/threads", json={"whole_library": True, "title": "Everything"}).json()
@@ -50,13 +50,11 @@ def test_threads_are_made_listed_renamed_and_deleted_by_their_owner_only(server:
         assert ann.get(thread).status_code == 404
 
 
-INVENTORY = b"SKU,Depot,Units\nKX-19,Tallinn,120\nKX-19,Riga,75\nKX-22,Tallinn,340\nKX-22,Riga,410\n"
 
 
 def test_a_follow_up_in_a_thread_is_understood_and_stored_as_its_next_turn(server: Server) -> None:
     with server.register() as ann, server.register() as bob:
-        upload = ann.post("/api/v1/documents", files={"file": ("inventory.csv", INVENTORY)})
-        document_id = wait_processed(ann, upload.json()["id"])["id"]
+        document_id = server.processed(ann, "inventory.csv", STOCK_CSV.encode())["id"]
         thread = ann.post("/api/v1/threads", json={"document_ids": [document_id]}).json()
         messages = f"/api/v1/threads/{thread['id']}/messages"
         first = ann.post(messages, json={"question": "How many units of KX-22 are at the Tallinn depot?"}).json()

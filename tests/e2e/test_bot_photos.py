@@ -4,25 +4,17 @@ asked once it is ready; photos sent together (an album) become one document, a p
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
 
-from PIL import Image
 
 from domain.documents import DocumentKind, DocumentStatus
 from entrypoints.bot.documents import ALBUM_WAIT
 from tests.binaries import require_binary
-from tests.corpus import corpus_path
+from tests.image_factory import corpus_jpeg
 from tests.e2e.bot_api_server import FakeBotApi
 from tests.e2e.bot_harness import BotHarness, Person
 
 ANN = Person(id=3001, language="en", first_name="Ann")
-
-
-def _jpeg(relative: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.open(corpus_path(relative)).convert("RGB").save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
 
 
 async def _until(api: FakeBotApi, predicate, timeout: float = 120) -> None:  # noqa: ANN001
@@ -45,7 +37,7 @@ def test_a_photo_with_a_caption_is_read_and_its_caption_answered(api: FakeBotApi
 
     async def scenario() -> list:
         async with BotHarness.create(api, tmp_path) as bot:
-            await bot.send_photo(ANN, _jpeg("images/linn.png"),
+            await bot.send_photo(ANN, corpus_jpeg("images/linn.png"),
                                  caption="How many tracks does the LinnSequencer record?")
             await _until(api, lambda text: "32" in text and "page 1" in text)
             return _documents(bot)
@@ -65,8 +57,8 @@ def test_an_album_becomes_one_document_of_pages(api: FakeBotApi, tmp_path: Path)
     async def scenario() -> list:
         async with BotHarness.create(api, tmp_path) as bot:
             bot.application.bot_data[ALBUM_WAIT] = 0.3
-            await bot.send_photo(ANN, _jpeg("images/linn.png"), media_group_id="g1", caption="Linn")
-            await bot.send_photo(ANN, _jpeg("images/typewriter.png"), media_group_id="g1")
+            await bot.send_photo(ANN, corpus_jpeg("images/linn.png"), media_group_id="g1", caption="Linn")
+            await bot.send_photo(ANN, corpus_jpeg("images/typewriter.png"), media_group_id="g1")
             await _until(api, lambda text: text.startswith("✅"))
             return _documents(bot)
 

@@ -13,17 +13,17 @@ from typing import Any
 from domain.conversations import Conversation
 from tests.e2e.bot_api_server import BOT, FakeBotApi
 from tests.e2e.bot_harness import BotHarness, Person
+from tests.e2e.conftest import STOCK_CSV
 
 ANN = Person(id=2001, language="en", first_name="Ann")
 IVAN = Person(id=2002, language="ru", first_name="Иван")
-STOCK = "SKU,Depot,Units\nKX-19,Tallinn,120\nKX-19,Riga,75\nKX-22,Tallinn,340\nKX-22,Riga,410\n"
 TALLINN_22 = "How many units of KX-22 are at the Tallinn depot?"
 TALLINN_19 = "How many units of KX-19 are at the Tallinn depot?"
 RIGA = "And how many at the Riga depot?"
 
 
 async def upload_stock(bot: BotHarness, person: Person, name: str = "stock.csv") -> None:
-    await bot.send_file(person, name, STOCK.encode(), mime="text/csv")
+    await bot.send_file(person, name, STOCK_CSV.encode(), mime="text/csv")
     bot.api.wait_for(lambda text: text.startswith(f"✅ <b>{name}</b>"))
 
 

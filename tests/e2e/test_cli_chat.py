@@ -4,21 +4,19 @@ as subprocesses (issue 14, item 5): a follow-up is understood because it is aske
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.e2e.conftest import ASSISTANT, Cli
+from tests.e2e.conftest import ASSISTANT, STOCK_CSV, Cli
 
-STOCK = "SKU,Depot,Units\nKX-19,Tallinn,120\nKX-19,Riga,75\nKX-22,Tallinn,340\nKX-22,Riga,410\n"
 PROMPT = "> "
 
 
 @pytest.fixture
 def stock(cli: Cli) -> str:
     path = cli.home / "stock.csv"
-    path.write_text(STOCK, encoding="utf-8")
+    path.write_text(STOCK_CSV, encoding="utf-8")
     done = cli("ingest", str(path))
     assert done.code == 0, done.err
     return path.name

@@ -3,10 +3,6 @@ sideways is read upright (EXIF), WebP decodes, and image bombs are refused befor
 
 from __future__ import annotations
 
-import io
-import struct
-import zlib
-
 import pytest
 from PIL import Image
 
@@ -17,6 +13,7 @@ from domain.documents import DocumentKind
 from domain.errors import FileCorrupt, FileTooComplex, HostileFile, NoTextFound
 from tests.binaries import require_binary
 from tests.corpus import corpus_path
+from tests.image_factory import corpus_tiff, declared_png, saved
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +22,8 @@ def extractor() -> ImageExtractor:
     return ImageExtractor(TesseractOcr())
 
 
-def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
 def test_a_multi_page_tiff_is_read_page_by_page(extractor: ImageExtractor) -> None:
-    linn = Image.open(corpus_path("images/linn.png")).convert("L")
-    recipe = Image.open(corpus_path("images/typewriter.png")).convert("L")
-    tiff = _saved(linn, "TIFF", save_all=True, append_images=[recipe], compression="tiff_deflate")
+    tiff = corpus_tiff("images/linn.png", "images/typewriter.png")
     pages: list[tuple[int, int]] = []
     extraction = extractor.extract(tiff, kind=DocumentKind.IMAGE, progress=lambda done, total: pages.append((done, total)))
     assert extraction.page_count == 2 and pages == [(1, 2), (2, 2)]
@@ -46,44 +35,35 @@ def test_a_sideways_photo_is_read_upright_and_webp_decodes(extractor: ImageExtra
     upright = Image.open(corpus_path("images/linn.png")).convert("RGB")
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: the camera was turned; viewers rotate 90 degrees clockwise
-    sideways = _saved(upright.rotate(90, expand=True), "JPEG", exif=exif, quality=90)
+    sideways = saved(upright.rotate(90, expand=True), "JPEG", exif=exif, quality=90)
     assert "LinnSequencer" in extractor.extract(sideways, kind=DocumentKind.IMAGE).segments[0].text
-    webp = _saved(upright, "WEBP", quality=90)
+    webp = saved(upright, "WEBP", quality=90)
     assert "LinnSequencer" in extractor.extract(webp, kind=DocumentKind.IMAGE).segments[0].text
-
-
-def _png_header(width: int, height: int) -> bytes:
-    """A PNG that declares ``width`` x ``height`` and holds one tiny compressed row: nothing to decode
-    until a reader believes the header."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
 
 
 @pytest.mark.parametrize("size", [(20_000, 20_000), (100_000, 2_000)])
 def test_an_image_declaring_too_many_pixels_is_hostile_and_never_decoded(extractor: ImageExtractor,
                                                                           size: tuple[int, int]) -> None:
     with pytest.raises(HostileFile, match="megapixels"):
-        extractor.extract(_png_header(*size), kind=DocumentKind.IMAGE)
+        extractor.extract(declared_png(*size), kind=DocumentKind.IMAGE)
 
 
 def test_a_real_decompression_bomb_is_refused(extractor: ImageExtractor) -> None:
-    bomb = _saved(Image.new("1", (12_000, 12_000)), "PNG", optimize=True)  # 144 MP in a few tens of KB
+    bomb = saved(Image.new("1", (12_000, 12_000)), "PNG", optimize=True)  # 144 MP in a few tens of KB
     assert len(bomb) < 200_000
     with pytest.raises(HostileFile):
         extractor.extract(bomb, kind=DocumentKind.IMAGE)
 
 
 def test_damaged_blank_and_too_long_images_get_their_errors(extractor: ImageExtractor) -> None:
-    photo = _saved(Image.open(corpus_path("images/baiona_color.jpg")), "JPEG")
+    photo = saved(Image.open(corpus_path("images/baiona_color.jpg")), "JPEG")
     with pytest.raises(FileCorrupt):
         extractor.extract(photo[: len(photo) // 3], kind=DocumentKind.IMAGE)
     with pytest.raises(FileCorrupt):
         extractor.extract(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, kind=DocumentKind.IMAGE)
     with pytest.raises(NoTextFound):
-        extractor.extract(_saved(Image.new("L", (800, 600), 255), "PNG"), kind=DocumentKind.IMAGE)
-    pages = _saved(Image.new("L", (50, 50), 255), "TIFF", save_all=True,
+        extractor.extract(saved(Image.new("L", (800, 600), 255), "PNG"), kind=DocumentKind.IMAGE)
+    pages = saved(Image.new("L", (50, 50), 255), "TIFF", save_all=True,
                    append_images=[Image.new("L", (50, 50), 255)] * 4)
     with pytest.raises(FileTooComplex):
         extractor.extract(pages, kind=DocumentKind.IMAGE, budget=Budget(ExtractionLimits(max_pages=3)))

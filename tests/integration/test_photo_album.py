@@ -3,11 +3,9 @@ the PDF extractor then reads each page by OCR with its page number."""
 
 from __future__ import annotations
 
-import io
 
 import pypdfium2
 import pytest
-from PIL import Image
 
 from adapters.extractors.ocr import TesseractOcr
 from adapters.extractors.pdf import PdfExtractor
@@ -16,17 +14,12 @@ from domain.documents import DocumentKind
 from domain.errors import FileCorrupt, HostileFile
 from tests.binaries import require_binary
 from tests.corpus import corpus_path
-
-
-def _jpeg(relative: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.open(corpus_path(relative)).convert("RGB").save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
+from tests.image_factory import corpus_jpeg
 
 
 def test_an_album_is_a_pdf_of_its_photos_read_page_by_page() -> None:
     require_binary("tesseract", "tesseract-ocr")
-    photos = [_jpeg("images/linn.png"), _jpeg("images/typewriter.png")]
+    photos = [corpus_jpeg("images/linn.png"), corpus_jpeg("images/typewriter.png")]
     pdf = photos_to_pdf(photos)
     document = pypdfium2.PdfDocument(pdf)
     try:
@@ -42,8 +35,8 @@ def test_an_album_is_a_pdf_of_its_photos_read_page_by_page() -> None:
 
 def test_photos_that_are_not_jpegs_or_too_large_are_refused() -> None:
     with pytest.raises(FileCorrupt):
-        photos_to_pdf([_jpeg("images/baiona.png"), corpus_path("images/baiona.png").read_bytes()])
+        photos_to_pdf([corpus_jpeg("images/baiona.png"), corpus_path("images/baiona.png").read_bytes()])
     with pytest.raises(FileCorrupt):
         photos_to_pdf([])
     with pytest.raises(HostileFile):
-        photos_to_pdf([_jpeg("images/linn.png")], max_image_pixels=1_000_000)  # 2550 x 3300 = 8.4 MP
+        photos_to_pdf([corpus_jpeg("images/linn.png")], max_image_pixels=1_000_000)  # 2550 x 3300 = 8.4 MP

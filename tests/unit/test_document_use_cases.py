@@ -135,9 +135,9 @@ def test_get_document_and_its_chunks(world: World) -> None:
     document = world.ready_document(user, "One.\n\nTwo.")
     get = GetDocument(world.uow)
     assert get(user.id, document.id) == world.document(document.id)
-    chunks = get.chunks(user.id, document.id)
-    assert [c.text for c in chunks] == ["One.\n\nTwo."]
-    assert chunks == world.store.chunks[document.id]
+    page = get.chunk_page(user.id, document.id)
+    assert [c.text for c in page.chunks] == ["One.\n\nTwo."] and page.next_after is None
+    assert page.chunks == world.store.chunks[document.id]
 
 
 def test_chunks_are_paged_by_count_and_by_bytes(world: World) -> None:
@@ -170,7 +170,7 @@ def test_get_document_hides_other_users_documents(world: World) -> None:
         get(intruder.id, uuid.uuid4())
     assert other.value.code == missing.value.code and other.value.message == missing.value.message
     with pytest.raises(DocumentNotFound):
-        get.chunks(intruder.id, document.id)
+        get.chunk_page(intruder.id, document.id)
 
 
 # --- SelectActiveDocument --------------------------------------------------------------------

@@ -39,9 +39,6 @@ class ToyTokens:
         return TokenClaims(user_id=uuid.UUID(user), session_id=uuid.UUID(session) if session else None,
                            token_id=token_id)
 
-    def verify(self, token: str, *, kind: str) -> uuid.UUID:
-        return self.read(token, kind=kind).user_id
-
 
 _GUARDS: weakref.WeakKeyDictionary[object, SessionGuard] = weakref.WeakKeyDictionary()  # one "process" per world (by its store)
 _ATTEMPTS: weakref.WeakKeyDictionary[object, FakeAttemptCounter] = weakref.WeakKeyDictionary()

@@ -44,6 +44,24 @@ def test_pages_rename_and_delete_belong_to_the_owner(world: World) -> None:
                           lambda: threads.delete(bob.id, made[0].id), lambda: threads.get(ann.id, uuid.uuid4())):
         with pytest.raises(ThreadNotFound):
             intruder_call()
+    assert threads.list(ann.id).turns == {t.id: 0 for t in made}
     threads.delete(ann.id, made[0].id)
     assert [t.id for t in threads.list(ann.id).threads] == [made[2].id, made[1].id]
     assert threads.get(ann.id, made[1].id).turns == []
+
+
+def test_the_latest_thread_about_one_document_alone(world: World) -> None:
+    threads = Threads(uow=world.uow, clock=world.clock)
+    ann = world.add_user()
+    first, second = world.ready_document(ann), world.ready_document(ann, "Another text.", "b.txt")
+    assert threads.latest_about(ann.id, first.id) is None
+    older = threads.create(ann.id, document_ids=(first.id,))
+    world.clock.advance(1)
+    newer = threads.create(ann.id, document_ids=(first.id,))
+    world.clock.advance(1)
+    threads.create(ann.id, document_ids=(first.id, second.id))  # about both: not a thread of one document
+    threads.create(ann.id, whole_library=True)
+    assert threads.latest_about(ann.id, first.id).id == newer.id
+    threads.rename(ann.id, older.id, "Picked up again")  # now the most recently active
+    assert threads.latest_about(ann.id, first.id).id == older.id
+    assert threads.latest_about(ann.id, second.id) is None

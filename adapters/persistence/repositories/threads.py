@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import RowMapping, select, tuple_
+from sqlalchemy import RowMapping, func, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.repositories.conversations import conversation_from_row
@@ -37,6 +37,14 @@ class SqlAlchemyThreadRepository(SqlAlchemyRepository):
             query = query.where(tuple_(threads.c.updated_at, threads.c.id) < tuple_(*before))
         query = query.order_by(threads.c.updated_at.desc(), threads.c.id.desc()).limit(limit)
         return [_thread(row) for row in self._conn.execute(query).mappings()]
+
+    def turn_counts(self, thread_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        counts = dict.fromkeys(thread_ids, 0)
+        if thread_ids:
+            query = (select(conversations.c.thread_id, func.count()).where(conversations.c.thread_id.in_(thread_ids))
+                     .group_by(conversations.c.thread_id))
+            counts.update({thread_id: int(n) for thread_id, n in self._conn.execute(query)})
+        return counts
 
     def turns(self, thread_id: uuid.UUID, *, last: int | None = None) -> list[Conversation]:
         query = (select(conversations).where(conversations.c.thread_id == thread_id)
