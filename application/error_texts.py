@@ -35,6 +35,10 @@ EN = {
     "service_unavailable": "The service is busy right now. Please try again in a minute.",
     "registration_closed": "Registration is closed.",
     "api_key_not_found": "That API key does not exist.",
+    "stored_file_unreadable": "The stored copy of this file cannot be read. Please contact support.",
+    "backup_failed": "The backup could not be made or read.",
+    "restore_refused": "The restore was refused.",
+    "link_refused": "These two accounts cannot be linked: {message}",
 }
 
 RU = {
@@ -66,6 +70,11 @@ RU = {
     "service_unavailable": "Сервис сейчас занят. Попробуйте через минуту.",
     "registration_closed": "Регистрация закрыта.",
     "api_key_not_found": "Такого API-ключа нет.",
+    "stored_file_unreadable": "Сохранённую копию этого файла не удаётся прочитать. Напишите в поддержку.",
+    "backup_failed": "Не удалось создать или прочитать резервную копию.",
+    "restore_refused": "Восстановление отклонено.",
+    "link_refused": "Эти аккаунты нельзя связать: у аккаунта уже есть другой Telegram, или у аккаунта Telegram "
+                    "есть свои почта и пароль.",
 }
 
 CATALOGS = {"en": EN, "ru": RU}

@@ -12,8 +12,10 @@ from sqlalchemy.engine import make_url
 from dependency_injector import providers
 
 from adapters.persistence.migrate import is_current, upgrade
-from config.container import Container
+from adapters.storage.key_records import StorageKeysMismatch
+from config.container import Container, check_storage_keys
 from config.errors import ConfigError
+from config.error_tracking import init_error_tracking
 from config.logging import configure_logging
 from config.settings import Settings, load_settings
 from application.use_cases.ensure_user import EnsureEmailUserCommand
@@ -29,6 +31,7 @@ def build_container(settings: Settings | None = None, **overrides: Any) -> Conta
     settings = settings or load_settings(**overrides)
     configure_logging(json=(settings.log_format or ("json" if settings.env == "production" else "console")) == "json",
                       level=settings.log_level)
+    init_error_tracking(settings)  # off without ASSISTANT_SENTRY_DSN
     config = settings.container_config()
     for key, available in IMPLEMENTED_BACKENDS.items():
         chosen = config[key]["backend"]
@@ -45,6 +48,10 @@ def build_container(settings: Settings | None = None, **overrides: Any) -> Conta
     container = Container()
     container.config.from_dict(config)
     container.settings.override(providers.Object(settings))
+    try:
+        check_storage_keys(container)
+    except StorageKeysMismatch as error:
+        raise ConfigError(str(error)) from None
     return container
 
 
@@ -75,6 +82,16 @@ def local_user(container: Container) -> User:
     settings: Settings = container.settings()
     return container.ensure_user().email(EnsureEmailUserCommand(email=settings.local_user_email, role=Role.ADMIN,
                                                                 username="local"))
+
+
+def grant_database_role(role: str) -> str:
+    """Grant the application's role its privileges on the configured database (run as the owner,
+    after migrations: adapters.persistence.app_role); return the URL without a password."""
+    from adapters.persistence.app_role import grant_app_role
+
+    settings = load_settings()
+    grant_app_role(settings.resolved_database_url, role)
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
 
 
 def migrate_database(revision: str = "head") -> str:

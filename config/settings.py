@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     home: Path = Path("./var")
     database_url: str | None = None
     database_auto_migrate: bool | None = None
+    # PostgreSQL row-level security (migration 0011): each transaction names the user it acts for;
+    # on when the app connects as a role bound by the policies (docs/production.md)
+    database_row_security: bool = False
+    database_row_role: Literal["worker", "admin"] | None = None  # a process's standing role (set by the worker and CLI shells)
+    # PostgreSQL connections per process: each engine keeps this many and opens as many more under a
+    # burst; an API process's async store opens up to this many too (the budget: docs/scaling.md)
+    database_pool_size: int = Field(20, ge=1, le=200)
+    database_transaction_pooler: bool = False  # the URL is PgBouncer in transaction mode (docs/scaling.md)
+    database_read_url: str | None = None  # a streaming replica for reports and lists (docs/scaling.md)
 
     llm_backend: Literal["offline", "gemini", "openai"] = "offline"
     gemini_api_key: SecretStr | None = None
@@ -72,6 +81,12 @@ class Settings(BaseSettings):
     # one machine: the API, the CLI, the bot); "memory" keeps them in each process (tests)
     cache_backend: Literal["memory", "sqlite", "redis"] = "sqlite"
     ratelimit_backend: Literal["memory", "sqlite", "redis"] = "sqlite"
+    # real-time events (WebSocket /api/v1/events): "redis" with ASSISTANT_REDIS_URL (workers in other
+    # processes publish), else "memory" (within the API process, whose in-process queue processes uploads)
+    events_backend: Literal["memory", "redis"] = "memory"
+    events_ping_seconds: float = Field(20, gt=0, le=600)  # WebSocket pings, so idle proxies keep the socket
+    events_recheck_seconds: float = Field(60, gt=0, le=3600)  # an open socket's session, key and user checked
+    # again this often (a ban or a logout closes it within this)
     state_path: Path | None = None  # the sqlite backends' file; default: $ASSISTANT_HOME/state.db
     redis_prefix: str = "assistant:"  # every Redis key, RQ queue and rate-limit counter starts with it
     cache_l1_ttl: int = Field(30, ge=0, le=3600)  # seconds an answer stays in a process's L1 (redis cache)
@@ -82,8 +97,12 @@ class Settings(BaseSettings):
     recover_after_seconds: float = Field(300, ge=0)  # pending/processing this long without progress: re-enqueue
     # processing this long and its worker dead (no liveness key): re-enqueue (a live worker's job is left alone)
     recover_processing_after_seconds: float = Field(10, ge=0)
+    retention_interval_seconds: float = Field(3600, gt=0)  # each worker applies the tiers' keep_*_days this often
+    rollup_interval_seconds: float = Field(300, gt=0)  # each worker rolls closed days into analytics rollups
     storage_backend: Literal["local"] = "local"
     storage_path: Path | None = None
+    # encryption at rest of stored files: "id1:base64key,id2:base64key", the first is current (docs/production.md)
+    storage_keys: SecretStr | None = None
 
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -110,6 +129,9 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)  # a request body other than an upload
     metrics_token: SecretStr | None = None  # /metrics wants "Authorization: Bearer <token>" when set
     metrics_port: int | None = Field(None, ge=1, le=65535)  # /metrics on its own port, bound to 127.0.0.1
+    metrics_host: str = "127.0.0.1"  # the address of every metrics port (0.0.0.0 in a container)
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535)  # `assistant worker`: /metrics, /healthz, /readyz
+    bot_metrics_port: int | None = Field(None, ge=1, le=65535)  # `assistant bot`: /metrics, /healthz, /readyz
     api_docs: bool | None = None  # /docs, /redoc and /openapi.json; default: on in development, off in production
     public_url: str | None = None  # the API's public base URL; https turns HSTS on
     history_tokens: int = Field(1500, ge=0, le=100_000)  # of a thread's earlier turns given to a language model
@@ -127,6 +149,13 @@ class Settings(BaseSettings):
     body_min_bytes_per_second: int = Field(16 * 1024, ge=0)  # a body slower over a whole window: 408; 0: off
     body_rate_window_seconds: float = Field(10, gt=0, le=600)  # the window that rate is measured over
     keep_alive_seconds: float = Field(5, gt=0, le=600)  # an idle kept-alive connection is closed after it
+
+    # error tracking (config/error_tracking.py; docs/production.md#error-tracking): off without a DSN
+    sentry_dsn: SecretStr | None = None
+    sentry_environment: str | None = None  # default: ASSISTANT_ENV
+    sentry_release: str | None = None  # default: ai-business-assistant@<package version>
+    sentry_sample_rate: float = Field(1.0, ge=0, le=1)  # share of errors sent
+    sentry_traces_sample_rate: float = Field(0.0, ge=0, le=1)  # share of requests and jobs traced
 
     log_format: Literal["console", "json"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -153,6 +182,29 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings,
                 YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file), file_secret_settings)
 
+    @field_validator("tiers")
+    @classmethod
+    def _tier_overrides(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Checked at start-up, not when a limit is first read (e.g. keep_documents_days must be >= 1)."""
+        from domain.tiers import TierPolicy
+
+        try:
+            TierPolicy.with_overrides(value)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"not valid tier overrides: {error}") from None
+        return value
+
+    @field_validator("storage_keys")
+    @classmethod
+    def _keyring(cls, value: SecretStr | None) -> SecretStr | None:
+        """Checked at start-up (the message names the entry, never the key material)."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        from adapters.storage.keyring import Keyring
+
+        Keyring.parse(value.get_secret_value())  # raises KeyringError, a ValueError: pydantic reports it
+        return value
+
     @field_validator("llm_fallback", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
@@ -160,7 +212,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("telegram_token", mode="before")
+    @field_validator("telegram_token", "sentry_dsn", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """An empty token (e.g. ``${ASSISTANT_TELEGRAM_TOKEN:-}`` in compose) means no bot."""
@@ -170,7 +222,7 @@ class Settings(BaseSettings):
     def _check_combinations(self) -> Settings:
         if self.redis_url:  # ASSISTANT_REDIS_URL alone switches the runtime to Redis; explicit settings win
             for name, redis_backend in (("queue_backend", "rq"), ("cache_backend", "redis"),
-                                        ("ratelimit_backend", "redis")):
+                                        ("ratelimit_backend", "redis"), ("events_backend", "redis")):
                 if name not in self.model_fields_set:
                     setattr(self, name, redis_backend)
         problems = {
@@ -188,6 +240,8 @@ class Settings(BaseSettings):
             and "cache.backend=redis needs ASSISTANT_REDIS_URL",
             "ratelimit_backend": self.ratelimit_backend == "redis" and not self.redis_url
             and "ratelimit.backend=redis needs ASSISTANT_REDIS_URL",
+            "events_backend": self.events_backend == "redis" and not self.redis_url
+            and "events.backend=redis needs ASSISTANT_REDIS_URL",
             "overlap": self.chunk_overlap >= self.chunk_tokens
             and "ASSISTANT_CHUNK_OVERLAP must be smaller than ASSISTANT_CHUNK_TOKENS",
             "jwt": self.env == "production" and not self.jwt_secret
@@ -229,14 +283,18 @@ class Settings(BaseSettings):
         """The nested configuration the dependency-injection container reads (keys named ``backend``)."""
         secret = lambda s: s.get_secret_value() if s else None  # noqa: E731
         return {
-            "database": {"url": self.resolved_database_url},
-            "storage": {"backend": self.storage_backend, "path": self.storage_path or self.home / "files"},
+            "database": {"url": self.resolved_database_url, "row_security": self.database_row_security,
+                         "row_role": self.database_row_role, "pool_size": self.database_pool_size,
+                         "transaction_pooler": self.database_transaction_pooler, "read_url": self.database_read_url},
+            "storage": {"backend": self.storage_backend, "path": self.storage_path or self.home / "files",
+                        "keys": secret(self.storage_keys), "encryption": "on" if self.storage_keys else "off"},
             "queue": {"backend": self.queue_backend, "workers": self.inline_workers, "redis_url": self.redis_url},
             "redis": {"url": self.redis_url, "prefix": self.redis_prefix},
             "rq": {"retries": self.job_retries, "retry_delay": self.job_retry_delay,
                    "worker_class": self.worker_class},
             "cache": {"backend": self.cache_backend, "l1_ttl": self.cache_l1_ttl},
             "ratelimit": {"backend": self.ratelimit_backend},
+            "events": {"backend": self.events_backend},
             "state": {"path": str(self.state_path or self.home / "state.db")},
             "llm": {"backend": self.llm_backend, "chain": self.llm_chain, "timeout": self.llm_timeout,
                     "max_retries": self.llm_max_retries, "retry_delay": self.llm_retry_delay,

@@ -149,6 +149,18 @@ class ThumbnailNotFound(DomainError):
     code = "thumbnail_not_found"
 
 
+class ChunkNotFound(DomainError):
+    """A citation names a chunk its document does not have (re-processed since, or made up)."""
+
+    code = "chunk_not_found"
+
+
+class PageNotFound(DomainError):
+    """A page number the document does not have."""
+
+    code = "page_not_found"
+
+
 class SessionEnded(InvalidCredentials):
     """The token's login session was ended (logout, a reused refresh token, a password change)."""
 
@@ -170,3 +182,36 @@ class TokenExpired(InvalidCredentials):
 
 class RegistrationClosed(DomainError):
     code = "registration_closed"
+
+
+class LinkRefused(DomainError):
+    """A Telegram account cannot be linked to this account: ``reason`` is ``other_telegram`` (this
+    account has another Telegram account already: unlink it first) or ``has_credentials`` (the
+    Telegram account has an email or password of its own: two password accounts are not merged)."""
+
+    code = "link_refused"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, reason=reason)
+        self.reason = reason
+
+
+class StoredFileUnreadable(DomainError):
+    """A stored file cannot be decrypted: its key is not configured, or it failed its integrity check
+    (altered or damaged); it is refused, never returned as garbage."""
+
+    code = "stored_file_unreadable"
+
+
+class BackupFailed(DomainError):
+    """A backup or restore could not be made (a tool missing or too old, the database refused, a
+    backup folder damaged or incomplete); nothing was restored."""
+
+    code = "backup_failed"
+
+
+class RestoreRefused(DomainError):
+    """The restore target (database or file storage) is not empty, or is another kind of database
+    than the backup's; ``--force`` replaces a non-empty target."""
+
+    code = "restore_refused"

@@ -6,7 +6,8 @@ so a refresh token works once. A refresh token of the family presented again aft
 is a reuse: someone holds a copy, and the whole session is revoked. Logging out revokes the
 session; changing the password revokes every session of the user. Access tokens carry the
 session id and stop working once the session is revoked (see application.use_cases.session_guard).
-API keys are not sessions.
+API keys are not sessions. A web session (the dashboard's cookie) has no refresh tokens: its one
+cookie token lives as long as a refresh token would, and ends with the session.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import attrs
 class SessionChannel(StrEnum):
     PASSWORD = "password"  # POST /auth/login
     TELEGRAM_CODE = "telegram_code"  # POST /auth/telegram-code
+    WEB = "web"  # the dashboard's sign-in: one cookie token (kind "web"), no refresh token
 
 
 class RevocationReason(StrEnum):
     LOGOUT = "logout"
     REFRESH_REUSED = "refresh_reused"  # a spent refresh token came back: the family is compromised
     PASSWORD_CHANGED = "password_changed"
+    ACCOUNT_LINKED = "account_linked"  # the account was merged into another (a Telegram link)
 
 
 @attrs.define(kw_only=True)

@@ -44,6 +44,13 @@ class TierLimits:
     max_characters: int = 20_000_000
     max_processing_seconds: int = 600
     job_timeout_seconds: int = 1800  # hard stop of a background job (a safety net above the processing cap)
+    # retention (application/use_cases/apply_retention.py): None keeps for ever (the default of every tier)
+    keep_conversations_days: int | None = attrs.field(default=None, validator=attrs.validators.optional(
+        attrs.validators.ge(1)))  # questions and answers (thread turns too) older than this go
+    keep_documents_days: int | None = attrs.field(default=None, validator=attrs.validators.optional(
+        attrs.validators.ge(1)))  # documents neither changed nor asked about for this long go, with all they own
+    keep_analytics_days: int | None = attrs.field(default=None, validator=attrs.validators.optional(
+        attrs.validators.ge(1)))  # raw analytics events older than this go, once their days are rolled up
 
     def request_limits(self) -> dict[Window, int]:
         limits = {Window.MINUTE: self.per_minute, Window.HOUR: self.per_hour, Window.DAY: self.per_day}

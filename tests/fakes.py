@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from application.ports.accounts import MovedBelongings
 from application.ports.attempts import AttemptDecision, AttemptLimit
 from application.ports.extractor import Budget, Extraction, ProgressCallback
 from application.ports.job_queue import JobQueueUnavailable
@@ -19,12 +20,13 @@ from application.ports.embedder import Embeddings
 from application.ports.repositories import DuplicateRecord
 from application.ports.search_index import DocumentIndex, IndexState, SearchHit
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta
-from domain.analytics import AnalyticsEvent, AuditEntry
+from domain.analytics import AnalyticsEvent, AuditEntry, AuditFilter
 from domain.api_keys import ApiKey
 from domain.chunks import Chunk, Segment
 from domain.conversations import Conversation, DailyUsage, daily_usage
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import PasswordRequired, UnsupportedFileType
+from domain import latency
 from domain.locators import Locator
 from domain.sessions import RevocationReason, Session
 from domain.threads import Thread
@@ -81,8 +83,10 @@ class FakeUserRepository(_Repo):
     def get_by_telegram_id(self, telegram_id: int) -> User | None:
         return copy.deepcopy(next((u for u in self._s.users.values() if u.telegram_id == telegram_id), None))
 
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
-        users = sorted(self._s.users.values(), key=lambda u: (u.created_at, str(u.id)))
+    def list(self, *, limit: int = 100, offset: int = 0, email_contains: str | None = None) -> list[User]:
+        users = sorted((u for u in self._s.users.values()
+                        if not email_contains or email_contains.lower() in (u.email or "")),
+                       key=lambda u: (u.created_at, str(u.id)))
         return copy.deepcopy(users[offset : offset + limit])
 
 
@@ -98,6 +102,8 @@ class FakeDocumentRepository(_Repo):
         kept = _in_utc(copy.deepcopy(document))
         if kept.extracted_text is None and stored is not None:
             kept.extracted_text = stored.extracted_text
+        if stored is not None:  # the owner changes only through AccountMerge, as in the SQL repository
+            kept.owner_id = stored.owner_id
         self._s.documents[document.id] = kept
 
     def update_if_status(self, document: Document, expected: DocumentStatus) -> bool:
@@ -118,11 +124,13 @@ class FakeDocumentRepository(_Repo):
         found = [d for d in self._s.documents.values() if d.owner_id == owner_id and d.sha256 == sha256]
         return _without_text(max(found, key=_newest, default=None))
 
-    def list_for_owner(self, owner_id, *, status=None, kind=None, limit=50, before=None) -> list[Document]:  # noqa: ANN001
+    def list_for_owner(self, owner_id, *, status=None, kind=None, limit=50, before=None,  # noqa: ANN001
+                       filename_contains=None) -> list[Document]:  # noqa: ANN001
         docs = [
             d for d in self._s.documents.values()
             if d.owner_id == owner_id and (status is None or d.status == status) and (kind is None or d.kind == kind)
             and (before is None or _newest(d) < (before[0], str(before[1])))
+            and (not filename_contains or filename_contains.casefold() in d.filename.casefold())
         ]
         return [_without_text(d) for d in sorted(docs, key=_newest, reverse=True)[:limit]]
 
@@ -281,8 +289,8 @@ class FakeConversationRepository(_Repo):
     def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
         return daily_usage(self._period(user_id, since))
 
-    def latencies(self, user_id: uuid.UUID | None, *, since: datetime) -> list[int]:
-        return sorted(c.latency_ms for c in self._period(user_id, since))
+    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
+        return latency.histogram(c.latency_ms for c in self._period(user_id, since))
 
     def count_users(self, *, since: datetime) -> int:
         return len({c.user_id for c in self._period(None, since)})
@@ -306,7 +314,18 @@ class FakeAuditLog(_Repo):
         self._s.audit.append(entry)
 
     def list(self, *, limit: int = 100) -> list[AuditEntry]:
-        return sorted(self._s.audit, key=lambda e: e.created_at, reverse=True)[:limit]
+        return self.page(AuditFilter(), limit=limit)
+
+    def page(self, where: AuditFilter, *, after: tuple[datetime, uuid.UUID] | None = None,
+             limit: int = 50) -> list[AuditEntry]:
+        def matches(e: AuditEntry) -> bool:
+            return ((where.actor_id is None or e.actor_id == where.actor_id)
+                    and (where.action is None or e.action == where.action)
+                    and (where.target is None or e.target == where.target)
+                    and (where.since is None or e.created_at >= where.since)
+                    and (where.until is None or e.created_at < where.until)
+                    and (after is None or (e.created_at, e.id) < after))
+        return sorted(filter(matches, self._s.audit), key=lambda e: (e.created_at, e.id), reverse=True)[:limit]
 
 
 class FakeApiKeyRepository(_Repo):
@@ -398,6 +417,32 @@ class FakeThreadRepository(_Repo):
         return copy.deepcopy(mine[max(0, len(mine) - last):] if last is not None else mine)
 
 
+class FakeAccountMerge(_Repo):
+    def move_belongings(self, source_id: uuid.UUID, target_id: uuid.UUID) -> MovedBelongings:
+        s = self._s
+        owned = [d for d in s.documents.values() if d.owner_id == source_id]
+        for document in owned:
+            document.owner_id = target_id
+        threads = [t for t in s.threads.values() if t.user_id == source_id]
+        for thread in threads:
+            thread.user_id = target_id
+        conversations = [c for c in s.conversations if c.user_id == source_id]
+        for conversation in conversations:
+            conversation.user_id = target_id
+        events = sum(e.user_id == source_id for e in s.events)
+        s.events = [attrs.evolve(e, user_id=target_id) if e.user_id == source_id else e for e in s.events]
+        keys = [k for k in s.api_keys.values() if k.user_id == source_id]
+        for key in keys:
+            key.user_id = target_id
+        return MovedBelongings(documents=len(owned), conversations=len(conversations), threads=len(threads),
+                               events=events, api_keys=len(keys))
+
+    def delete_account(self, user_id: uuid.UUID) -> None:
+        s = self._s
+        s.users.pop(user_id, None)
+        s.sessions = {k: v for k, v in s.sessions.items() if v.user_id != user_id}  # ON DELETE CASCADE
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed store; ``commit`` publishes it, leaving without it discards it."""
 
@@ -405,6 +450,8 @@ class FakeUnitOfWork:
         self.committed_store = _Store()
         self.working: _Store | None = None
         self.commits = 0
+        self.acting_for: uuid.UUID | None = None
+        self.acting_as_admin = False
         self.users = FakeUserRepository(self)
         self.documents = FakeDocumentRepository(self)
         self.chunks = FakeChunkRepository(self)
@@ -415,6 +462,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessionRepository(self)
         self.threads = FakeThreadRepository(self)
         self.search = FakeSearchIndex(self)
+        self.accounts = FakeAccountMerge(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed_store)
@@ -430,6 +478,12 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         self.working = copy.deepcopy(self.committed_store)
+
+    def act_for(self, user_id: uuid.UUID) -> None:
+        self.acting_for = user_id  # row-level security is the database's: recorded, not enforced
+
+    def act_as_admin(self) -> None:
+        self.acting_as_admin = True
 
 
 class FakeClock:
@@ -467,6 +521,12 @@ class FakeStorage:
 
     def delete(self, key: str) -> None:
         self.blobs.pop(key, None)
+
+    def keys(self) -> Iterator[str]:  # BlobStore (backups, key rotation)
+        return iter(list(self.blobs))
+
+    def write(self, key: str, data: bytes) -> None:
+        self.blobs[key] = data
 
 
 class FakeQueue:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from application.keyless.answerer import KeylessAnswerer, lead_sentences
+from application.keyless.answerer import KeylessAnswerer
+from application.keyless.overview import lead_sentences
 from application.keyless.phrasing import NOT_FOUND
 from application.ports.embedder import Embedder
 from application.ports.language_model import AnswerRequest, Completion, CompletionDelta

@@ -42,8 +42,12 @@ class TelegramNotifier:
 
     def __init__(self, token: str, base_url: str = "https://api.telegram.org", timeout: float = 10.0,
                  retries: int = 2, client: httpx.Client | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_error: Callable[[int | None], None] = lambda status: None) -> None:
+        """``on_error`` hears each failed call: its HTTP status, or None for a network error (the
+        container counts them: adapters/metrics/telegram.py)."""
         self._url = f"{base_url.rstrip('/')}/bot{token}/sendMessage"
+        self._on_error = on_error
         self._client = client or httpx.Client(timeout=timeout)
         self._retries = retries
         self._fallback = LoggingNotifier()
@@ -73,7 +77,10 @@ class TelegramNotifier:
                 response = self._client.post(self._url, json=body)
             except httpx.HTTPError as error:
                 log.warning("telegram_notify_network_error", attempt=attempt, error=type(error).__name__)
+                self._on_error(None)
                 continue
+            if response.status_code >= 400:
+                self._on_error(response.status_code)
             if response.status_code < 500 and response.status_code != 429:
                 if response.status_code >= 400:
                     log.warning("telegram_notify_rejected", status=response.status_code,

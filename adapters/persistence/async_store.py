@@ -31,6 +31,7 @@ from adapters.persistence.repositories.base import row_values
 from adapters.persistence.repositories.conversations import conversation_row
 from adapters.persistence.repositories.documents import READ_COLUMNS, document_from_row
 from adapters.persistence.repositories.users import user_from_row
+from adapters.persistence.row_security import SCOPE_PSYCOPG, RowRole, scope_values
 from adapters.persistence.tables import analytics_events, conversations, users
 from adapters.persistence.unit_of_work import database_unavailable
 from domain.analytics import AnalyticsEvent
@@ -51,12 +52,13 @@ _ASKER_AND_DOCUMENTS = (_SELECT_USER_AND_DOCUMENTS
 
 
 @functools.cache
-def _owner_and_page(status: bool, kind: bool, before: bool) -> str:
+def _owner_and_page(status: bool, kind: bool, before: bool, name: bool = False) -> str:
     """The statement for a page with these filters: newest first, (created_at, id) keyset paging
     on ix_documents_owner_created, as SqlAlchemyDocumentRepository.list_for_owner pages."""
     where = ["owner_id = u.id"]
     where += ["status = %(status)s"] if status else []
     where += ["kind = %(kind)s"] if kind else []
+    where += ["lower(filename) LIKE %(name)s ESCAPE '/'"] if name else []
     where += ["(created_at, id) < (%(before_created)s, %(before_id)s)"] if before else []
     page = (f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents WHERE {' AND '.join(where)}"
             " ORDER BY created_at DESC, id DESC LIMIT %(limit)s")
@@ -80,16 +82,24 @@ class PostgresAsyncStore:
     use it (the API's lifespan), ``await close()`` at the end."""
 
     def __init__(self, database_url: str, *, max_size: int = POOL_MAX, timeout: float = CONNECT_TIMEOUT_SECONDS,
-                 ) -> None:
+                 row_security: bool = False, transaction_pooler: bool = False) -> None:
         conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
         # autocommit: the read is one statement; the writes open their own transaction. UTC, so
-        # timestamps come back in UTC as the SQLAlchemy repositories return them
+        # timestamps come back in UTC as the SQLAlchemy repositories return them. Behind a pooler in
+        # transaction mode (PgBouncer refuses the `options` startup parameter and moves a client
+        # between server connections): no prepared statements, and the database's own time zone,
+        # which docs/scaling.md asks to be UTC
+        options = {"prepare_threshold": None} if transaction_pooler else {"options": "-c TimeZone=UTC"}
         self._pool = psycopg_pool.AsyncConnectionPool(
-            conninfo, min_size=2, max_size=max_size, open=False, timeout=timeout,
-            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"}, name="async-store")
+            conninfo, min_size=min(2, max_size), max_size=max_size, open=False, timeout=timeout,
+            kwargs={"autocommit": True, **options}, name="async-store")
         self._pending: list[tuple[list[tuple[str, dict[str, Any]]], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.transactions = 0  # committed write transactions (group commit makes fewer than records)
+        # row-level security (adapters.persistence.row_security): a read runs in a transaction that
+        # acts for its user (SET LOCAL needs one), pipelined; a group commit carries several users'
+        # answers, already checked by QueryDocument, so it writes with the trusted worker role
+        self._row_security = row_security
 
     async def start(self) -> None:
         await self._pool.open(wait=False)  # connects in the background: a database down at start is a 503 later
@@ -107,19 +117,31 @@ class PostgresAsyncStore:
     async def owner_and_page(self, user_id: uuid.UUID, *, status: DocumentStatus | None = None,
                              kind: DocumentKind | None = None, limit: int = 50,
                              before: tuple[datetime, uuid.UUID] | None = None,
+                             filename_contains: str | None = None,
                              ) -> tuple[User | None, list[Document]]:
         params: dict[str, Any] = {"user_id": user_id, "limit": limit,
                                   "status": status.value if status else None, "kind": kind.value if kind else None}
         if before is not None:
             params["before_created"], params["before_id"] = before
-        statement = _owner_and_page(status is not None, kind is not None, before is not None)
+        if filename_contains:  # as SQLAlchemy's contains(autoescape=True) escapes it, with '/'
+            escaped = filename_contains.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+            params["name"] = f"%{escaped}%"
+        statement = _owner_and_page(status is not None, kind is not None, before is not None, bool(filename_contains))
         return await self._user_and_documents(statement, params)
 
     async def _user_and_documents(self, statement: str, params: dict[str, Any]) -> tuple[User | None, list[Document]]:
         try:
-            async with self._pool.connection() as connection, connection.cursor(row_factory=dict_row) as cursor:
-                await cursor.execute(statement, params)
-                rows = await cursor.fetchall()
+            async with self._pool.connection() as connection:
+                if self._row_security:
+                    async with connection.pipeline(), connection.transaction(), \
+                            connection.cursor(row_factory=dict_row) as cursor:
+                        await connection.execute(SCOPE_PSYCOPG, scope_values(params["user_id"], None))
+                        await cursor.execute(statement, params)
+                        rows = await cursor.fetchall()
+                else:
+                    async with connection.cursor(row_factory=dict_row) as cursor:
+                        await cursor.execute(statement, params)
+                        rows = await cursor.fetchall()
         except _UNREACHABLE as error:
             raise _mapped(error) from error
         if not rows:
@@ -172,6 +194,8 @@ class PostgresAsyncStore:
         # pipeline mode: BEGIN, the inserts and COMMIT go out together, one round trip in all
         async with (self._pool.connection() as connection, connection.pipeline(), connection.transaction(),
                     connection.cursor() as cursor):
+            if self._row_security:
+                await cursor.execute(SCOPE_PSYCOPG, scope_values(None, RowRole.WORKER))
             for kind, params in grouped.items():
                 await cursor.executemany(_INSERTS[kind][0], params)
         self.transactions += 1

@@ -7,8 +7,8 @@ IMMEDIATE instead of plain BEGIN): a unit of work typically reads then writes, a
 transaction that upgrades to a writer after another thread committed fails at once with
 SQLITE_BUSY instead of waiting for ``busy_timeout``. Readers are never blocked under WAL.
 
-PostgreSQL connections are pooled (``POOL_SIZE`` kept open, up to ``MAX_OVERFLOW`` more under a
-burst): the pool is as large as the API's thread pool, so a busy API does not open and close a
+PostgreSQL connections are pooled (``pool_size``, ASSISTANT_DATABASE_POOL_SIZE, kept open, up to as many
+more under a burst): the pool is as large as the API's thread pool, so a busy API does not open and close a
 connection per request. A connection is checked with a round trip (``SELECT 1``) only when it
 has been idle in the pool for ``PING_AFTER_IDLE_SECONDS`` or more: a dead one (the server was
 restarted) is replaced before use, while a connection in steady use pays no extra round trip per
@@ -27,8 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 5000
-POOL_SIZE = 20
-MAX_OVERFLOW = 20
+POOL_SIZE = 20  # the default of ASSISTANT_DATABASE_POOL_SIZE
 PING_AFTER_IDLE_SECONDS = 5.0
 
 
@@ -36,12 +35,23 @@ def is_postgresql(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
+def make_engine(url: str, *, pool_size: int = POOL_SIZE, transaction_pooler: bool = False,
+                ping_every_checkout: bool = False) -> Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    PostgreSQL: ``pool_size`` connections kept open and as many more under a burst (the connection
+    budget in docs/scaling.md counts 2 x pool_size per process). ``transaction_pooler``: the URL
+    is a pooler in transaction mode (PgBouncer ``pool_mode = transaction``), where consecutive
+    transactions of one client connection may run on different server connections, so psycopg's
+    automatic server-side prepared statements are switched off (they live on one server connection).
+    ``ping_every_checkout``: SQLAlchemy's pool_pre_ping, for a server that may go away while the app
+    can do without it (a read replica: its dead connections are found before use, not by a request)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, hide_parameters=True)
+    connect_args = {"prepare_threshold": None} if transaction_pooler else {}
+    engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True,
+                           connect_args=connect_args, pool_pre_ping=ping_every_checkout)
     event.listen(engine, "checkin", _on_checkin)
     event.listen(engine, "checkout", _on_checkout)
     return engine
@@ -88,6 +98,12 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
+    # SQLite's lower() folds ASCII only: the documents' filename search folds Cyrillic too with this
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else text
 
 
 def _on_begin(connection: Any) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -163,6 +164,7 @@ conversations = Table(
     Column("thread_id", Uuid(), ForeignKey("threads.id", ondelete="CASCADE"), nullable=True),
     Index("ix_conversations_user_created", "user_id", "created_at"),
     Index("ix_conversations_thread_created", "thread_id", "created_at"),
+    Index("ix_conversations_created", "created_at"),  # everyone's questions of a period (analytics' open days)
 )
 
 # Conversation threads (domain.threads): a turn is a conversations row naming its thread.
@@ -189,6 +191,59 @@ analytics_events = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_analytics_events_user_created", "user_id", "created_at"),
     Index("ix_analytics_events_type_created", "type", "created_at"),
+    Index("ix_analytics_events_created", "created_at"),
+)
+
+# Analytics rollups (adapters/persistence/repositories/usage_rollups.py): one row per closed UTC day,
+# per user and for everyone, written by the worker's periodic job; the latency histogram is counts
+# by domain.latency bucket index.
+def _usage_columns() -> list[Column[Any]]:
+    return [Column("questions", Integer(), nullable=False), Column("cached", Integer(), nullable=False),
+            Column("tokens_in", BigInteger(), nullable=False), Column("tokens_out", BigInteger(), nullable=False),
+            Column("cost_usd", Money, nullable=False), Column("latency_histogram", Json, nullable=False)]
+
+
+usage_daily = Table(
+    "usage_daily",
+    metadata,
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date(), primary_key=True),
+    *_usage_columns(),
+)
+
+usage_daily_global = Table(  # a row for every rolled-up day, zeros included: the days are contiguous
+    "usage_daily_global",
+    metadata,
+    Column("day", Date(), primary_key=True),
+    *_usage_columns(),
+    Column("users", Integer(), nullable=False),  # distinct users who asked that day
+)
+
+usage_active_users = Table(  # each user's last rolled-up day with a question: distinct users of a period
+    "usage_active_users",
+    metadata,
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_day", Date(), nullable=False, index=True),
+)
+
+# Documents by kind and status for everyone without a scan: triggers on documents append +1/-1 rows
+# to document_count_deltas, the periodic job folds them into document_counts (see
+# adapters/persistence/repositories/document_counts.py); a count is the sum over both tables.
+document_counts = Table(
+    "document_counts",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("count", BigInteger(), nullable=False),
+)
+
+document_count_deltas = Table(
+    "document_count_deltas",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("delta", Integer(), nullable=False),
 )
 
 audit_log = Table(
@@ -200,6 +255,11 @@ audit_log = Table(
     Column("target", Text(), nullable=False),
     Column("data", Json, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("client_address", String(64), nullable=True),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_audit_log_actor_created", "actor_id", "created_at"),
+    Index("ix_audit_log_action_created", "action", "created_at"),
+    Index("ix_audit_log_target_created", "target", "created_at"),
 )
 
 api_keys = Table(

@@ -41,9 +41,11 @@ class ThreadedAsyncStore:
     async def owner_and_page(self, user_id: uuid.UUID, *, status: DocumentStatus | None = None,
                              kind: DocumentKind | None = None, limit: int = 50,
                              before: tuple[datetime, uuid.UUID] | None = None,
+                             filename_contains: str | None = None,
                              ) -> tuple[User | None, list[Document]]:
         return await anyio.to_thread.run_sync(functools.partial(
-            self._page, user_id, status=status, kind=kind, limit=limit, before=before))
+            self._page, user_id, status=status, kind=kind, limit=limit, before=before,
+            filename_contains=filename_contains))
 
     def _page(self, user_id: uuid.UUID, **page: Any) -> tuple[User | None, list[Document]]:
         with self._uow() as uow:

@@ -138,6 +138,33 @@ class RqJobQueue:
         job = get_current_job()
         return job is None or not job.retries_left
 
+    def waiting(self) -> dict[str, tuple[int, float | None]]:
+        """For the metrics: each queue's number of waiting jobs and the age in seconds of the one
+        waiting longest (None when empty), by priority name; two pipelined round trips. Raises
+        JobQueueUnavailable when Redis is away."""
+        try:
+            with self.connection.pipeline(transaction=False) as pipe:
+                for queue in self.queues.values():
+                    pipe.llen(queue.key)
+                    pipe.lindex(queue.key, 0)  # RQ appends and pops from the left: the oldest
+                replies = pipe.execute()
+            firsts = [first.decode() if first else None for first in replies[1::2]]
+            with self.connection.pipeline(transaction=False) as pipe:
+                for job_id in firsts:
+                    pipe.hget(f"{Job.redis_job_namespace_prefix}{job_id or '-'}", "enqueued_at")
+                enqueued = pipe.execute()
+        except REDIS_ERRORS as error:
+            raise JobQueueUnavailable(f"Redis is unreachable: {error}") from error
+        now = datetime.now(UTC)
+        figures: dict[str, tuple[int, float | None]] = {}
+        for priority, depth, job_id, at in zip(self.queues, replies[0::2], firsts, enqueued, strict=True):
+            age = None
+            if job_id and at:
+                moment = datetime.fromisoformat(at.decode().replace("Z", "+00:00"))
+                age = max(0.0, (now - moment.replace(tzinfo=moment.tzinfo or UTC)).total_seconds())
+            figures[QueuePriority(priority).value] = (int(depth), age)
+        return figures
+
     def ping(self) -> bool:
         try:
             return bool(self.connection.ping())

@@ -1,1 +1,1 @@
-"""System adapters: the wall clock."""
+"""System adapters: the wall clock, the request context (from the log context)."""

@@ -4,18 +4,24 @@ Units (application.keyless.units) are scored by the share of the question's term
 each term weighted by its inverse frequency over the units (a word in every sentence tells
 none apart); a table row counts its label, section and the name of the column that answers
 fully, its table's title and other column names at half weight. How-much / how-many / what-share questions prefer units with numbers,
-when-questions units with dates; a heading alone never answers. The best unit answers:
+when-questions units with dates, who / when / where questions sentences holding a new name, year
+or place (application.keyless.answer_type); a sentence also gains for the question's words the
+sentence before or after it in its paragraph holds (scoring.with_neighbours: "They decided ..."
+after the sentence naming them); a heading alone never answers. The best unit answers:
 a row as "<label> was <value> <unit> for <period> [n]" with its column chosen by the period
 asked (application.keyless.columns), a sentence as itself with its marker. A second part is
 added only for a question in two parts (the row's other column, else a unit holding question
 terms the first lacks and scoring near it: no filler), or when the best sentence announces
 the next one ("... by the formula:") or lacks the number or date the next one holds.
 
-"Not in the document" when the best unit holds less than ``MIN_COVERAGE`` of the question's
-terms that the sources contain, or those terms carry less than ``MIN_PRESENT`` of the question's
-weight (a question about something the sources never name); both calibrated on SQuAD 2.0
-(bench/retrieval.py). Words of the question absent from the sources ("latest", "buyback")
-do not stop an answer by themselves. Deterministic."""
+"Not in the document" when the question's terms the sources contain carry less than
+``MIN_PRESENT`` of its weight (a question about something the sources never name); else, for a
+best sentence, when the logistic model of application.keyless.answerable (margin over the next
+unit, the question's weight and its names and numbers the sentence and its neighbours lack, the
+cosine, negation, the kind asked), fitted on SQuAD 2.0's even articles, says so; for a best table
+row, when it holds less than ``MIN_COVERAGE`` of the question's terms that the sources contain, or
+the question is negated and the row is not. Words of the question absent from the sources
+("latest", "buyback") do not stop an answer by themselves. Deterministic."""
 
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from application.concepts import Concept, concepts, holds, weights
+from application.keyless.answer_type import AnswerType
+from application.keyless.answerable import NEGATION, evidence
 from application.keyless.columns import choose_column
 from application.keyless.phrasing import sentence_answer, table_answer
 from application.keyless.scoring import (
@@ -36,9 +44,10 @@ from application.keyless.scoring import (
     Terms,
     is_heading,
     text_of,
+    with_neighbours,
     with_prefixes,
 )
-from application.keyless.units import Row, Sentence, paragraphs, rows, sentences, split_sentences
+from application.keyless.units import Row, Sentence, rows, sentences
 from application.ports.language_model import Source
 
 Similarities = Callable[[str, list[str]], list[float]]
@@ -48,8 +57,6 @@ from domain.questions import Kind, Profile, content, profile
 MIN_COVERAGE = 0.4
 MIN_PRESENT = 0.5
 SECOND_SHARE = 0.8
-_OVERVIEW_SENTENCES = 5
-_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|n't|without|не|нет|никогда|ни|без)\b", re.IGNORECASE)
 _TWO_PARTS = re.compile(r",? and (what|how|when|where|who|which|at what|for how|is|are|was|were|did|does)\b|"
                         r",? и (как|какой|какая|какие|когда|где|кто|сколько|на какую|в какой)\b", re.IGNORECASE)
 class KeylessAnswerer:
@@ -84,15 +91,16 @@ class KeylessAnswerer:
         # a term no unit holds weighs as much as the held ones on average: a question mostly about
         # things the sources never name is not answered, one odd word ("latest", "buyback") is no matter
         weight_all = weight_present + (len(idf) - len(present)) * weight_present / len(present)
-        if weight_present < MIN_PRESENT * weight_all:
-            return None
         semantic = self._semantic(question, [unit for unit, _, _ in units])
-        scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near)
-                  for (unit, primary, secondary), near in zip(units, semantic, strict=True)]
+        kind = AnswerType(question, self._terms)
+        scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near, kind)
+                  for (unit, primary, secondary), near in zip(units, semantic or [0.0] * len(units), strict=True)]
+        scored = with_neighbours(scored, idf)
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
-        if best.decided < MIN_COVERAGE or (_NEGATION.search(question) and not _NEGATION.search(text_of(best.unit))):
-            return None  # too little of the question in the best unit, or it does not say what is asked not to be
+        cosine = None if semantic is None else dict(zip((id(u) for u, _, _ in units), semantic))[id(best.unit)]
+        if not self._answers(best, scored, units, wanted, idf, weight_present / weight_all, question, kind, cosine):
+            return None
         focus = self._focus(wanted, asked)
         following = self._completion(best, units, asked)
         if following is not None and announces(best.unit):  # its end, then what it announces
@@ -112,6 +120,22 @@ class KeylessAnswerer:
                     break
         return " ".join(p for p in parts if p)
 
+    def _answers(self, best: Scored, scored: list[Scored], units: list[tuple[Sentence | Row, set[str], set[str]]],
+                 wanted: list[Concept], idf: list[tuple[float, bool]], present: float, question: str,
+                 kind: AnswerType, cosine: float | None) -> bool:
+        """None answers when the sources hold less than ``MIN_PRESENT`` of the question's weight; a
+        table row when it holds ``MIN_COVERAGE`` of the question and says what is asked not to be;
+        a sentence when the fitted model of application.keyless.answerable says so."""
+        if present < MIN_PRESENT:  # mostly about things the sources never name
+            return False
+        if isinstance(best.unit, Row):
+            return best.decided >= MIN_COVERAGE and not (
+                NEGATION.search(question) and not NEGATION.search(text_of(best.unit)))
+        runner_up = next((s.score for s in scored[1:] if text_of(s.unit) != best.unit.text), None)
+        beside = set().union(*(terms for unit, terms, _ in units if isinstance(unit, Sentence) and unit.source is
+                               best.unit.source and abs(unit.position - best.unit.position) == 1))
+        return evidence(best, runner_up, wanted, idf, beside, question, self._terms, kind, cosine).answers()
+
     def _second_value(self, row: Row, question: str, at: int, first: str, language: str) -> str:
         """The value the question's second part asks of the same row, when another column holds it."""
         part = question[at:]
@@ -121,13 +145,14 @@ class KeylessAnswerer:
         answer = table_answer(row, column, row.source.number, language)
         return "" if answer == first else answer
 
-    def _semantic(self, question: str, units: list[Sentence | Row]) -> list[float]:
+    def _semantic(self, question: str, units: list[Sentence | Row]) -> list[float] | None:
+        """The cosines, or None without a model or when it fails (the words alone decide)."""
         if self._similarities is None:
-            return [0.0] * len(units)
+            return None
         try:
             return self._similarities(question, [text_of(u) for u in units])
-        except Exception:  # the words alone decide
-            return [0.0] * len(units)
+        except Exception:
+            return None
 
     def notes(self, question: str, sources: tuple[Source, ...], limit: int = 3) -> str | None:
         """Plain cited sentences for a map step (read by the model again)."""
@@ -209,22 +234,3 @@ def _main_script(text: str) -> str:
     counts = Counter(script_of(w) for w in re.findall(r"[^\W\d_]{2,}", text))
     counts.pop("other", None)
     return counts.most_common(1)[0][0] if counts else "other"
-
-
-def lead_sentences(sources: tuple[Source, ...], terms: Terms) -> str | None:
-    """An overview: the first real sentence of up to ``_OVERVIEW_SENTENCES`` evenly spaced sources."""
-    if not sources:
-        return None
-    step = max(1, len(sources) / _OVERVIEW_SENTENCES)
-    picked = sorted({int(i * step) for i in range(_OVERVIEW_SENTENCES) if int(i * step) < len(sources)})
-    chosen = []
-    for index in picked:
-        source = sources[index]
-        candidates = [s for p in paragraphs(source.text) for s in split_sentences(p) if not s.startswith("|")]
-        prose = [s for s in candidates if len(s.split()) >= 6 and s[-1] in ".!?…" and len(terms(s)) >= 4]
-        lead = next(iter(prose), None) or next((s for s in candidates if len(terms(s)) >= 3), None)
-        if lead:
-            chosen.append(sentence_answer(lead, source.number))
-    return " ".join(chosen) or None
-
-

@@ -23,6 +23,7 @@ from collections.abc import Callable
 import attrs
 
 from application.concepts import Concept, holds
+from application.keyless.answer_type import AnswerType
 from application.keyless.columns import choose_column
 from application.keyless.units import Row, Sentence
 from domain.questions import Kind, Profile, content, period_of, question_date
@@ -34,13 +35,16 @@ LONG_SENTENCE = 25  # terms; a longer sentence loses LENGTH_PENALTY per doubling
 LENGTH_PENALTY = 0.08
 SUBJECT_WORDS = 6
 SUBJECT_BONUS = 0.08
-SEMANTIC = 0.4  # weight of the embeddings' cosine (+2.4 points of answers on SQuAD 2.0's even articles)
+SEMANTIC = 0.4  # weight of the embeddings' cosine (+2.4 points of answers on SQuAD 2.0's even articles; the
+# fit of application.keyless.answer_type's weights asked for 0.9, which cost 17 points of the SEC table answers)
 PHRASE_BONUS = 0.1
 DEFINES_BONUS = 0.35
 ROW_PRECISION = 0.1
 LONG_LABEL = 12
 PREFIX_CHARS = 5
 PERIOD_BONUS = 0.15
+PREVIOUS_GAIN = 0.6  # times the share of the question's weight the sentence before adds (see with_neighbours)
+NEXT_GAIN = 0.25
 _NUMBER = re.compile(r"\d")
 AMOUNT = re.compile(r"[$€£₽]\s?\d|\d[\d,.]*\s?(%|percent|million|billion|thousand|руб|млн|млрд|тыс|евро|долл)"
                      r"|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+", re.IGNORECASE)
@@ -83,8 +87,9 @@ class Scorer:
 
     def score(self, unit: Sentence | Row, primary: set[str], secondary: set[str], wanted: list[Concept],
                idf: list[tuple[float, bool]], total: float, asked: Profile, question: str,
-               semantic: float = 0.0) -> Scored:
-        """``semantic``: the cosine of the question's and the unit's embeddings (0 without a model)."""
+               semantic: float = 0.0, answer_type: AnswerType | None = None) -> Scored:
+        """``semantic``: the cosine of the question's and the unit's embeddings (0 without a model);
+        ``answer_type``: what the question's wh-word asks for, which a sentence may hold."""
         full = primary
         if isinstance(unit, Row):  # the name of the column that answers counts as the row's own words
             column = choose_column(unit.table.header, unit.cells, asked, question, self._terms, unit.label_at)
@@ -126,7 +131,8 @@ class Scorer:
                 # when its opening is nothing else ("Срок выполнения работ:", not "Гарантийный срок ...")
                 asked_terms = set().union(*(variant for concept in wanted for variant in concept))
                 score += SUBJECT_BONUS * (0.5 + 0.5 * len(opening & asked_terms) / max(1, len(opening)))
-        return Scored(unit=unit, score=score + SEMANTIC * semantic, terms=frozenset(held | half), decided=score)
+        kind = answer_type.bonus(text) if answer_type is not None and isinstance(unit, Sentence) else 0.0
+        return Scored(unit=unit, score=score + SEMANTIC * semantic + kind, terms=frozenset(held | half), decided=score)
 
     def _adjacency(self, question: str, text: str) -> float:
         """The share of the question's consecutive word pairs that stand side by side in ``text``
@@ -159,6 +165,27 @@ class Scorer:
         if period.end is not None and period.end == question_date(text):
             return PERIOD_BONUS
         return 0.0
+
+def with_neighbours(scored: list[Scored], idf: list[tuple[float, bool]]) -> list[Scored]:
+    """Each sentence gains for the question's concepts it lacks and the sentence before it (or, at
+    ``NEXT_GAIN``, after it) in the same paragraph holds (a contract's clauses, each a paragraph,
+    lend each other nothing), by their share of the question's weight:
+    "They decided to switch to German ..." answers a question about the Berlin Huguenots whom the
+    sentence before names. Weights fitted with application.keyless.answer_type's."""
+    total = sum(weight for weight, _ in idf) or 1.0
+    at = {s.unit.position: s for s in scored if isinstance(s.unit, Sentence)}
+    out = []
+    for s in scored:
+        if isinstance(s.unit, Sentence):
+            gain = 0.0
+            for position, share in ((s.unit.position - 1, PREVIOUS_GAIN), (s.unit.position + 1, NEXT_GAIN)):
+                other = at.get(position)
+                if other is not None and other.unit.paragraph == s.unit.paragraph:
+                    gain += share * sum(idf[i][0] for i in other.terms - s.terms) / total
+            s = attrs.evolve(s, score=s.score + gain)
+        out.append(s)
+    return out
+
 
 def with_prefixes(wanted: list[Concept], vocabulary: set[str]) -> list[Concept]:
     """Concepts no unit holds get, as variants, the sources' terms that extend their term or that

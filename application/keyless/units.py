@@ -23,6 +23,7 @@ from domain.tables import Table, parse_tables
 _LEAD_CHARS = 120
 _HEADING = re.compile(r"^#{1,6}\s+\S|^(?=.{3,80}$)(?=[^\W_])(?!.*[.!?…;,]$)(?:\S+\s+){0,7}\S+$")
 _WORDY = re.compile(r"[^\W\d_]{2,}")
+_CLAUSE_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3}){1,3})\.?\s")  # "9.2.1. ", a contract's clause
 
 
 @attrs.frozen
@@ -34,6 +35,7 @@ class Sentence:
     source: Source
     position: int  # order in the sources
     lead: str = ""
+    paragraph: int = 0  # order of its paragraph in the sources
 
 
 @attrs.frozen
@@ -55,17 +57,18 @@ class Row:
 
 
 def sentences(sources: tuple[Source, ...]) -> Iterator[Sentence]:
-    position = 0
+    position = block = 0
     for source in sources:
         text = _without_tables(source.text)
         lead = ""
         for paragraph in paragraphs(text):
-            item = bool(_LIST_START.match(paragraph))
+            block += 1
+            item = bool(_LIST_START.match(paragraph)) or _nested(paragraph, lead)
             if lead and not item and not lead_is_heading(lead):
                 lead = ""  # the list it led has ended
             for sentence in split_sentences(paragraph):
                 position += 1
-                yield Sentence(text=sentence, source=source, position=position, lead=lead)
+                yield Sentence(text=sentence, source=source, position=position, lead=lead, paragraph=block)
             if len(paragraph) <= _LEAD_CHARS and paragraph.rstrip().endswith(":"):
                 lead = paragraph  # a list's lead, until the list ends
             elif not item and _HEADING.match(paragraph):
@@ -114,6 +117,13 @@ def _title(before: str, caption: str | None) -> str:
         if part and not part.startswith("|") and part not in parts:
             parts.append(part)
     return " ".join(parts)
+
+
+def _nested(paragraph: str, lead: str) -> bool:
+    """A clause numbered under its lead's number ("9.2.1. ..." under "9.2. ... in these cases:"):
+    an item of the list the lead announces; "9.3." is the next clause, not an item."""
+    inner, outer = _CLAUSE_NUMBER.match(paragraph), _CLAUSE_NUMBER.match(lead)
+    return bool(inner and outer and inner.group(1).startswith(outer.group(1) + "."))
 
 
 def lead_is_heading(lead: str) -> bool:

@@ -15,6 +15,7 @@ class DocumentPages(Protocol):
     async def owner_and_page(self, user_id: uuid.UUID, *, status: DocumentStatus | None = None,
                              kind: DocumentKind | None = None, limit: int = 50,
                              before: tuple[datetime, uuid.UUID] | None = None,
+                             filename_contains: str | None = None,
                              ) -> tuple[User | None, list[Document]]:
         """The user (None when unknown) and up to ``limit`` of their documents, newest first, as
         DocumentRepository.list_for_owner gives them; one read."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.analytics import AnalyticsEvent, AuditEntry
+from domain.analytics import AnalyticsEvent, AuditEntry, AuditFilter
 from domain.api_keys import ApiKey
 from domain.chunks import Chunk
 from domain.conversations import Conversation, DailyUsage
@@ -31,7 +31,10 @@ class UserRepository(Protocol):
         ...
     def get_by_email(self, email: str) -> User | None: ...
     def get_by_telegram_id(self, telegram_id: int) -> User | None: ...
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]: ...
+    def list(self, *, limit: int = 100, offset: int = 0, email_contains: str | None = None) -> list[User]:
+        """Oldest first; ``email_contains``: only users whose email contains it (case-insensitive,
+        ``%`` and ``_`` taken literally)."""
+        ...
 
 
 class DocumentRepository(Protocol):
@@ -56,8 +59,10 @@ class DocumentRepository(Protocol):
         kind: DocumentKind | None = None,
         limit: int = 50,
         before: tuple[datetime, uuid.UUID] | None = None,
+        filename_contains: str | None = None,
     ) -> list[Document]:
-        """Newest first; ``before`` is a (created_at, id) cursor."""
+        """Newest first; ``before`` is a (created_at, id) cursor; ``filename_contains``: only the
+        documents whose filename contains it, case-insensitively (``%`` and ``_`` taken literally)."""
         ...
     def count_for_owner(self, owner_id: uuid.UUID, *, include_failed: bool = True) -> int:
         """The owner's documents; ``include_failed=False``: those that did not fail (what the
@@ -102,8 +107,9 @@ class ConversationRepository(Protocol):
         """Questions, tokens and cost per UTC day from ``since`` (inclusive), oldest day first;
         ``user_id`` None: everyone's questions."""
         ...
-    def latencies(self, user_id: uuid.UUID | None, *, since: datetime) -> list[int]:
-        """The latency (ms) of every question from ``since`` (inclusive), ascending; ``user_id`` None: everyone's."""
+    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
+        """The latencies of the questions from ``since`` (inclusive) as counts by domain.latency
+        bucket index (absent: 0); ``user_id`` None: everyone's."""
         ...
     def count_users(self, *, since: datetime) -> int:
         """How many distinct users asked at least one question from ``since`` (inclusive)."""
@@ -116,8 +122,18 @@ class AnalyticsRepository(Protocol):
 
 
 class AuditLog(Protocol):
-    def add(self, entry: AuditEntry) -> None: ...
+    """Append-only: entries are added and read, never changed or deleted (there is no method for
+    it, and on PostgreSQL a trigger refuses UPDATE and DELETE)."""
+
+    def add(self, entry: AuditEntry) -> None:
+        """Append ``entry``; without an origin of its own it gets the current request's."""
+        ...
     def list(self, *, limit: int = 100) -> list[AuditEntry]: ...
+    def page(self, where: AuditFilter, *, after: tuple[datetime, uuid.UUID] | None = None,
+             limit: int = 50) -> list[AuditEntry]:
+        """Entries matching ``where``, newest first (by created_at, then id), strictly after the
+        position ``after`` (the last entry of the previous page)."""
+        ...
 
 
 class ApiKeyRepository(Protocol):

@@ -40,3 +40,4 @@ class TokenIssuer(Protocol):
 class TokenKind:
     ACCESS = "access"
     REFRESH = "refresh"
+    WEB = "web"  # the dashboard's session cookie: names a web session, lives as long as a refresh token

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from types import TracebackType
 from typing import Protocol, Self
 
 from application.errors import TransientError
+from application.ports.accounts import AccountMerge
 from application.ports.repositories import (
     AnalyticsRepository,
     ApiKeyRepository,
@@ -37,6 +39,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     threads: ThreadRepository
     search: SearchIndex
+    accounts: AccountMerge
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -44,3 +47,11 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+    def act_for(self, user_id: uuid.UUID) -> None:
+        """The rest of the block acts for this user: on PostgreSQL with row-level security the
+        database itself then hides every other user's documents, chunks, index rows, conversations
+        and threads (defence in depth behind the use cases' own checks; a no-op elsewhere)."""
+        ...
+    def act_as_admin(self) -> None:
+        """The rest of the block may see every user's rows (after the use case checked the role)."""
+        ...

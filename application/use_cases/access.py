@@ -11,7 +11,10 @@ from domain.users import User
 
 
 def active_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
-    return checked_active(uow.users.get(user_id))
+    """The active user acting; the rest of the unit of work acts for them (row-level security)."""
+    user = checked_active(uow.users.get(user_id))
+    uow.act_for(user.id)
+    return user
 
 
 def checked_active(user: User | None) -> User:
@@ -37,6 +40,7 @@ def admin_user(uow: UnitOfWork, user_id: uuid.UUID) -> User:
     user = credential_user(uow, user_id, "The token is not valid.")
     if not user.is_admin:
         raise PermissionDenied("Only an administrator can do this.")
+    uow.act_as_admin()
     return user
 
 

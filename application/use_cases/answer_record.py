@@ -101,7 +101,9 @@ def answered(prepared: Prepared, completion: Completion, started: float, *, cach
 
 
 def store_answer(uow: UnitOfWork, conversation: Conversation, event: AnalyticsEvent) -> None:
-    """The answer, its event and, for a turn of a thread, the thread's title and time, in one commit."""
+    """The answer, its event and, for a turn of a thread, the thread's title and time, in one commit
+    (acting for the asker: row-level security checks the rows written)."""
+    uow.act_for(conversation.user_id)
     if conversation.thread_id is not None:
         thread = uow.threads.get(conversation.thread_id)
         if thread is None:  # deleted meanwhile: the turn is kept as a plain question

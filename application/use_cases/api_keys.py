@@ -9,8 +9,10 @@ import uuid
 import attrs
 
 from application.ports.clock import Clock
+from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, credential_user
+from domain.analytics import AuditAction
 from domain.api_keys import (
     KEY_MARK,
     MAX_KEY_LENGTH,
@@ -50,6 +52,8 @@ class ApiKeys:
             api_key = ApiKey(user_id=user.id, name=name, prefix=key_prefix(key), hash=key_hash(key),
                              created_at=self.clock.now())
             uow.api_keys.add(api_key)
+            audit(uow, AuditAction.API_KEY_CREATED, actor_id=user.id, target=str(api_key.id), at=api_key.created_at,
+                  name=name, prefix=api_key.prefix)
             uow.commit()
         return NewApiKey(api_key=api_key, key=key)
 
@@ -68,7 +72,10 @@ class ApiKeys:
             if api_key is None or api_key.user_id != user_id:
                 raise ApiKeyNotFound("API key not found.", key_id=str(key_id))
             if api_key.is_active:
-                uow.api_keys.revoke(key_id, at=self.clock.now())
+                now = self.clock.now()
+                uow.api_keys.revoke(key_id, at=now)
+                audit(uow, AuditAction.API_KEY_REVOKED, actor_id=user_id, target=str(key_id), at=now,
+                      prefix=api_key.prefix)
                 uow.commit()
                 api_key = uow.api_keys.get(key_id) or api_key
             return api_key

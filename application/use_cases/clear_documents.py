@@ -10,9 +10,11 @@ from application.answer_cache import forget_documents
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.storage import FileStorage
+from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
 from application.use_cases.delete_document import discard_blobs, remove_document
+from domain.analytics import AuditAction
 
 
 @attrs.define
@@ -34,6 +36,7 @@ class ClearDocuments:
                     remove_document(uow, user, document, now)
                     keys.extend(document.blob_keys())
                     ids.append(document.id)
+            audit(uow, AuditAction.DOCUMENTS_CLEARED, actor_id=user.id, target=str(user.id), at=now, documents=len(ids))
             uow.commit()
         discard_blobs(self.storage, keys)
         if self.cache is not None:

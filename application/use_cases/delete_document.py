@@ -12,9 +12,10 @@ from application.answer_cache import forget_documents
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.storage import FileStorage
+from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, owned_document
-from domain.analytics import AnalyticsEvent, EventType
+from domain.analytics import AnalyticsEvent, AuditAction, EventType
 from domain.documents import Document
 from domain.users import User
 
@@ -34,6 +35,8 @@ class DeleteDocument:
             user = active_user(uow, user_id)
             document = owned_document(uow, user, document_id)
             remove_document(uow, user, document, self.clock.now())
+            audit(uow, AuditAction.DOCUMENT_DELETED, actor_id=user.id, target=str(document.id), at=self.clock.now(),
+                  filename=document.filename)
             uow.commit()
         discard_blobs(self.storage, document.blob_keys())
         if self.cache is not None:

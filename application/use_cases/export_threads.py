@@ -13,9 +13,11 @@ import attrs
 from application.ports.clock import Clock
 from application.ports.export_renderer import (ConversationExport, ExportedCitation, ExportedThread, ExportedTurn,
                                                ExportRenderers)
+from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user
 from application.use_cases.threads import owned_thread
+from domain.analytics import AuditAction
 from domain.conversations import Conversation
 from domain.errors import InvalidInput
 from domain.threads import Thread
@@ -44,6 +46,9 @@ class ExportThreads:
         with self.uow as uow:
             thread = owned_thread(uow, active_user(uow, user_id), thread_id)
             exported = self._thread(uow, thread, uow.threads.turns(thread.id))
+            audit(uow, AuditAction.EXPORT, actor_id=user_id, target=str(thread.id), at=self._now(),
+                  what="thread", format=format)
+            uow.commit()
         title = thread.title or "Untitled thread"
         name = f"{_slug(title) or 'thread'}-{thread.id.hex[:8]}"
         return self._file(ConversationExport(title=title, generated_at=self._now(), threads=(exported,)), name,
@@ -64,6 +69,10 @@ class ExportThreads:
                          if (start is None or t.created_at >= start) and (end is None or t.created_at < end)]
                 if turns:
                     exported.append((turns[0].created_at, self._thread(uow, thread, turns)))
+            audit(uow, AuditAction.EXPORT, actor_id=user.id, target=str(user.id), at=self._now(), what="history",
+                  format=format, since=since.isoformat() if since else None,
+                  until=until.isoformat() if until else None, threads=len(exported))
+            uow.commit()
         exported.sort(key=lambda pair: (pair[0], str(pair[1].id)))
         period = f"{since.isoformat() if since else 'the beginning'} to {until.isoformat() if until else 'today'}"
         name = "conversations" + (f"-from-{since.isoformat()}" if since else "") + (

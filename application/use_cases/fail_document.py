@@ -12,10 +12,13 @@ import attrs
 import structlog
 
 from application.ports.clock import Clock
+from application.ports.events import EventPublisher
 from application.ports.notifier import Notifier
 from application.ports.unit_of_work import UnitOfWork
+from application.publishing import publish
 from domain.analytics import AnalyticsEvent, EventType
 from domain.documents import Document, DocumentStatus
+from domain.events import DocumentFailed
 from domain.users import User
 
 log = structlog.get_logger(__name__)
@@ -30,6 +33,7 @@ class FailDocument:
     uow: UnitOfWork
     notifier: Notifier
     clock: Clock
+    events: EventPublisher | None = None  # the failure is published after its commit
 
     def __call__(self, document_id: uuid.UUID, *, code: str = GAVE_UP_CODE,
                  message: str = GAVE_UP_MESSAGE) -> Document | None:
@@ -42,6 +46,7 @@ class FailDocument:
             uow.commit()
             owner, active = owner_and_active_document(uow, document.owner_id)
         log.warning("document_given_up", document_id=str(document_id), code=code)
+        publish(self.events, DocumentFailed.of(document))
         if owner is not None:
             try:
                 self.notifier.document_failed(owner, document, active=active)

@@ -2,28 +2,30 @@
 latency percentiles, cache hit rate, and documents by kind and status; a user's own, or everyone's
 (administrators only).
 
-Sums are grouped in SQL (per UTC day, per kind and status). Latency percentiles are computed here
-over the period's latency values, which the repository returns sorted: SQLite has no percentile
-function, and one integer per question is cheap at this product's scale (a million questions in a
-period is a few megabytes; PostgreSQL's ``percentile_disc`` would be the step after that).
+Nothing here scans the period's questions: the repository answers from daily rollups for the
+closed days and from the rows of the open ones, latencies as a histogram with fixed buckets
+(domain.latency), whose percentiles are bucket upper bounds; everyone's documents are counted from
+totals kept by the database. A year's global report reads a few hundred rows (see bench/scale.py).
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 import attrs
 
 from application.ports.clock import Clock
+from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, admin_user
+from domain.analytics import AuditAction
 from domain.conversations import DailyTotals, DailyUsage, period_start
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import InvalidInput
+from domain.latency import Percentiles, percentiles
 
 MAX_DAYS = 365
 
@@ -31,24 +33,6 @@ MAX_DAYS = 365
 class Scope(StrEnum):
     OWN = "own"  # the caller's questions and documents
     GLOBAL = "global"  # everyone's (administrators only)
-
-
-@attrs.frozen(kw_only=True)
-class Percentiles:
-    p50: int
-    p90: int
-    p99: int
-
-
-def percentiles(ascending: Sequence[int]) -> Percentiles | None:
-    """Nearest-rank percentiles (always one of the observed values) of ascending values; None when empty."""
-    if not ascending:
-        return None
-
-    def rank(p: int) -> int:
-        return ascending[max(math.ceil(p / 100 * len(ascending)), 1) - 1]
-
-    return Percentiles(p50=rank(50), p90=rank(90), p99=rank(99))
 
 
 @attrs.frozen(kw_only=True)
@@ -72,6 +56,7 @@ class AnalyticsReport(DailyTotals):
 class GetAnalytics:
     uow: UnitOfWork
     clock: Clock
+    audit_uow: UnitOfWork | None = None  # a global read's audit entry (``uow`` may be a read-only replica's)
 
     def __call__(self, actor_id: uuid.UUID, *, scope: Scope | str = Scope.OWN, days: int = 30) -> AnalyticsReport:
         scope = _scope(scope)
@@ -80,6 +65,8 @@ class GetAnalytics:
         now = self.clock.now()
         since = period_start(now, days)
         first_day, last_day = since.date(), now.astimezone(UTC).date()
+        if scope is Scope.GLOBAL:
+            self._audit_global_read(actor_id, days, now)
         with self.uow as uow:
             if scope is Scope.GLOBAL:
                 admin_user(uow, actor_id)
@@ -87,7 +74,7 @@ class GetAnalytics:
             else:
                 owner = active_user(uow, actor_id).id
             daily = uow.conversations.usage_by_day(owner, since=since)
-            latencies = uow.conversations.latencies(owner, since=since)
+            latencies = uow.conversations.latency_histogram(owner, since=since)
             documents = uow.documents.counts_by_kind_and_status(owner)
             active_users = uow.conversations.count_users(since=since) if scope is Scope.GLOBAL else None
         by_kind: dict[DocumentKind, int] = {}
@@ -98,6 +85,14 @@ class GetAnalytics:
         return AnalyticsReport(scope=scope, first_day=first_day, last_day=last_day,
                                daily=_every_day(daily, first_day, last_day), latency_ms=percentiles(latencies),
                                documents_by_kind=by_kind, documents_by_status=by_status, active_users=active_users)
+
+    def _audit_global_read(self, actor_id: uuid.UUID, days: int, now: datetime) -> None:
+        """Committed before the report is read (an administrator's only: anyone else is refused
+        here), so the read is audited even if reading it fails."""
+        with self.audit_uow or self.uow as uow:
+            admin_user(uow, actor_id)
+            audit(uow, AuditAction.GLOBAL_ANALYTICS_READ, actor_id=actor_id, target="analytics", at=now, days=days)
+            uow.commit()
 
 
 def _scope(value: Scope | str) -> Scope:

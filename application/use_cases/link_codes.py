@@ -15,6 +15,7 @@ from application.use_cases.access import active_user, credential_user
 from application.use_cases.sessions import Sessions, TokenPair
 from domain.errors import InvalidCredentials
 from domain.sessions import SessionChannel
+from domain.users import User
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a phone
 CODE_LENGTH = 10  # 31^10 ~ 8e14 codes
@@ -38,11 +39,15 @@ class LinkCodes:
 
     def exchange(self, code: str) -> TokenPair:
         """Tokens for the code's user; the code is spent whether or not the user is still active."""
+        return self.sessions.begin(self.redeem(code), SessionChannel.TELEGRAM_CODE)
+
+    def redeem(self, code: str) -> User:
+        """The code's active user, the code spent (whether or not the user is still active): the
+        dashboard starts its own kind of session (a web one) for this user."""
         key = _PREFIX + code.strip().upper().replace("-", "").replace(" ", "")
         raw = self.cache.get(key)
         if raw is None:
             raise InvalidCredentials("The code is unknown, used or expired; ask the bot for a new one (/token).")
         self.cache.delete(key)
         with self.uow as uow:
-            user = credential_user(uow, uuid.UUID(raw.decode()), "The code is unknown, used or expired.")
-        return self.sessions.begin(user, SessionChannel.TELEGRAM_CODE)
+            return credential_user(uow, uuid.UUID(raw.decode()), "The code is unknown, used or expired.")

@@ -41,5 +41,6 @@ class ListConversations:
         if cited is None:
             return None
         with self.uow as uow:
+            uow.act_for(user_id)  # row-level security: the user's own chunk, or none
             chunks = uow.chunks.get_many([(cited.document_id, cited.chunk_ordinal)])
         return cited, chunks[0].text if chunks else cited.quote

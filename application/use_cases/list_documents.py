@@ -13,6 +13,7 @@ from application.use_cases.access import active_user, checked_active
 from domain.documents import Document, DocumentKind, DocumentStatus
 
 MAX_PAGE = 200
+MAX_SEARCH = 255
 
 
 @attrs.frozen(kw_only=True)
@@ -22,6 +23,7 @@ class ListDocumentsQuery:
     kind: DocumentKind | None = None
     limit: int = 50
     before: tuple[datetime, uuid.UUID] | None = None
+    filename_contains: str | None = None  # a search by filename (case-insensitive); blank: no search
 
 
 @attrs.frozen(kw_only=True)
@@ -39,16 +41,24 @@ class ListDocuments:
         with self.uow as uow:
             user = active_user(uow, query.user_id)
             found = uow.documents.list_for_owner(user.id, status=query.status, kind=query.kind,
-                                                 limit=limit + 1, before=query.before)
+                                                 limit=limit + 1, before=query.before,
+                                                 filename_contains=_search(query))
         return _page(found, limit)
 
     async def page_async(self, query: ListDocumentsQuery, pages: DocumentPages) -> DocumentPage:
         """The same page for a shell on an event loop: the user and the documents in one awaited read."""
         limit = _limit(query)
         user, found = await pages.owner_and_page(query.user_id, status=query.status, kind=query.kind,
-                                                 limit=limit + 1, before=query.before)
+                                                 limit=limit + 1, before=query.before,
+                                                 filename_contains=_search(query))
         checked_active(user)
         return _page(found, limit)
+
+
+def _search(query: ListDocumentsQuery) -> str | None:
+    """The filename search, trimmed and capped (a filename is at most 255 characters); None when blank."""
+    text = (query.filename_contains or "").strip()[:MAX_SEARCH]
+    return text or None
 
 
 def _limit(query: ListDocumentsQuery) -> int:

@@ -10,11 +10,13 @@ import structlog
 
 from application.errors import TransientError
 from application.ports.clock import Clock
+from application.ports.events import EventPublisher
 from application.ports.extractor import Budget, Extraction, ExtractionLimits, Extractor, ExtractorRegistry
 from application.ports.search_index import DocumentIndex
 from application.ports.notifier import Notifier
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
+from application.publishing import publish
 from application.use_cases.delete_document import discard_blobs
 from application.use_cases.fail_document import mark_failed, owner_and_active_document
 from application.use_cases.index_document import DocumentIndexer, IndexDocument
@@ -22,6 +24,7 @@ from domain.analytics import AnalyticsEvent, EventType
 from domain.chunking import ChunkedText, ChunkingPolicy, chunk_segments
 from domain.documents import Document, DocumentStatus
 from domain.errors import DomainError, NoTextFound
+from domain.events import DocumentCompleted, DocumentFailed, DocumentProgress
 from domain.tiers import TierLimits, TierPolicy
 from domain.users import User
 
@@ -50,6 +53,7 @@ class ProcessDocument:
     tiers: TierPolicy = TierPolicy()
     progress_interval: float = 0.0  # seconds between stored progress reports (the container sets it)
     indexer: DocumentIndexer | None = None  # None: chunks only, no search index (some unit tests)
+    events: EventPublisher | None = None  # progress, completed, failed: published after each commit
 
     def __call__(self, document_id: uuid.UUID) -> DocumentStatus | None:
         """Process the document; return its final status (None when it no longer exists)."""
@@ -65,6 +69,8 @@ class ProcessDocument:
                 document.start_processing(self.clock.now())
                 uow.documents.update(document)
                 uow.commit()
+        if document.status is DocumentStatus.PROCESSING:
+            publish(self.events, DocumentProgress.of(document))
         if document.status is DocumentStatus.COMPLETED:  # queued again for its search index
             if self.indexer is not None:
                 IndexDocument(self.uow, self.indexer)(document_id)
@@ -141,6 +147,7 @@ class ProcessDocument:
                                                 "pages": extraction.page_count}, created_at=now))
             uow.commit()
         log.info("process_completed", document_id=str(current.id), chunks=len(chunked.chunks))
+        publish(self.events, DocumentCompleted.of(current, chunks=len(chunked.chunks)))
         return current
 
     def _finish_failed(self, document_id: uuid.UUID, code: str, message: str) -> Document | _Superseded | None:
@@ -153,6 +160,7 @@ class ProcessDocument:
             mark_failed(uow, current, code=code, message=message, now=self.clock.now())
             uow.commit()
         log.info("process_failed", document_id=str(document_id), code=code)
+        publish(self.events, DocumentFailed.of(current))
         return current
 
     def _notify(self, document: Document, owner: User | None) -> None:
@@ -200,6 +208,8 @@ class _ProgressWriter:
                 current.report_progress(done, total, self._process.clock.now())
                 uow.documents.update(current)
                 uow.commit()
+        if current is not None:
+            publish(self._process.events, DocumentProgress.of(current))
 
 
 def _extraction_limits(limits: TierLimits | None) -> ExtractionLimits:

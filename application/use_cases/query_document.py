@@ -6,7 +6,8 @@ answer cache -> sources within a token budget (application.use_cases.answer_sour
 document when it fits; else the search index's best passages; else, for a summary/overview
 question, a map-reduce pass over every chunk) -> language model -> markers renumbered and
 citations checked and pinpointed (application.citing) -> conversation (tokens, cost, model that
-answered), analytics event and cache entry stored. Documents found without their search index are
+answered), analytics event and cache entry stored -> the user's windows after the question
+published (``quota.changed``, domain.events) for their open sockets. Documents found without their search index are
 answered from their chunks ranked in memory and queued to be indexed.
 
 A question over several documents is stored with ``document_id=None``; its citations carry each
@@ -27,6 +28,7 @@ from application.answer_cache import answer_key, encode_entry, rebound, remember
 from application.citing import StreamRenumbering
 from application.ports.cache import Cache
 from application.ports.clock import Clock
+from application.ports.events import EventPublisher
 from application.ports.language_model import (
     AnswerRequest,
     Completion,
@@ -40,6 +42,7 @@ from application.ports.question_store import QuestionStore
 from application.ports.rate_limiter import RateDecision, RateLimiter
 from application.ports.unit_of_work import UnitOfWork
 from application.prompts import REDUCE_PROMPT, SYSTEM_PROMPT
+from application.publishing import publish, quota_changed
 from application.retrieval.finder import PassageFinder
 from application.use_cases.answer_record import (  # noqa: F401 - MAX_QUESTION_CHARS: part of this use case's contract
     MAX_QUESTION_CHARS,
@@ -55,6 +58,7 @@ from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentStatus
+from domain.events import QuotaChanged
 from domain.followups import ThreadContext
 from domain.errors import NoActiveDocument, RateLimited, ServiceUnavailable
 from domain.pricing import PriceTable
@@ -94,6 +98,7 @@ class QueryDocument:
     settings: RetrievalSettings = RetrievalSettings()
     prices: PriceTable = attrs.Factory(PriceTable)
     queue: JobQueue | None = None  # indexes documents found without their search index
+    events: EventPublisher | None = None  # quota.changed, once the answer is recorded
 
     def __call__(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None) -> Conversation:
         final = None
@@ -129,7 +134,8 @@ class QueryDocument:
         answered = self._answer_from_cache(command, on_rate, started)
         if isinstance(answered, Conversation):
             return answered
-        return PendingAnswer(self, *answered, started)
+        prepared, cached, quota = answered
+        return PendingAnswer(self, prepared, cached, started, quota)
 
     async def open_async(self, command: QueryDocumentCommand, *, store: QuestionStore, offload: Offload,
                          on_rate: RateObserver | None = None) -> Conversation | PendingAnswer:
@@ -150,6 +156,7 @@ class QueryDocument:
         for document in documents:
             document.ensure_answerable()
         limits = self.tiers.for_tier(user.tier).request_limits()
+        quota = None
         if limits:
             decision = await offload(self.limiter.hit, question_key(user.id), limits)
             refusal = self._refusal(user, decision)
@@ -158,6 +165,7 @@ class QueryDocument:
                 raise refusal[1]
             if on_rate is not None:
                 on_rate(decision)
+            quota = self._quota(user, decision)
         cache_key = answer_key(self.llm.name, [d.sha256 for d in documents], question)
         hit = self._cache_get_local(cache_key)
         if hit is None:
@@ -168,16 +176,23 @@ class QueryDocument:
             conversation, event = answered(prepared, hit[0], started, cached=True, citations=citations,
                                            now=self.clock.now(), prices=self.prices)
             await store.record(conversation, event)
+            if quota is not None:
+                publish(self.events, quota)
             return conversation
         return await offload(self._pending, user, tuple(documents), question, cache_key,
-                             hit[0] if hit is not None else None, started)
+                             hit[0] if hit is not None else None, started, quota)
 
     def _pending(self, user: User, documents: tuple[Document, ...], question: str, cache_key: str,
-                 cached: Completion | None, started: float) -> PendingAnswer:
+                 cached: Completion | None, started: float, quota: QuotaChanged | None) -> PendingAnswer:
         with self.uow as uow:
+            uow.act_for(user.id)  # checked on the async path already; row-level security reads as them
             prepared = prepare(uow, self.finder, self.settings, user, documents, question, cache_key)
         self._index_later(prepared)
-        return PendingAnswer(self, prepared, cached, started)
+        return PendingAnswer(self, prepared, cached, started, quota)
+
+    def _quota(self, user: User, decision: RateDecision | None) -> QuotaChanged | None:
+        """The quota event to publish once the answer is recorded (None: unlimited, or no events)."""
+        return quota_changed(user, decision) if decision is not None and self.events is not None else None
 
     def _guarded(self, items: Iterator[CompletionDelta | Conversation]) -> Iterator[CompletionDelta | Conversation]:
         try:
@@ -191,11 +206,12 @@ class QueryDocument:
             raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
                                      service="language_model") from error
 
-    def _answer(self, prepared: Prepared, cached: Completion | None,
-                started: float) -> Iterator[CompletionDelta | Conversation]:
+    def _answer(self, prepared: Prepared, cached: Completion | None, started: float,
+                quota: QuotaChanged | None = None) -> Iterator[CompletionDelta | Conversation]:
         if cached is not None:
             yield CompletionDelta(text=cached.text)  # an entry cached without its source map: stored
-            yield self._record(prepared, cached, started, cached=True, refresh_cache=True)  # again with it
+            yield self._record(prepared, cached, started, cached=True, refresh_cache=True,  # again with it
+                               quota=quota)
             return
         system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
         if prepared.map_parts:
@@ -214,12 +230,12 @@ class QueryDocument:
         assert completion is not None, "a language model stream ends with a Completion"
         completion = attrs.evolve(completion, tokens_in=completion.tokens_in + spent[0],
                                   tokens_out=completion.tokens_out + spent[1])
-        yield self._record(prepared, completion, started, cached=False)
+        yield self._record(prepared, completion, started, cached=False, quota=quota)
 
     # --- preparation ---------------------------------------------------------------------------
 
-    def _answer_from_cache(self, command: QueryDocumentCommand, on_rate: RateObserver | None,
-                           started: float) -> Conversation | tuple[Prepared, Completion | None]:
+    def _answer_from_cache(self, command: QueryDocumentCommand, on_rate: RateObserver | None, started: float,
+                           ) -> Conversation | tuple[Prepared, Completion | None, QuotaChanged | None]:
         """One unit of work: user, documents, rate limit, the answer cache. On a hit (whose entry
         keeps the answer's citations) the conversation is recorded in the same unit of work: no
         chunk is loaded, no source selected, no second transaction. Otherwise what the answer needs."""
@@ -235,12 +251,14 @@ class QueryDocument:
                                    thread.standalone if thread is not None else question)
             hit = self._cache_get(cache_key)
             citations = rebound(hit[1], documents) if hit is not None and hit[1] is not None else None
+            quota = self._quota(user, decision)
             if hit is not None and citations is not None:
                 prepared = Prepared(user, tuple(documents), question, cache_key, (), {}, thread=thread)
-                return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations)
+                return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations,
+                                    quota=quota)
             prepared = prepare(uow, self.finder, self.settings, user, tuple(documents), question, cache_key, thread)
         self._index_later(prepared)
-        return prepared, (hit[0] if hit is not None else None)
+        return prepared, (hit[0] if hit is not None else None), quota
 
     def _index_later(self, prepared: Prepared) -> None:
         """Queue the documents answered without their search index (their job indexes them);
@@ -304,9 +322,9 @@ class QueryDocument:
 
     def _record(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
                 uow: UnitOfWork | None = None, refresh_cache: bool = False,
-                citations: list[Citation] | None = None) -> Conversation:
-        """Store the conversation and its analytics event (in ``uow`` when one is open), and
-        cache a fresh answer with its citations."""
+                citations: list[Citation] | None = None, quota: QuotaChanged | None = None) -> Conversation:
+        """Store the conversation and its analytics event (in ``uow`` when one is open), publish
+        ``quota`` once that is committed, and cache a fresh answer with its citations."""
         conversation, event = answered(prepared, completion, started, cached=cached, citations=citations,
                                        now=self.clock.now(), prices=self.prices)
         if uow is not None:
@@ -314,6 +332,8 @@ class QueryDocument:
         else:
             with self.uow as fresh:
                 store_answer(fresh, conversation, event)
+        if quota is not None:
+            publish(self.events, quota)
         # only the configured model's own answers are cached: a fallback's answer is not kept
         # in place of the better model's once that one is back
         if (refresh_cache or not cached) and completion.model == self.llm.name:
@@ -338,8 +358,10 @@ class PendingAnswer:
     _prepared: Prepared
     _cached: Completion | None
     _started: float
+    _quota: QuotaChanged | None = None  # published once the answer is recorded
 
     def stream(self) -> Iterator[CompletionDelta | Conversation]:
         """Partial text, then the stored Conversation (errors as in QueryDocument.stream)."""
         use_case = self._use_case
-        return use_case._guarded(use_case._answer(self._prepared, self._cached, self._started))  # noqa: SLF001
+        return use_case._guarded(use_case._answer(self._prepared, self._cached, self._started,  # noqa: SLF001
+                                                  self._quota))

@@ -12,12 +12,13 @@ from datetime import timedelta
 import attrs
 import structlog
 
+from application.audit import audit
 from application.ports.clock import Clock
 from application.ports.security import TokenIssuer, TokenKind
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import credential_user
 from application.use_cases.session_guard import SessionGuard
-from domain.analytics import AuditEntry
+from domain.analytics import AuditAction
 from domain.errors import InvalidCredentials, SessionEnded
 from domain.sessions import RevocationReason, Session, SessionChannel
 from domain.users import User
@@ -35,6 +36,16 @@ class TokenPair:
     session_id: uuid.UUID | None = None
 
 
+@attrs.frozen(kw_only=True)
+class WebLogin:
+    """A web session's one token (the dashboard's cookie, kind ``web``): no refresh token exists
+    for it, so it cannot be refreshed; it ends with the session (sign out, password change)."""
+
+    token: str = attrs.field(repr=False)
+    user: User
+    session_id: uuid.UUID
+
+
 @attrs.define
 class Sessions:
     uow: UnitOfWork
@@ -48,6 +59,7 @@ class Sessions:
         session = Session(user_id=user.id, channel=channel, refresh_token_id=uuid.uuid4().hex, created_at=now,
                           refreshed_at=now, expires_at=now + timedelta(seconds=self.tokens.ttl(TokenKind.REFRESH)))
         uow.sessions.add(session)
+        audit(uow, AuditAction.SIGN_IN, actor_id=user.id, target=str(session.id), at=now, channel=channel.value)
         return self._pair(user, session)
 
     def begin(self, user: User, channel: SessionChannel) -> TokenPair:
@@ -55,6 +67,22 @@ class Sessions:
             pair = self.start(uow, user, channel)
             uow.commit()
         return pair
+
+    def begin_web(self, user: User) -> WebLogin:
+        """A new web session for ``user`` and its cookie token, which lives as long as a refresh
+        token would (the session expires with it). The session's ``refresh_token_id`` names no
+        token ever issued, so no refresh can extend it."""
+        now = self.clock.now()
+        session = Session(user_id=user.id, channel=SessionChannel.WEB, refresh_token_id=uuid.uuid4().hex,
+                          created_at=now, refreshed_at=now,
+                          expires_at=now + timedelta(seconds=self.tokens.ttl(TokenKind.WEB)))
+        with self.uow as uow:
+            uow.sessions.add(session)
+            audit(uow, AuditAction.SIGN_IN, actor_id=user.id, target=str(session.id), at=now,
+                  channel=SessionChannel.WEB.value)
+            uow.commit()
+        return WebLogin(token=self.tokens.issue(user.id, kind=TokenKind.WEB, session_id=session.id),
+                        user=user, session_id=session.id)
 
     def refresh(self, refresh_token: str) -> TokenPair:
         """A new pair for the current refresh token of a live session of an active user."""
@@ -65,8 +93,8 @@ class Sessions:
         with self.uow as uow:
             user = credential_user(uow, claims.user_id, "The token is not valid.")
             session = uow.sessions.get(claims.session_id)
-            if session is None or session.user_id != user.id:
-                raise InvalidCredentials("The token is not valid.")
+            if session is None or session.user_id != user.id or session.channel is SessionChannel.WEB:
+                raise InvalidCredentials("The token is not valid.")  # a web session has no refresh tokens
             if not session.is_active(now):
                 raise SessionEnded(ENDED)
             successor = uuid.uuid4().hex
@@ -78,6 +106,7 @@ class Sessions:
                 self.forget([session.id])
                 log.warning("refresh_token_reused", session_id=str(session.id), user_id=str(user.id))
                 raise SessionEnded(ENDED)
+            audit(uow, AuditAction.TOKEN_REFRESHED, actor_id=user.id, target=str(session.id), at=now)
             uow.commit()
         session.refresh_token_id = successor
         return self._pair(user, session)
@@ -108,8 +137,8 @@ class Sessions:
             self._audit(uow, session_id, user_id, reason)
 
     def _audit(self, uow: UnitOfWork, session_id: uuid.UUID, user_id: uuid.UUID, reason: RevocationReason) -> None:
-        uow.audit.add(AuditEntry(actor_id=user_id, action="session_ended", target=str(session_id),
-                                 data={"reason": reason.value}, created_at=self.clock.now()))
+        audit(uow, AuditAction.SESSION_ENDED, actor_id=user_id, target=str(session_id), at=self.clock.now(),
+              reason=reason.value)
 
     def _pair(self, user: User, session: Session) -> TokenPair:
         return TokenPair(access_token=self.tokens.issue(user.id, kind=TokenKind.ACCESS, session_id=session.id),

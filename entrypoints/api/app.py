@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 
 from config.bootstrap import build_container
 from config.container import Container, warm_embedder
+from config.error_tracking import set_component
+from config.metrics import live_collectors
 from config.settings import Settings
 from entrypoints.api import (
     analytics,
@@ -22,6 +24,7 @@ from entrypoints.api import (
     conversation_threads,
     docs_pages,
     documents,
+    events,
     metrics,
     openapi,
     problems,
@@ -30,10 +33,13 @@ from entrypoints.api import (
     users,
 )
 from entrypoints.api import telegram_webhook
+from entrypoints.api import citation_views
+from entrypoints.api import audit
 from entrypoints.api.middleware import RequestContextMiddleware
 from entrypoints.api.request_limits import RequestLimitsMiddleware
 from entrypoints.api.security_headers import SecurityHeaders
 from entrypoints.api.schemas import HealthOut, ReadinessOut
+from entrypoints.web import app as web_app
 
 
 @contextlib.asynccontextmanager
@@ -46,7 +52,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(warm_embedder, app.state.container)
     store = app.state.async_store = app.state.container.async_store()  # bound to this event loop
     await store.start()
-    stop_metrics = metrics.serve_on_port(app.state.metrics, app.state.container.settings().metrics_port)
+    settings = app.state.container.settings()
+    stop_metrics = metrics.serve_on_port(app.state.metrics, settings.metrics_port, settings.metrics_host,
+                                         ready=lambda: _readiness(app.state.container))
     _freeze_startup_objects()
     try:
         async with telegram_webhook.serving(app):  # the bot by webhook, when configured
@@ -54,6 +62,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         stop_metrics()
         await store.close()
+
+
+def _readiness(container: Container) -> tuple[bool, dict[str, str]]:
+    readiness = container.check_readiness()()
+    return readiness.ready, readiness.checks
 
 
 def _freeze_startup_objects() -> None:
@@ -99,17 +112,23 @@ def create_app(container: Container | None = None) -> FastAPI:
     if docs:  # from a registry package's files: no CDN (entrypoints.api.docs_pages)
         docs_pages.install(app, openapi_url="/openapi.json", title=app.title)
     metrics.install(app, token=settings.metrics_token.get_secret_value() if settings.metrics_token else None,
-                    port=settings.metrics_port, production=settings.env == "production")
+                    port=settings.metrics_port, production=settings.env == "production",
+                    collectors=live_collectors(container))
+    set_component("api")  # the tag of this process's error reports (config/error_tracking.py)
     _install_http_options(app, container.settings())
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(api_keys.router)
     app.include_router(documents.router)
+    app.include_router(citation_views.router)
     app.include_router(questions.router)
     app.include_router(conversation_threads.router)
     app.include_router(usage.router)
     app.include_router(analytics.router)
+    app.include_router(audit.router)  # GET /api/v1/admin/audit
+    app.include_router(events.router)  # WebSocket /api/v1/events, and the event relay's lifespan
     telegram_webhook.install(app, container)
+    web_app.install(app, container)  # the dashboard's pages at / (after the API's routes and problem handlers)
 
     # the body cap and the address check before anything reads the request; the upload route
     # streams its own body under the caller's tier cap (entrypoints.api.documents)

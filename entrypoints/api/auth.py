@@ -1,4 +1,4 @@
-"""Registration, login, token refresh, logout and password change."""
+"""Registration, login, token refresh, logout, password change and linking a Telegram account."""
 
 from __future__ import annotations
 
@@ -45,6 +45,15 @@ class TelegramCodeIn(RequestBody):
 
     code: str = Field(..., min_length=4, max_length=32, examples=["K7QW-3MZP-XA"],
                       description="The one-time code the Telegram bot gave you with /token.")
+
+
+class LinkedOut(BaseModel):
+    model_config = example({"user": EXAMPLE_USER, "linked": True,
+                            "moved": {"documents": 3, "conversations": 12, "threads": 2, "events": 20, "api_keys": 0}})
+
+    user: UserOut = Field(..., description="This account, now with the Telegram id.")
+    linked: bool = Field(..., description="False when the code was this account's own: nothing changed.")
+    moved: dict[str, int] = Field(..., description="Rows that moved from the Telegram account, by kind.")
 
 
 class PasswordIn(RequestBody):
@@ -129,3 +138,28 @@ def change_password(body: PasswordIn, principal: SessionPrincipalDep, container:
 def telegram_code(body: TelegramCodeIn, container: ContainerDep) -> TokensOut:
     """Exchange a one-time code from the Telegram bot (/token) for tokens of the same account."""
     return _tokens(container, container.link_codes().exchange(body.code))
+
+
+def _link_responses() -> dict[int | str, dict[str, Any]]:
+    responses = PROBLEM_RESPONSES(401, 403, 409, 422)
+    responses[403]["description"] = ("The account is banned or inactive; or the documents of both accounts would "
+                                     "exceed this account's plan (`document_quota_exceeded`: `excess` says how many "
+                                     "to delete first); or the credential is an API key.")
+    responses[409]["description"] = ("`link_refused`: this account has another Telegram account already "
+                                     "(`reason` `other_telegram`), or the Telegram account has an email or password "
+                                     "of its own (`has_credentials`). Nothing changed.")
+    responses[409]["content"] = {PROBLEM_JSON: {"example": problem_body(
+        409, "link_refused", "That Telegram account has an email or password of its own; two accounts with "
+        "credentials of their own are not merged. Keep using it on its own.", {"reason": "has_credentials"})}}
+    return responses
+
+
+@router.post("/telegram-link", response_model=LinkedOut, responses=_link_responses())
+def telegram_link(body: TelegramCodeIn, principal: SessionPrincipalDep, container: ContainerDep) -> LinkedOut:
+    """Link the Telegram account whose one-time code (the bot's /token) this is to the signed-in
+    account: its documents, questions, threads, analytics and API keys move here, this account takes
+    its Telegram id (the bot then acts as this account) and the Telegram-only account is deleted.
+    Needs a login (access token or the dashboard's cookie), not an API key. The code is spent by any
+    attempt."""
+    result = container.link_telegram()(principal.id, body.code)
+    return LinkedOut(user=UserOut.of(result.user), linked=result.linked, moved=result.moved.as_dict())

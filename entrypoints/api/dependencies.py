@@ -1,4 +1,5 @@
-"""Request dependencies: the container and the user behind the access token or API key."""
+"""Request dependencies: the container and the user behind the access token, API key or the
+dashboard's session cookie."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from config.container import Container
 from domain.api_keys import looks_like_api_key
 from domain.errors import InvalidCredentials, PermissionDenied, UserNotFound
 from domain.users import User
+from entrypoints.api.cookie_session import UNSAFE_METHODS, CSRF_HEADER, check_csrf, cookie_claims
 from entrypoints.api.threads import run_fast
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/login "
                     "(an API key is accepted here too: `Authorization: Bearer ak_...`).")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="An API key from POST /api/v1/api-keys (`ak_...`), for server-to-server use.")
-AUTH_TOKEN, AUTH_API_KEY = "token", "api_key"
+AUTH_TOKEN, AUTH_API_KEY, AUTH_COOKIE = "token", "api_key", "cookie"
+LOGINS = frozenset({AUTH_TOKEN, AUTH_COOKIE})  # a person who logged in (not an API key)
 
 
 def container_of(request: Request) -> Container:
@@ -38,13 +41,14 @@ async def get_container(request: Request) -> Container:
 
 @attrs.frozen
 class Principal:
-    """Who is asking, by id, and how they proved it (``AUTH_TOKEN`` or ``AUTH_API_KEY``). Routes pass
+    """Who is asking, by id, and how they proved it (``AUTH_TOKEN``, ``AUTH_API_KEY`` or
+    ``AUTH_COOKIE``, the dashboard's session cookie: entrypoints.api.cookie_session). Routes pass
     the id to their use case, which loads the user and refuses a banned or inactive one in the same
     unit of work as the rest of its reads."""
 
     id: uuid.UUID
     method: str
-    session_id: uuid.UUID | None = None  # the login session of an access token
+    session_id: uuid.UUID | None = None  # the login session of an access token or of the cookie
 
 
 async def current_principal(
@@ -54,7 +58,9 @@ async def current_principal(
 ) -> Principal:
     """The user id of the access token (verified here; its session checked against the sessions
     table, remembered for a few seconds: application.use_cases.session_guard) or of the API key
-    (looked up, with its user): 401 without either. ``X-API-Key`` wins when both headers are sent;
+    (looked up, with its user); without either, the session cookie (checked like an access token,
+    and for POST/PUT/PATCH/DELETE only with the session's CSRF token in ``X-CSRF-Token``: 403
+    ``csrf_failed`` otherwise); 401 without any. ``X-API-Key`` wins when both headers are sent;
     a bearer credential starting with ``ak_`` is an API key too. Async, so the ``user_id`` bound
     here reaches the logs of the whole request."""
     container = container_of(request)
@@ -69,10 +75,24 @@ async def current_principal(
         return _authenticated(claims.user_id, AUTH_TOKEN, claims.session_id)
     key = api_key if api_key is not None else token
     if key is None:
-        raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
-                                 "or 'X-API-Key: <API key>'.")
+        cookie = cookie_claims(container, request)
+        if cookie is None:
+            raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
+                                     "or 'X-API-Key: <API key>'.")
+        return await _cookie_principal(request, container, cookie.user_id, cookie.session_id)  # type: ignore[arg-type]
     user = await run_in_threadpool(container.api_keys().user_for, key)
     return _authenticated(user.id, AUTH_API_KEY)
+
+
+async def _cookie_principal(request: Request, container: Container, user_id: uuid.UUID,
+                            session_id: uuid.UUID) -> Principal:
+    """The cookie's session checked as an access token's is, then the CSRF token of unsafe methods."""
+    guard = container.session_guard()
+    if not guard.known(user_id, session_id):
+        await run_fast(request, guard.check, user_id, session_id)
+    if request.method in UNSAFE_METHODS:
+        check_csrf(container, session_id, request.headers.get(CSRF_HEADER))
+    return _authenticated(user_id, AUTH_COOKIE, session_id)
 
 
 def _authenticated(user_id: uuid.UUID, method: str, session_id: uuid.UUID | None = None) -> Principal:
@@ -95,9 +115,10 @@ async def current_user(request: Request, principal: Annotated[Principal, Depends
 
 
 async def session_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    """The user of an access token (a login), not of an API key: a leaked key must not be able to
-    mint keys that would outlive its own revocation, change the password or end sessions."""
-    if principal.method != AUTH_TOKEN:
+    """The user of a login (an access token or the dashboard's session cookie), not of an API key: a
+    leaked key must not be able to mint keys that would outlive its own revocation, change the
+    password or end sessions."""
+    if principal.method not in LOGINS:
         raise PermissionDenied("This needs an access token from POST /api/v1/auth/login, not an API key.")
     return principal
 

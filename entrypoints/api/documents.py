@@ -55,10 +55,13 @@ async def upload(request: Request, container: ContainerDep, user: PrincipalDep) 
 async def list_documents(request: Request, container: ContainerDep, user: PrincipalDep,
                    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
                    kind: DocumentKind | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   cursor: DocumentCursor = None) -> DocumentList:
-    """Your documents, newest first."""
+                   cursor: DocumentCursor = None,
+                   q: Annotated[str | None, Query(max_length=255, pattern=NO_CONTROL_PATTERN,
+                                                  description="Only documents whose filename contains this "
+                                                              "(case-insensitive).")] = None) -> DocumentList:
+    """Your documents, newest first (the dashboard's Library reads the same use case)."""
     query = ListDocumentsQuery(user_id=user.id, status=status_filter, kind=kind, limit=limit,
-                               before=document_position(cursor))
+                               before=document_position(cursor), filename_contains=q)
     with as_principal():  # the user and the page in one read awaited on the event loop
         page = await container.list_documents().page_async(query, request.app.state.async_store)
     next_cursor = document_cursor(*page.next_before) if page.next_before else None

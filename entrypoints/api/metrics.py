@@ -1,7 +1,8 @@
 """Prometheus metrics of the API process: request latency by route, questions, tokens, cache hits.
 
 Who may read them (the per-route latencies tell an outsider much about the service):
-- ASSISTANT_METRICS_PORT set: they are served on that port, bound to 127.0.0.1, and not on the API's;
+- ASSISTANT_METRICS_PORT set: they are served on that port, bound to ASSISTANT_METRICS_HOST (127.0.0.1),
+  and not on the API's;
 - ASSISTANT_METRICS_TOKEN set: /metrics wants ``Authorization: Bearer <token>`` (401 otherwise);
 - neither, in development: /metrics is open (the API listens on 127.0.0.1 by default);
 - neither, in production: there is no /metrics (404), and a warning says how to turn it on.
@@ -14,8 +15,10 @@ from collections.abc import Callable
 
 import structlog
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.exposition import start_http_server
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.registry import Collector
+
+from config.metrics import MetricsServer, exposition
 
 from domain.errors import InvalidCredentials
 
@@ -25,8 +28,9 @@ from domain.conversations import Conversation
 class Metrics:
     """One registry per application, so several apps in one process (tests) do not collide."""
 
-    def __init__(self) -> None:
+    def __init__(self, collectors: list[Collector] | None = None) -> None:
         self.registry = CollectorRegistry()
+        self.collectors = collectors or []  # read at scrape time: queues, disk (config/metrics.py)
         self.requests = Histogram("assistant_http_request_seconds", "HTTP request latency by route",
                                   ["method", "route", "status"], registry=self.registry,
                                   buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
@@ -35,7 +39,14 @@ class Metrics:
         self.tokens = Counter("assistant_tokens_total", "Language-model tokens", ["model", "direction"],
                               registry=self.registry)
         self.answer_seconds = Histogram("assistant_answer_seconds", "Time to answer a question", ["cached"],
-                                        registry=self.registry)
+                                        registry=self.registry,  # up to minutes: a model's answer can take them
+                                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30,
+                                                 60, 120))
+
+    def scrape(self) -> bytes:
+        """This app's families, the process-wide ones (model calls, documents, ...) and the live
+        collectors; in multiprocess mode the sum over every process (config/metrics.py)."""
+        return exposition([self.registry], self.collectors)
 
     def observe_answer(self, conversation: Conversation) -> None:
         cached = "true" if conversation.cached else "false"
@@ -48,10 +59,11 @@ class Metrics:
 log = structlog.get_logger(__name__)
 
 
-def install(app: FastAPI, *, token: str | None, port: int | None, production: bool) -> Metrics:
+def install(app: FastAPI, *, token: str | None, port: int | None, production: bool,
+            collectors: list[Collector] | None = None) -> Metrics:
     """The registry and who may read it (see the module's docs); requests are timed by
     entrypoints.api.middleware. The separate port is opened by ``serve_on_port`` at start-up."""
-    metrics = Metrics()
+    metrics = Metrics(collectors)
     app.state.metrics = metrics
     if port is not None:
         return metrics
@@ -65,19 +77,17 @@ def install(app: FastAPI, *, token: str | None, port: int | None, production: bo
         if expected is not None and not hmac.compare_digest(
                 request.headers.get("authorization", "").encode("latin-1", "replace"), expected):
             raise InvalidCredentials("The metrics need 'Authorization: Bearer <ASSISTANT_METRICS_TOKEN>'.")
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.scrape(), media_type=CONTENT_TYPE_LATEST)
 
     return metrics
 
 
-def serve_on_port(metrics: Metrics, port: int | None) -> Callable[[], None]:
-    """The metrics on 127.0.0.1:``port`` in a thread of this process. With several API worker
-    processes only the first to bind serves (each process has its own figures; a warning in the others)."""
+def serve_on_port(metrics: Metrics, port: int | None, host: str = "127.0.0.1",
+                  ready: Callable[[], tuple[bool, dict[str, str]]] = lambda: (True, {})) -> Callable[[], None]:
+    """The metrics on ``host``:``port`` (ASSISTANT_METRICS_HOST, 127.0.0.1 by default) in a thread of
+    this process. With several API worker processes only the first to bind serves: its own figures,
+    or every process's with PROMETHEUS_MULTIPROC_DIR (config/metrics.py; a warning in the others)."""
     if port is None:
         return lambda: None
-    try:
-        server, _thread = start_http_server(port, addr="127.0.0.1", registry=metrics.registry)
-    except OSError as error:
-        log.warning("metrics_port_unavailable", port=port, error=type(error).__name__)
-        return lambda: None
-    return server.shutdown
+    server = MetricsServer(host, port, scrape=metrics.scrape, ready=ready)
+    return server.stop if server.start() else (lambda: None)

@@ -40,7 +40,8 @@ class RequestContextMiddleware:
             return
         rid = _request_id(scope)
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=rid)
+        client: Any = scope.get("client")  # the peer (behind a proxy: uvicorn's --forwarded-allow-ips decides)
+        structlog.contextvars.bind_contextvars(request_id=rid, client_address=client[0] if client else None)
         started = time.perf_counter()
         status = 500
         rid_header = (b"x-request-id", rid.encode())
@@ -59,7 +60,6 @@ class RequestContextMiddleware:
             route = getattr(scope.get("route"), "path", "unmatched")
             self.metrics.requests.labels(scope["method"], route, str(status)).observe(elapsed)
             if self.access_log:
-                client: Any = scope.get("client")
                 log.info("http_request", method=scope["method"], path=scope["path"], status=status,
                          duration_ms=round(elapsed * 1000, 1), client=client[0] if client else None)
 

@@ -23,9 +23,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "document_failed": 409, "no_active_document": 409, "document_quota_exceeded": 403, "file_empty": 422,
     "file_too_large": 413, "unsupported_file_type": 415, "file_encrypted": 422, "file_corrupt": 422,
     "no_text_found": 422, "rate_limited": 429, "service_unavailable": 503,
-    "token_expired": 401, "registration_closed": 403, "api_key_not_found": 404,
+    "token_expired": 401, "registration_closed": 403, "api_key_not_found": 404, "link_refused": 409,
     "password_required": 422, "file_too_complex": 422, "hostile_file": 422, "duplicate_file_part": 400,
-    "session_ended": 401, "login_throttled": 429, "thumbnail_not_found": 404, "thread_not_found": 404, "thread_documents_gone": 409,
+    "session_ended": 401, "login_throttled": 429, "thumbnail_not_found": 404, "chunk_not_found": 404, "page_not_found": 404, "thread_not_found": 404, "thread_documents_gone": 409,
+    "csrf_failed": 403,
+    "stored_file_unreadable": 500,  # the server's storage key or file is at fault, not the request
 }
 PROBLEM_JSON = "application/problem+json"
 SAFE_OUTAGE_DETAILS = ("service",)  # the one member of a 503's details shown to the caller

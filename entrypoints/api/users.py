@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from domain.users import Tier, UserStatus
-from entrypoints.api.request_body import RequestBody
+from entrypoints.api.request_body import NO_CONTROL_PATTERN, RequestBody
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, UserDep
 from entrypoints.api.schemas import PROBLEM_RESPONSES, UserOut, example
 
@@ -31,9 +31,12 @@ def me(user: UserDep) -> UserOut:
 
 @router.get("", response_model=list[UserOut], responses=ERRORS)
 def list_users(container: ContainerDep, user: PrincipalDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[UserOut]:
-    """All users (administrators only)."""
-    return [UserOut.of(u) for u in container.list_users()(user.id, limit=limit, offset=offset)]
+               offset: Annotated[int, Query(ge=0)] = 0,
+               email: Annotated[str | None, Query(max_length=254, pattern=NO_CONTROL_PATTERN,
+                                                  description="Only users whose email "
+                                                  "contains this (case-insensitive).")] = None) -> list[UserOut]:
+    """All users, oldest first, or those whose email contains `email` (administrators only)."""
+    return [UserOut.of(u) for u in container.list_users()(user.id, limit=limit, offset=offset, email_contains=email)]
 
 
 @router.put("/{user_id}/tier", response_model=UserOut, responses=ERRORS)

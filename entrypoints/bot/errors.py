@@ -12,9 +12,11 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
+from config.error_tracking import report_exception
 from domain.errors import DomainError, RateLimited, ServiceUnavailable
 from entrypoints.bot.context import container, lang, reply, run
 from entrypoints.bot.i18n import error_text, t
+from entrypoints.bot.metrics import HANDLER_ERRORS, count_error
 
 log = structlog.get_logger(__name__)
 BANNED_TOLD_TTL = 86400  # seconds a banned user is not told again
@@ -33,6 +35,7 @@ def describe(error: DomainError, language: str) -> str:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
+    count_error(error)  # Telegram API errors by kind (entrypoints/bot/metrics.py)
     if not isinstance(update, Update):  # polling or job errors: PTB retries network errors itself
         log.warning("bot_background_error", error=repr(error))
         return
@@ -47,6 +50,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("bot_api_error", error=repr(error))
     else:
         log.error("bot_handler_failed", exc_info=error)
+        HANDLER_ERRORS.inc()
+        if error is not None:  # to error tracking with the ids only (config/error_tracking.py)
+            user = update.effective_user
+            report_exception(error, user_id=user.id if user else None, update_id=update.update_id)
     await _safe_reply(update, t(language, "internal"))
 
 

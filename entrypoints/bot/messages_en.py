@@ -46,8 +46,9 @@ TEXTS = {
     "unlimited": "unlimited",
     "window_minute": "minute", "window_hour": "hour", "window_day": "day",
     "lang_choose": "Choose a language:", "lang_set": "Language: English.",
-    "token": "Your one-time code: <code>{code}</code>\nValid for {minutes} minutes, once. Exchange it at "
-             "<code>POST /api/v1/auth/telegram-code</code> for API tokens.",
+    "token": "Your one-time code: <code>{code}</code>\nValid for {minutes} minutes, once. Enter it on the web "
+             "dashboard's Settings page to link this chat to your web account (what you sent me moves there), "
+             "or exchange it at <code>POST /api/v1/auth/telegram-code</code> for API tokens.",
     "processing": "⏳ Processing <b>{name}</b>…",
     "progress": "⏳ Processing <b>{name}</b>… {done}/{total} ({percent}%)",
     "received": "⏳ Got <b>{name}</b>; I will tell you when it is ready.",

@@ -46,8 +46,10 @@ TEXTS = {
     "unlimited": "без ограничений",
     "window_minute": "минуту", "window_hour": "час", "window_day": "день",
     "lang_choose": "Выберите язык:", "lang_set": "Язык: русский.",
-    "token": "Ваш одноразовый код: <code>{code}</code>\nДействует {minutes} минут, один раз. Обменяйте его "
-             "на токены API: <code>POST /api/v1/auth/telegram-code</code>.",
+    "token": "Ваш одноразовый код: <code>{code}</code>\nДействует {minutes} минут, один раз. Введите его на "
+             "странице «Настройки» веб-панели, чтобы связать этот чат с вашим веб-аккаунтом (всё, что вы мне "
+             "отправляли, перейдёт туда), или обменяйте на токены API: "
+             "<code>POST /api/v1/auth/telegram-code</code>.",
     "processing": "⏳ Обрабатываю <b>{name}</b>…",
     "progress": "⏳ Обрабатываю <b>{name}</b>… {done}/{total} ({percent}%)",
     "received": "⏳ Получил <b>{name}</b>; сообщу, когда будет готов.",

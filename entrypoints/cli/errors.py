@@ -20,7 +20,8 @@ EXIT_CODES: dict[str, int] = {
     "document_failed": 19, "no_active_document": 20, "document_quota_exceeded": 21, "file_empty": 22,
     "file_too_large": 23, "unsupported_file_type": 24, "file_encrypted": 25, "file_corrupt": 26,
     "no_text_found": 27, "rate_limited": 28, "processing_error": 29,
-    "password_required": 30, "file_too_complex": 31, "hostile_file": 32,
+    "password_required": 30, "file_too_complex": 31, "hostile_file": 32, "stored_file_unreadable": 33,
+    "backup_failed": 34, "restore_refused": 35, "link_refused": 36,
     "service_unavailable": 75,  # sysexits EX_TEMPFAIL: try again later
 }
 EXIT_DOMAIN_OTHER = 1

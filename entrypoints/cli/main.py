@@ -10,7 +10,7 @@ import typer
 
 from entrypoints.cli import (account, bot, chat, db, documents, history, index, questions, removal, serve, state,
                              users, worker)
-from entrypoints.cli import exports
+from entrypoints.cli import audit, backups, exports, retention, storage
 from entrypoints.cli.errors import reports_errors
 from entrypoints.cli.help import Command, Group
 
@@ -27,11 +27,16 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(storage.app, name="storage")
+app.add_typer(retention.app, name="retention")
 for command in (documents.ingest, documents.docs, documents.doc, questions.ask, chat.chat, history.history,
                 removal.delete, removal.clear,
                 account.usage, serve.serve, bot.bot, worker.worker, worker.recover, index.reindex):
     app.command(command.__name__, cls=Command)(reports_errors(command))
 app.command("export", cls=Command)(reports_errors(exports.export))
+app.command("audit", cls=Command)(reports_errors(audit.audit))
+for command in (backups.backup, backups.restore):
+    app.command(command.__name__, cls=Command)(reports_errors(command))
 
 
 def _print_version(value: bool) -> None:

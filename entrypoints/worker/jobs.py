@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import uuid
 
 import structlog
@@ -17,6 +18,8 @@ from application.errors import TransientError
 from application.ports.job_queue import JobTimedOut
 from config.bootstrap import build_container
 from config.container import Container
+from config.error_tracking import tag_current
+from entrypoints.worker.metrics import JOB_SECONDS
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +35,7 @@ def container() -> Container:
     """Built on the first job of the process (or earlier by the worker shell), then reused."""
     global _owner_pid
     _owner_pid = os.getpid()
-    return build_container()
+    return build_container(database_row_role="worker")  # row-level security: a worker serves every user
 
 
 def _after_fork(c: Container) -> None:
@@ -47,10 +50,20 @@ def _after_fork(c: Container) -> None:
 
 
 def process_document(document_id: str) -> str | None:
-    """Return the document's final status (None when the document is gone)."""
+    """Return the document's final status (None when the document is gone). Timed by outcome
+    (entrypoints/worker/metrics.py)."""
+    started, outcome = time.perf_counter(), ["failed"]  # set by _process as it learns how the job ends
+    try:
+        return _process(document_id, outcome)
+    finally:
+        JOB_SECONDS.labels(outcome[0]).observe(time.perf_counter() - started)
+
+
+def _process(document_id: str, outcome: list[str]) -> str | None:
     c = container()
     _after_fork(c)
     doc_id = uuid.UUID(document_id)
+    tag_current(document_id=document_id)  # on an error report of this job (config/error_tracking.py)
     with structlog.contextvars.bound_contextvars(document_id=document_id):
         try:
             status = c.process_document()(doc_id)
@@ -60,9 +73,12 @@ def process_document(document_id: str) -> str | None:
                 c.fail_document()(doc_id)
             else:
                 log.info("job_will_retry", error=str(error))
+                outcome[0] = "retry"
             raise
         except JobTimedOut as error:
             log.warning("job_timed_out", error=str(error))
             failed = c.fail_document()(doc_id, code=TIMED_OUT_CODE, message=TIMED_OUT_MESSAGE)
+            outcome[0] = "timed_out"
             return failed.status.value if failed is not None else None  # not raised: RQ would retry it
+    outcome[0] = "ok"
     return status.value if status is not None else None

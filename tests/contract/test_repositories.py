@@ -18,6 +18,7 @@ from domain.api_keys import ApiKey
 from domain.chunks import Chunk
 from domain.conversations import Citation, Conversation
 from domain.documents import Document, DocumentKind, DocumentStatus
+from domain.latency import histogram
 from domain.locators import Locator
 from domain.sessions import RevocationReason, Session, SessionChannel
 from domain.threads import Thread, ThreadScope
@@ -132,6 +133,21 @@ def test_users_list_is_ordered_by_creation_and_pages(uow: UnitOfWork) -> None:
         assert uow.users.list(limit=2) == expected[:2]
         assert uow.users.list(limit=2, offset=2) == expected[2:]
         assert uow.users.list(offset=10) == []
+
+
+def test_users_list_searches_emails_by_a_part_taken_literally(uow: UnitOfWork) -> None:
+    ann, bob, odd, nomail = (a_user(email="ann@example.com", created_at=at(0), updated_at=at(0)),
+                             a_user(email="bob@corp.example", created_at=at(1), updated_at=at(1)),
+                             a_user(email="x_y%z@example.com", created_at=at(2), updated_at=at(2)),
+                             a_user(email=None, telegram_id=7, created_at=at(3), updated_at=at(3)))
+    stored(uow, ann, bob, odd, nomail)
+    with uow:
+        assert uow.users.list(email_contains="EXAMPLE.com") == [ann, odd]
+        assert uow.users.list(email_contains="corp") == [bob]
+        assert uow.users.list(email_contains="_") == [odd] and uow.users.list(email_contains="%") == [odd]
+        assert uow.users.list(email_contains="example.com", limit=1, offset=1) == [odd]
+        assert uow.users.list(email_contains="nobody") == []
+        assert uow.users.list(email_contains="") == [ann, bob, odd, nomail]
 
 
 @pytest.mark.parametrize("field", ["email", "telegram_id"])
@@ -465,7 +481,7 @@ def test_usage_by_day_sums_questions_tokens_and_cost_per_utc_day(uow: UnitOfWork
             ("2026-01-05", 3, 1149), ("2026-01-06", 2, 7)]
 
 
-def test_latencies_and_count_users_over_a_period(uow: UnitOfWork) -> None:
+def test_latency_histogram_and_count_users_over_a_period(uow: UnitOfWork) -> None:
     ann, bob, idle = a_user(), a_user(), a_user()
     stored(uow, ann, bob, idle)
     with uow:
@@ -473,12 +489,16 @@ def test_latencies_and_count_users_over_a_period(uow: UnitOfWork) -> None:
                                        (bob, 7000, -1), (idle, 1, -50)):  # before `since`: the last two
             uow.conversations.add(a_conversation(user, None, latency_ms=latency, created_at=at(seconds)))
         uow.commit()
+
+    def buckets(*latencies: int) -> dict[int, int]:
+        return histogram(latencies)
+
     with uow:
-        assert uow.conversations.latencies(ann.id, since=at(0)) == [5, 120, 900]
-        assert uow.conversations.latencies(None, since=at(0)) == [5, 40, 120, 900]
-        assert uow.conversations.latencies(None, since=at(-100)) == [1, 5, 40, 120, 900, 7000]
-        assert uow.conversations.latencies(bob.id, since=at(30)) == [40]  # since is inclusive
-        assert uow.conversations.latencies(idle.id, since=at(0)) == []
+        assert uow.conversations.latency_histogram(ann.id, since=at(0)) == buckets(5, 120, 900)
+        assert uow.conversations.latency_histogram(None, since=at(0)) == buckets(5, 40, 120, 900)
+        assert uow.conversations.latency_histogram(None, since=at(-100)) == buckets(1, 5, 40, 120, 900, 7000)
+        assert uow.conversations.latency_histogram(bob.id, since=at(30)) == buckets(40)  # since is inclusive
+        assert uow.conversations.latency_histogram(idle.id, since=at(0)) == {}
         assert uow.conversations.count_users(since=at(0)) == 2
         assert uow.conversations.count_users(since=at(-100)) == 3
         assert uow.conversations.count_users(since=at(31)) == 0

@@ -158,6 +158,7 @@ def test_admin_routes_and_a_banned_user(server: Server) -> None:
     assert dave.get("/api/v1/users").status_code == 403
     assert dave.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "enterprise"}).json()["code"] == "permission_denied"
     assert dave_id in [u["id"] for u in admin.get("/api/v1/users").json()]
+    assert [u["id"] for u in admin.get("/api/v1/users", params={"email": "DAVE@"}).json()] == [dave_id]
     assert admin.put(f"/api/v1/users/{dave_id}/tier", json={"tier": "premium"}).json()["tier"] == "premium"
     nobody = uuid.uuid4()  # a missing target is a 404, not the admin's token called invalid
     for response in (admin.put(f"/api/v1/users/{nobody}/tier", json={"tier": "premium"}),

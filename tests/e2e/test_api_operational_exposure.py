@@ -66,11 +66,16 @@ def test_development_keeps_docs_and_metrics_open(tmp_path: Path) -> None:
 
 def test_every_response_carries_the_security_headers(tmp_path: Path) -> None:
     with _client(tmp_path, public_url="https://docs.example.com") as client:
-        for response in (client.get("/healthz"), client.get("/api/v1/users/me"), client.get("/nowhere")):
+        for response in (client.get("/healthz"), client.get("/api/v1/users/me"), client.get("/api/v1/nowhere")):
             assert response.headers["x-content-type-options"] == "nosniff"
             assert response.headers["referrer-policy"] == "no-referrer"
             assert response.headers["content-security-policy"].startswith("default-src 'none'")
             assert response.headers["strict-transport-security"].startswith("max-age=")
+        page = client.get("/nowhere")  # a page address: the dashboard's 404 page, with the pages' own policy
+        assert page.status_code == 404 and page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["content-security-policy"].startswith("default-src 'self'; script-src 'self';")
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        assert page.headers["strict-transport-security"].startswith("max-age=")
         docs = client.get("/docs")
         assert "text/html" in docs.headers["content-type"]
         policy = docs.headers["content-security-policy"]

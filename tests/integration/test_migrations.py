@@ -18,8 +18,9 @@ TABLES = {"users", "documents", "document_texts", "chunks", "conversations", "an
           "search_documents", "search_chunks"}
 INDEXES = {
     "documents": {("owner_id", "created_at", "id"), ("owner_id", "sha256"), ("status", "updated_at")},
-    "conversations": {("user_id", "created_at")},
-    "analytics_events": {("user_id", "created_at"), ("type", "created_at")},
+    "conversations": {("user_id", "created_at"), ("created_at",)},
+    "analytics_events": {("user_id", "created_at"), ("type", "created_at"), ("created_at",)},
+    "usage_active_users": {("last_day",)},
     "api_keys": {("hash",), ("user_id", "created_at")},
 }
 

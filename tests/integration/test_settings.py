@@ -60,7 +60,7 @@ def test_a_bad_configuration_is_one_line_naming_the_setting(
 def test_the_container_serves_the_use_cases_on_the_embedded_profile(isolated: Path) -> None:
     container = build_container()
     assert (isolated / "var" / "assistant.db").is_file()  # migrated on first start
-    assert [type(m).__name__ for m in container.language_model().models] == ["OfflineLanguageModel"]
+    assert [type(m.inner).__name__ for m in container.language_model().models] == ["OfflineLanguageModel"]
     assert type(container.queue()).__name__ == "InlineJobQueue"
     assert container.tiers().for_tier("free").per_minute == 10
     container.queue().shutdown()
@@ -77,7 +77,7 @@ def test_the_language_model_chain_comes_from_the_backend_and_the_fallbacks(monke
     monkeypatch.setenv("ASSISTANT_LLM_PRICES", '{"gpt-4o-mini": {"input": 1, "output": 2}}')
     container = build_container()
     chain = container.language_model()
-    assert [type(m).__name__ for m in chain.models] == [
+    assert [type(m.inner).__name__ for m in chain.models] == [
         "GeminiLanguageModel", "OpenAILanguageModel", "OfflineLanguageModel"]
     assert (chain.name, chain.max_retries) == ("gemini-2.5-flash", 4)
     assert container.query_document().prices.cost("gpt-4o-mini", 10**6, 10**6) == 3.0

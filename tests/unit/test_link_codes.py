@@ -45,3 +45,14 @@ def test_a_banned_user_gets_no_code_and_cannot_spend_one(world: World) -> None:
         codes(world, cache).exchange(code)
     with pytest.raises(UserBanned):
         codes(world, cache).issue(user.id)
+
+
+def test_redeeming_a_code_spends_it_and_names_its_user(world: World) -> None:
+    cache = FakeCache()
+    user = world.add_user()
+    code = codes(world, cache).issue(user.id)
+    assert codes(world, cache).redeem(f"{code[:5]}-{code[5:]}").id == user.id
+    with pytest.raises(InvalidCredentials):
+        codes(world, cache).redeem(code)
+    with pytest.raises(InvalidCredentials):
+        codes(world, cache).exchange(code)

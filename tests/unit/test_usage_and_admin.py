@@ -163,3 +163,23 @@ def test_list_users(world: World) -> None:
     listed = ListUsers(world.uow)(admin.id)
     assert [u.id for u in listed] == [admin.id] + [u.id for u in others]
     assert [u.id for u in ListUsers(world.uow)(admin.id, limit=2, offset=1)] == [others[0].id, others[1].id]
+
+
+def test_list_users_searches_by_a_part_of_the_email(world: World) -> None:
+    admin = world.add_user(role=Role.ADMIN, email="root@ops.example")
+    ann = world.add_user(email="ann@example.com")
+    world.add_user(email="bob@elsewhere.org")
+    assert [u.id for u in ListUsers(world.uow)(admin.id, email_contains="  Example.COM ")] == [ann.id]
+    assert len(ListUsers(world.uow)(admin.id, email_contains="   ")) == 3  # blank: no filter
+    with pytest.raises(PermissionDenied):
+        ListUsers(world.uow)(ann.id, email_contains="example")
+
+
+def test_an_administrator_reads_one_user_whatever_their_status(world: World) -> None:
+    admin = world.add_user(role=Role.ADMIN)
+    banned = world.add_user(status=UserStatus.BANNED, email="gone@example.com")
+    assert ListUsers(world.uow).one(admin.id, banned.id).email == "gone@example.com"
+    with pytest.raises(UserNotFound):
+        ListUsers(world.uow).one(admin.id, uuid.uuid4())
+    with pytest.raises(PermissionDenied):
+        ListUsers(world.uow).one(world.add_user().id, banned.id)

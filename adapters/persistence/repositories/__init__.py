@@ -1,7 +1,8 @@
 """SQLAlchemy Core repositories: explicit row <-> entity mapping, one module per aggregate."""
 
-from adapters.persistence.repositories.analytics import SqlAlchemyAnalyticsRepository, SqlAlchemyAuditLog
+from adapters.persistence.repositories.analytics import SqlAlchemyAnalyticsRepository
 from adapters.persistence.repositories.api_keys import SqlAlchemyApiKeyRepository
+from adapters.persistence.repositories.audit import SqlAlchemyAuditLog
 from adapters.persistence.repositories.chunks import SqlAlchemyChunkRepository
 from adapters.persistence.repositories.conversations import SqlAlchemyConversationRepository
 from adapters.persistence.repositories.documents import SqlAlchemyDocumentRepository

@@ -1,4 +1,4 @@
-"""Analytics events and the audit log: append-only records with JSON data."""
+"""Analytics events: append-only records with JSON data (the audit log is in audit.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
-from adapters.persistence.tables import analytics_events, audit_log
-from domain.analytics import AnalyticsEvent, AuditEntry, EventType
+from adapters.persistence.tables import analytics_events
+from domain.analytics import AnalyticsEvent, EventType
 
 
 _INSERT_EVENT = analytics_events.insert()  # built once; the values are parameters
@@ -28,12 +28,3 @@ class SqlAlchemyAnalyticsRepository(SqlAlchemyRepository):
         return [AnalyticsEvent(**dict(row) | {"type": EventType(row["type"])})
                 for row in self._conn.execute(query).mappings()]
 
-
-class SqlAlchemyAuditLog(SqlAlchemyRepository):
-    def add(self, entry: AuditEntry) -> None:
-        self._conn.execute(audit_log.insert().values(**row_values(entry)))
-
-    def list(self, *, limit: int = 100) -> list[AuditEntry]:
-        """Newest first."""
-        query = select(audit_log).order_by(audit_log.c.created_at.desc(), audit_log.c.id.desc()).limit(limit)
-        return [AuditEntry(**dict(row)) for row in self._conn.execute(query).mappings()]

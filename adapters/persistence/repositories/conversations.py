@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, RowMapping, bindparam, cast, func, select
+from sqlalchemy import RowMapping, bindparam, select
 
+from adapters.persistence.repositories import usage_reads
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import conversations
 from domain.conversations import Citation, Conversation, DailyUsage
@@ -31,39 +32,15 @@ class SqlAlchemyConversationRepository(SqlAlchemyRepository):
         return [conversation_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
-        """Grouped in SQL by the UTC day (SQLite keeps naive UTC text, PostgreSQL timestamptz);
+        """Per UTC day, from the rollups for closed days and the rows for the rest (usage_reads);
         ``user_id`` None: everyone's questions."""
-        c = conversations.c
-        if self._conn.dialect.name == "postgresql":
-            day = func.to_char(func.timezone("UTC", c.created_at), "YYYY-MM-DD")
-        else:
-            day = func.substr(c.created_at, 1, 10)
-        query = (select(day.label("day"), func.count().label("questions"),
-                        func.sum(cast(c.cached, Integer)).label("cached"), func.sum(c.tokens_in).label("tokens_in"),
-                        func.sum(c.tokens_out).label("tokens_out"), func.sum(c.cost_usd).label("cost_usd"))
-                 .where(*_period(user_id, since)).group_by(day).order_by(day))
-        return [DailyUsage(day=date.fromisoformat(row.day), questions=int(row.questions), cached=int(row.cached or 0),
-                           tokens_in=int(row.tokens_in or 0), tokens_out=int(row.tokens_out or 0),
-                           cost_usd=round(float(row.cost_usd or 0), 6))
-                for row in self._conn.execute(query)]
+        return usage_reads.usage_by_day(self._conn, user_id, since)
 
-    def latencies(self, user_id: uuid.UUID | None, *, since: datetime) -> list[int]:
-        """Ascending. One integer per question: percentiles are left to the caller, because SQLite has
-        no percentile function (PostgreSQL's percentile_disc would be the next step at millions of rows)."""
-        query = select(conversations.c.latency_ms).where(*_period(user_id, since)).order_by(conversations.c.latency_ms)
-        return [int(v) for v in self._conn.execute(query).scalars()]
+    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
+        return usage_reads.latency_histogram(self._conn, user_id, since)
 
     def count_users(self, *, since: datetime) -> int:
-        query = select(func.count(conversations.c.user_id.distinct())).where(*_period(None, since))
-        return int(self._conn.execute(query).scalar_one())
-
-
-def _period(user_id: uuid.UUID | None, since: datetime) -> list[ColumnElement[bool]]:
-    """Conditions: from ``since`` (inclusive), of one user or (None) of everyone."""
-    conditions = [conversations.c.created_at >= since]
-    if user_id is not None:
-        conditions.append(conversations.c.user_id == user_id)
-    return conditions
+        return usage_reads.count_users(self._conn, since)
 
 
 def conversation_row(conversation: Conversation) -> dict[str, object]:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Integer, RowMapping, and_, bindparam, func, or_, select
 
+from adapters.persistence.repositories import document_counts
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import document_texts, documents
 from domain.documents import Document, DocumentKind, DocumentStatus
@@ -73,9 +74,12 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
         kind: DocumentKind | None = None,
         limit: int = 50,
         before: tuple[datetime, uuid.UUID] | None = None,
+        filename_contains: str | None = None,
     ) -> list[Document]:
-        """Newest first; ``before`` is the (created_at, id) of the last document of the previous page."""
-        if status is None and kind is None and before is None:
+        """Newest first; ``before`` is the (created_at, id) of the last document of the previous page.
+        The filename search folds case on both sides: PostgreSQL's lower(), and on SQLite (whose
+        lower() knows ASCII only) the ``casefold`` function adapters.persistence.engine registers."""
+        if status is None and kind is None and before is None and not filename_contains:
             page = self._conn.execute(_FIRST_PAGE, {"owner_id": owner_id, "limit": limit}).mappings()
             return [document_from_row(row) for row in page]
         query = select(*READ_COLUMNS).where(documents.c.owner_id == owner_id)
@@ -83,6 +87,10 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
             query = query.where(documents.c.status == status.value)
         if kind is not None:
             query = query.where(documents.c.kind == kind.value)
+        if filename_contains:
+            fold = func.casefold if self._conn.dialect.name == "sqlite" else func.lower
+            needle = filename_contains.casefold() if self._conn.dialect.name == "sqlite" else filename_contains.lower()
+            query = query.where(fold(documents.c.filename).contains(needle, autoescape=True))
         if before is not None:
             created_at, document_id = before
             query = query.where(or_(documents.c.created_at < created_at,
@@ -99,11 +107,12 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
     def counts_by_kind_and_status(
         self, owner_id: uuid.UUID | None
     ) -> dict[tuple[DocumentKind, DocumentStatus], int]:
-        """One GROUP BY kind, status; ``owner_id`` None: everyone's documents."""
-        query = select(documents.c.kind, documents.c.status, func.count()).group_by(documents.c.kind,
-                                                                                     documents.c.status)
-        if owner_id is not None:
-            query = query.where(documents.c.owner_id == owner_id)
+        """One GROUP BY kind, status over the owner's documents; ``owner_id`` None: everyone's, from the
+        totals the database keeps (document_counts), not a scan of every document."""
+        if owner_id is None:
+            return document_counts.counts(self._conn)
+        query = (select(documents.c.kind, documents.c.status, func.count()).where(documents.c.owner_id == owner_id)
+                 .group_by(documents.c.kind, documents.c.status))
         return {(DocumentKind(kind), DocumentStatus(status)): int(n) for kind, status, n in self._conn.execute(query)}
 
     def list_by_status(self, statuses: Sequence[DocumentStatus], *, updated_before: datetime) -> list[Document]:
@@ -119,8 +128,10 @@ class SqlAlchemyDocumentRepository(SqlAlchemyRepository):
 
 
 def _values(document: Document) -> dict:
-    """Column values for an update (the text goes to document_texts)."""
-    return row_values(document, exclude=("id", "extracted_text"))
+    """Column values for an update (the text goes to document_texts). Never the owner: it changes only
+    through AccountMerge, and a worker finishing a document read before its account was merged must
+    not give it back to the old (deleted) owner."""
+    return row_values(document, exclude=("id", "extracted_text", "owner_id"))
 
 
 def document_from_row(row: RowMapping) -> Document:

@@ -49,8 +49,10 @@ class SqlAlchemyUserRepository(SqlAlchemyRepository):
     def get_by_telegram_id(self, telegram_id: int) -> User | None:
         return self._one(users.c.telegram_id == telegram_id)
 
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
+    def list(self, *, limit: int = 100, offset: int = 0, email_contains: str | None = None) -> list[User]:
         query = select(users).order_by(users.c.created_at, users.c.id).limit(limit).offset(offset)
+        if email_contains:  # emails are stored normalised (lower case), so LIKE needs no ILIKE
+            query = query.where(users.c.email.contains(email_contains.lower(), autoescape=True))
         return [user_from_row(row) for row in self._conn.execute(query).mappings()]
 
     def _one(self, condition: Any) -> User | None:

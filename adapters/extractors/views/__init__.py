@@ -1,0 +1,1 @@
+"""Reading originals again for the citation viewer (pages, sheet ranges, sections, lines)."""

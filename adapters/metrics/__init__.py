@@ -1,0 +1,1 @@
+"""Prometheus metering wrappers around other ports' adapters (chosen by config/container.py)."""

@@ -1,0 +1,85 @@
+"""RetentionStore on SQLAlchemy (SQLite and PostgreSQL): set-wise statements over a tier's users.
+
+Questions and answers and raw analytics events go only from days the analytics rollups already
+hold (adapters/persistence/usage_rollups.py; the use case runs the rollups first), so usage figures
+keep counting them. A thread is touched at each turn (``updated_at``), so a thread not updated
+since the cutoff has only turns older than it: it is deleted whole (its turns cascade), then the
+remaining old turns and questions go. Documents are only selected here; the use case deletes each through the unit of
+work, as DeleteDocument does (so chunks, the search index rows and the FTS triggers, the stored
+files and the cached answers go with it). On PostgreSQL every transaction here names itself a
+worker's for row-level security (adapters/persistence/row_security.py): it works on every user's
+rows, and would see none otherwise."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy import delete as sql_delete
+
+from adapters.persistence.row_security import SCOPE, RowRole, scope_values
+from adapters.persistence.repositories.usage_reads import watermark
+from adapters.persistence.tables import analytics_events, conversations, documents, threads, users
+from domain.users import Tier
+
+_FINISHED = ("completed", "failed")
+
+
+class SqlAlchemyRetentionStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def old_conversations(self, tier: Tier, before: datetime, *, delete: bool) -> int:
+        of_tier = select(users.c.id).where(users.c.tier == tier.value)
+        with self.engine.begin() as connection:
+            _trusted(connection)
+            before = _rolled_up(connection, before)
+            old = (conversations.c.user_id.in_(of_tier), conversations.c.created_at < before)
+            count = connection.execute(select(func.count()).select_from(conversations).where(*old)).scalar_one()
+            if delete:
+                connection.execute(sql_delete(threads).where(threads.c.user_id.in_(of_tier),
+                                                          threads.c.updated_at < before))
+                connection.execute(sql_delete(conversations).where(*old))
+        return int(count)
+
+    def old_analytics_events(self, tier: Tier, before: datetime, *, delete: bool) -> int:
+        of_tier = select(users.c.id).where(users.c.tier == tier.value)
+        with self.engine.begin() as connection:
+            before = _rolled_up(connection, before)
+            old = (analytics_events.c.user_id.in_(of_tier), analytics_events.c.created_at < before)
+            count = connection.execute(select(func.count()).select_from(analytics_events).where(*old)).scalar_one()
+            if delete:
+                connection.execute(sql_delete(analytics_events).where(*old))
+        return int(count)
+
+    def untouched_documents(self, tier: Tier, before: datetime) -> list[uuid.UUID]:
+        asked_since = exists().where(conversations.c.document_id == documents.c.id,
+                                     conversations.c.created_at >= before)
+        query = (select(documents.c.id, documents.c.owner_id)
+                 .join(users, users.c.id == documents.c.owner_id)
+                 .where(users.c.tier == tier.value, documents.c.status.in_(_FINISHED),
+                        documents.c.updated_at < before, documents.c.created_at < before, ~asked_since)
+                 .order_by(documents.c.updated_at, documents.c.id))
+        active_threads = (select(threads.c.document_ids).join(users, users.c.id == threads.c.user_id)
+                          .where(users.c.tier == tier.value, threads.c.updated_at >= before))
+        with self.engine.begin() as connection:
+            _trusted(connection)
+            candidates = [row.id for row in connection.execute(query)]
+            in_use = {uuid.UUID(d) for row in connection.execute(active_threads) for d in row.document_ids}
+        return [d for d in candidates if d not in in_use]
+
+
+
+def _rolled_up(connection: Connection, before: datetime) -> datetime:
+    """``before``, or the end of the last day the analytics rollups hold when that is earlier (rows
+    of a day not rolled up yet stay, so the figures keep them); unchanged before any rollup."""
+    last = watermark(connection)
+    if last is None:
+        return before
+    return min(before, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC))
+
+
+def _trusted(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(SCOPE, scope_values(None, RowRole.WORKER))

@@ -1,0 +1,4 @@
+// The Admin page: the confirmation dialog for banning and unbanning.
+import { bindConfirms } from "./confirm.js";
+
+bindConfirms();
