@@ -14,8 +14,8 @@ from config.metrics import mark_process_dead, serve_process_metrics
 from domain.tiers import QueuePriority
 from entrypoints.worker import jobs
 from entrypoints.worker.metrics import WORKERS
-from entrypoints.worker.retention import RetentionJob
-from entrypoints.worker.rollups import RollupJob
+from entrypoints.worker.retention import retention_job
+from entrypoints.worker.rollups import rollup_job
 from entrypoints.worker.sweeper import Sweeper, sweep_once
 
 log = structlog.get_logger(__name__)
@@ -36,8 +36,8 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
     sweep_once(container, settings.recover_after_seconds, processing_after)
     sweeper = Sweeper(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds,
                       processing_older_than=processing_after)
-    retention = RetentionJob(container, interval=settings.retention_interval_seconds)
-    rollups = RollupJob(container, interval=settings.rollup_interval_seconds)
+    retention = retention_job(container, interval=settings.retention_interval_seconds)
+    rollups = rollup_job(container, interval=settings.rollup_interval_seconds)
     if not burst:
         sweeper.start()
         retention.start()

@@ -5,38 +5,20 @@ a run is idempotent (a second one finds nothing more to delete), and each run is
 
 from __future__ import annotations
 
-import threading
-
-import structlog
-
 from config.container import Container
-
-log = structlog.get_logger(__name__)
+from entrypoints.worker.periodic import PeriodicJob, guarded
 
 
 def retain_once(container: Container) -> bool:
     """One run when retention is configured; True when it ran. Never raises (the worker keeps going)."""
-    try:
+    def run() -> bool:
         use_case = container.apply_retention()
         if not use_case.configured():
             return False
         use_case()
         return True
-    except Exception as error:  # e.g. the database is away: try again at the next interval
-        log.error("retention_failed", error=f"{type(error).__name__}: {error}".splitlines()[0])
-        log.debug("retention_failed_details", exc_info=True)
-        return False
+    return guarded("retention_failed", run)
 
 
-class RetentionJob(threading.Thread):
-    def __init__(self, container: Container, *, interval: float) -> None:
-        super().__init__(name="retention", daemon=True)
-        self._container, self._interval = container, interval
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(self._interval):
-            retain_once(self._container)
-
-    def stop(self) -> None:
-        self._stopped.set()
+def retention_job(container: Container, *, interval: float) -> PeriodicJob:
+    return PeriodicJob("retention", lambda: retain_once(container), interval=interval, at_start=False)

@@ -5,36 +5,17 @@ it done), and reports are right whether or not it has run (they read unrolled da
 
 from __future__ import annotations
 
-import threading
-
-import structlog
-
 from config.container import Container
-
-log = structlog.get_logger(__name__)
+from entrypoints.worker.periodic import PeriodicJob, guarded
 
 
 def roll_up_once(container: Container) -> bool:
     """One run; True when it finished. Never raises (the worker keeps going)."""
-    try:
+    def run() -> bool:
         container.roll_up_analytics()()
         return True
-    except Exception as error:  # e.g. the database is away: try again at the next interval
-        log.error("rollup_failed", error=f"{type(error).__name__}: {error}".splitlines()[0])
-        log.debug("rollup_failed_details", exc_info=True)
-        return False
+    return guarded("rollup_failed", run)
 
 
-class RollupJob(threading.Thread):
-    def __init__(self, container: Container, *, interval: float) -> None:
-        super().__init__(name="analytics-rollup", daemon=True)
-        self._container, self._interval = container, interval
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        roll_up_once(self._container)
-        while not self._stopped.wait(self._interval):
-            roll_up_once(self._container)
-
-    def stop(self) -> None:
-        self._stopped.set()
+def rollup_job(container: Container, *, interval: float) -> PeriodicJob:
+    return PeriodicJob("analytics-rollup", lambda: roll_up_once(container), interval=interval, at_start=True)
