@@ -395,10 +395,11 @@ class Container(containers.DeclarativeContainer):
     audit_trail = providers.Factory(AuditTrail, uow=read_uow)
     list_conversations = providers.Factory(ListConversations, uow=replica_uow)
     recover_documents = providers.Factory(RecoverDocuments, uow=worker_uow, queue=queue, tiers=tiers, clock=clock)
+    analytics_rollups = providers.Singleton(SqlAlchemyAnalyticsRollups, engine=engine)
     apply_retention = providers.Factory(  # the tiers' keep_*_days: the worker's periodic job and the CLI
         ApplyRetention, uow=worker_uow, store=providers.Singleton(SqlAlchemyRetentionStore, engine=engine),
         storage=storage, tiers=tiers, clock=clock, cache=cache,
-        rollups=providers.Singleton(SqlAlchemyAnalyticsRollups, engine=engine),  # closed days rolled up first
+        rollups=analytics_rollups,  # closed days rolled up first
     )
     roll_up_analytics = providers.Factory(  # closed days into analytics rollups: the worker's periodic job
-        RollUpAnalytics, rollups=providers.Singleton(SqlAlchemyAnalyticsRollups, engine=engine), clock=clock)
+        RollUpAnalytics, rollups=analytics_rollups, clock=clock)

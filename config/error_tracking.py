@@ -17,14 +17,13 @@ answers, are disabled.
 from __future__ import annotations
 
 import re
+import sys
 from importlib import metadata
 from typing import Any
 
-import sys
-
 import structlog
 
-from config.redaction import REDACTED, SECRET_NAME, scrub
+from config.redaction import SECRET_NAME, redact, scrub
 from config.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -126,7 +125,7 @@ def scrub_event(event: dict[str, Any], _hint: dict[str, Any] | None = None) -> d
     breadcrumbs = event.get("breadcrumbs")
     if isinstance(breadcrumbs, dict):
         breadcrumbs["values"] = [_scrub_breadcrumb(b) for b in breadcrumbs.get("values") or []]
-    return _clean(None, event)
+    return redact(event, names=_CONTENT, safe=_SAFE_NAMES)
 
 
 def _scrub_breadcrumb(crumb: dict[str, Any], _hint: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -134,19 +133,6 @@ def _scrub_breadcrumb(crumb: dict[str, Any], _hint: dict[str, Any] | None = None
     if isinstance(crumb.get("message"), str):
         crumb["message"] = scrub(crumb["message"])
     return crumb
-
-
-def _clean(name: object, value: Any) -> Any:
-    if isinstance(name, str) and name not in _SAFE_NAMES and _CONTENT.search(name) and isinstance(
-            value, str | bytes) and value:
-        return REDACTED
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, dict):
-        return {k: _clean(k, v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(None, v) for v in value]
-    return value
 
 
 def _active() -> Any:

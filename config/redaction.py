@@ -27,7 +27,7 @@ SECRET_SHAPES = (
 
 
 def redact_secrets(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
-    return {key: _value(key, value) for key, value in event.items()}
+    return redact(event)
 
 
 def scrub(text: str) -> str:
@@ -36,14 +36,18 @@ def scrub(text: str) -> str:
     return text
 
 
-def _value(name: object, value: Any) -> Any:
-    if isinstance(name, str) and name not in SAFE_NAMES and SECRET_NAME.search(name) and isinstance(
+def redact(value: Any, name: object = None, *, names: re.Pattern[str] = SECRET_NAME,
+           safe: frozenset[str] = SAFE_NAMES) -> Any:
+    """Both nets over ``value`` (the field ``name`` holds it). ``names`` and ``safe`` widen or narrow
+    the first net for another destination: error tracking also drops fields named like content
+    (config/error_tracking.py)."""
+    if isinstance(name, str) and name not in safe and names.search(name) and isinstance(
             value, str | bytes) and value:
         return REDACTED
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
-        return {k: _value(k, v) for k, v in value.items()}
+        return {k: redact(v, k, names=names, safe=safe) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_value(None, v) for v in value]
+        return [redact(v, names=names, safe=safe) for v in value]
     return value

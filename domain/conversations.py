@@ -80,6 +80,13 @@ class DailyUsage:
     cost_usd: float = 0.0
 
 
+def every_day(daily: Iterable[DailyUsage], first: date, last: date) -> tuple[DailyUsage, ...]:
+    """One row per day from ``first`` to ``last``, zeros for the days ``daily`` leaves out."""
+    known = {d.day: d for d in daily}
+    return tuple(known.get(first + timedelta(days=i)) or DailyUsage(day=first + timedelta(days=i))
+                 for i in range((last - first).days + 1))
+
+
 def period_start(now: datetime, days: int) -> datetime:
     """Midnight UTC that opens the last ``days`` UTC days, today included."""
     first_day = now.astimezone(UTC).date() - timedelta(days=days - 1)

@@ -86,6 +86,11 @@ class Document:
         self.error_code, self.error_message = code, message
         self.updated_at = now
 
+    @property
+    def answerable(self) -> bool:
+        """Whether questions may be asked about it (ensure_answerable says why not)."""
+        return self.status is DocumentStatus.COMPLETED
+
     def ensure_answerable(self) -> None:
         """Raise unless the document can be asked about."""
         if self.status is DocumentStatus.FAILED:
@@ -94,7 +99,7 @@ class Document:
                 document_id=str(self.id),
                 reason=self.error_code,
             )
-        if self.status is not DocumentStatus.COMPLETED:
+        if not self.answerable:
             raise DocumentNotReady(
                 f"Document {self.filename!r} is still {self.status.value}; ask again when it is ready.",
                 document_id=str(self.id),

@@ -16,6 +16,9 @@ _AUDIO = ((b"OggS", "audio/ogg"), (b"fLaC", "audio/flac"), (b"ID3", "audio/mpeg"
 _IMAGE = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"II*\x00", "image/tiff"),
           (b"MM\x00*", "image/tiff"))
 FALLBACK = "application/octet-stream"
+# every type media_type() names but the fallback (the original file route declares them)
+SERVED = tuple(dict.fromkeys([*_BY_KIND.values(), "audio/wav", "audio/mp4", *(name for _, name in _AUDIO),
+                              "image/webp", *(name for _, name in _IMAGE)]))
 
 
 def media_type(kind: DocumentKind, head: bytes) -> str:

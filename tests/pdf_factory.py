@@ -12,8 +12,7 @@ import zlib
 def image_page_pdf(width_pt: float, height_pt: float, *, image_px: tuple[int, int] = (1, 1)) -> bytes:
     """One page ``width_pt`` x ``height_pt`` points covered by a grey image of ``image_px`` pixels."""
     width_px, height_px = image_px
-    pixels = zlib.compress(b"\x80" * (width_px * height_px), 9) if width_px * height_px <= 1 << 24 else \
-        _big_flate(width_px * height_px)
+    pixels = grey_flate(width_px * height_px)
     content = f"q {width_pt} 0 0 {height_pt} 0 0 cm /Im0 Do Q".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -25,6 +24,11 @@ def image_page_pdf(width_pt: float, height_pt: float, *, image_px: tuple[int, in
         b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
         % (width_px, height_px, len(pixels), pixels),
     ]
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (object 1 the catalog), numbered from 1, with its cross-reference table."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -35,6 +39,11 @@ def image_page_pdf(width_pt: float, height_pt: float, *, image_px: tuple[int, in
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def grey_flate(size: int) -> bytes:
+    """``size`` bytes of 0x80 deflated (a grey image's samples), large ones without holding them in memory."""
+    return zlib.compress(b"\x80" * size, 9) if size <= 1 << 24 else _big_flate(size)
 
 
 def _big_flate(size: int) -> bytes:

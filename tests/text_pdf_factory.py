@@ -4,9 +4,7 @@ flate stream of one repeated byte, so a 40,000 x 40,000 image is a few hundred K
 
 from __future__ import annotations
 
-import zlib
-
-from tests.pdf_factory import _big_flate
+from tests.pdf_factory import grey_flate, pdf_file
 
 FONT_SIZE = 12
 
@@ -26,8 +24,7 @@ def text_page_pdf(width_pt: float, height_pt: float, lines: list[str], *, rotate
     ]
     if image_px is not None:
         width_px, height_px = image_px
-        size = width_px * height_px
-        pixels = zlib.compress(b"\x80" * size, 9) if size <= 1 << 24 else _big_flate(size)
+        pixels = grey_flate(width_px * height_px)
         objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
                        % (width_px, height_px, len(pixels), pixels))
@@ -36,16 +33,7 @@ def text_page_pdf(width_pt: float, height_pt: float, lines: list[str], *, rotate
     objects[2] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width_pt} {height_pt}] /Rotate {rotate} "
                   f"/Resources << {resources} >> /Contents 4 0 R >>").encode()
     objects[3] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content.encode("latin-1"))
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def _escaped(line: str) -> str:

@@ -99,8 +99,7 @@ class ApplyRetention:
         return report
 
     def _delete(self, document_id: uuid.UUID, tier: Tier, cutoff: datetime, now: datetime) -> bool:
-        with self.uow as uow:
-            uow.act_as_admin()  # row-level security: every user's documents (the run is the operators')
+        with self.uow as uow:  # a worker's unit of work (the container's): it sees every user's rows
             document = uow.documents.get(document_id)
             owner = uow.users.get(document.owner_id) if document is not None else None
             if document is None or owner is None or owner.tier is not tier or document.updated_at >= cutoff:

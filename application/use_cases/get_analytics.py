@@ -11,8 +11,8 @@ totals kept by the database. A year's global report reads a few hundred rows (se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import attrs
@@ -22,7 +22,7 @@ from application.audit import audit
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.access import active_user, admin_user
 from domain.analytics import AuditAction
-from domain.conversations import DailyTotals, DailyUsage, period_start
+from domain.conversations import DailyTotals, DailyUsage, every_day, period_start
 from domain.documents import DocumentKind, DocumentStatus
 from domain.errors import InvalidInput
 from domain.latency import Percentiles, percentiles
@@ -83,7 +83,7 @@ class GetAnalytics:
             by_kind[kind] = by_kind.get(kind, 0) + count
             by_status[status] = by_status.get(status, 0) + count
         return AnalyticsReport(scope=scope, first_day=first_day, last_day=last_day,
-                               daily=_every_day(daily, first_day, last_day), latency_ms=percentiles(latencies),
+                               daily=every_day(daily, first_day, last_day), latency_ms=percentiles(latencies),
                                documents_by_kind=by_kind, documents_by_status=by_status, active_users=active_users)
 
     def _audit_global_read(self, actor_id: uuid.UUID, days: int, now: datetime) -> None:
@@ -102,7 +102,3 @@ def _scope(value: Scope | str) -> Scope:
         raise InvalidInput("scope must be 'own' or 'global'.", scope=str(value)) from None
 
 
-def _every_day(daily: Sequence[DailyUsage], first: date, last: date) -> tuple[DailyUsage, ...]:
-    known = {d.day: d for d in daily}
-    return tuple(known.get(first + timedelta(days=i)) or DailyUsage(day=first + timedelta(days=i))
-                 for i in range((last - first).days + 1))

@@ -128,7 +128,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(audit.router)  # GET /api/v1/admin/audit
     app.include_router(events.router)  # WebSocket /api/v1/events, and the event relay's lifespan
     telegram_webhook.install(app, container)
-    web_app.install(app, container)  # the dashboard's pages at / (after the API's routes and problem handlers)
+    web_app.install(app)  # the dashboard's pages at / (after the API's routes and problem handlers)
 
     # the body cap and the address check before anything reads the request; the upload route
     # streams its own body under the caller's tier cap (entrypoints.api.documents)

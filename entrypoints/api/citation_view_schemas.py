@@ -107,7 +107,7 @@ EXAMPLE_VIEW: dict[str, Any] = {
     "label": "page 28", "locators": [{"page": 28}],
     "view": {"type": "pages", "page_count": 52, "note": None, "pages": [{
         "page": 28, "width": 612.0, "height": 792.0, "found": True,
-        "boxes": [{"x0": 0.02978, "y0": 0.72438, "x1": 0.7563, "y1": 0.73706}],
+        "boxes": [{"x0": 0.02978, "y0": 0.72438, "x1": 0.51378, "y1": 0.73706}],
         "image_url": f"/api/v1/documents/{EXAMPLE_DOCUMENT_ID}/pages/28/image"}]},
 }
 

@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from application.ports.originals import MAX_IMAGE_WIDTH, MIN_IMAGE_WIDTH
 from application.use_cases.citation_view import MAX_QUOTE_CHARS
-from domain.media_types import plays_inline
+from domain.media_types import SERVED, plays_inline
 from entrypoints.api.citation_view_schemas import CitationViewOut
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
 from entrypoints.api.problems import PROBLEM_JSON, problem, problem_body
@@ -31,10 +31,6 @@ router = APIRouter(prefix="/api/v1/documents", tags=["citations"])
 ERRORS = PROBLEM_RESPONSES(401, 403, 404, 409, 422)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
-_SERVED = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/tiff", "audio/mpeg", "audio/ogg",
-           "audio/wav", "audio/flac", "audio/mp4", "audio/webm", "text/plain", "text/markdown", "text/csv",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 _PAST_THE_END = "The range starts past the end of the file."
 
 
@@ -71,8 +67,8 @@ async def page_image(request: Request, document_id: uuid.UUID, container: Contai
 
 
 @router.get("/{document_id}/file", response_class=Response, responses={
-    200: {"content": {media: _BINARY for media in _SERVED}, "description": "The original file, as its type."},
-    206: {"content": {media: _BINARY for media in _SERVED},
+    200: {"content": {media: _BINARY for media in SERVED}, "description": "The original file, as its type."},
+    206: {"content": {media: _BINARY for media in SERVED},
           "description": "The byte range asked for (`Range: bytes=...`), with `Content-Range`."},
     416: {"model": Problem, "description": "The range starts past the end of the file (`Content-Range: bytes */size`).",
           "content": {PROBLEM_JSON: {"example": problem_body(416, "range_not_satisfiable", _PAST_THE_END)}}},

@@ -48,26 +48,15 @@ class CsrfFailed(PermissionDenied):
 
 
 def cookie_claims(container: Container, connection: HTTPConnection) -> TokenClaims | None:
-    """The claims of the session cookie, its signature and expiry checked (not its session: see
-    ``read_cookie_session``); None without the cookie. InvalidCredentials (or TokenExpired) for a
-    bad one."""
+    """The claims of the session cookie, its signature and expiry checked (not its session:
+    ``entrypoints.api.dependencies.live_session``); None without the cookie. InvalidCredentials (or
+    TokenExpired) for a bad one."""
     token = connection.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     claims = container.token_issuer().read(token, kind=TokenKind.WEB)
     if claims.session_id is None:
         raise InvalidCredentials("The session cookie is not valid: sign in again.")
-    return claims
-
-
-def read_cookie_session(container: Container, connection: HTTPConnection) -> TokenClaims | None:
-    """The claims of a live web session's cookie; None when there is no cookie; InvalidCredentials
-    for a bad or expired one, SessionEnded for an ended session. May read the sessions table (at
-    most once per ASSISTANT_SESSION_RECHECK_SECONDS per session): call it from a thread in async
-    code, or ask ``container.session_guard().known`` first as entrypoints.api.dependencies does."""
-    claims = cookie_claims(container, connection)
-    if claims is not None:
-        container.session_guard().check(claims.user_id, claims.session_id)  # type: ignore[arg-type]
     return claims
 
 

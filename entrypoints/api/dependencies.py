@@ -13,13 +13,14 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import HTTPConnection
 
-from application.ports.security import TokenKind
+from application.ports.security import TokenClaims, TokenKind
 from config.container import Container
 from domain.api_keys import looks_like_api_key
 from domain.errors import InvalidCredentials, PermissionDenied, UserNotFound
 from domain.users import User
-from entrypoints.api.cookie_session import UNSAFE_METHODS, CSRF_HEADER, check_csrf, cookie_claims
+from entrypoints.api.cookie_session import CSRF_HEADER, UNSAFE_METHODS, check_csrf, cookie_claims
 from entrypoints.api.threads import run_fast
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/login "
@@ -67,32 +68,31 @@ async def current_principal(
     token = credentials.credentials if credentials is not None and credentials.scheme.lower() == "bearer" else None
     if api_key is None and token is not None and not looks_like_api_key(token):
         claims = container.token_issuer().read(token, kind=TokenKind.ACCESS)
-        if claims.session_id is None:  # issued before sessions existed
-            raise InvalidCredentials("The token is not valid: log in again.")
-        guard = container.session_guard()
-        if not guard.known(claims.user_id, claims.session_id):  # not known live here: read (a known-ended one raises)
-            await run_fast(request, guard.check, claims.user_id, claims.session_id)
-        return _authenticated(claims.user_id, AUTH_TOKEN, claims.session_id)
+        return _authenticated(claims.user_id, AUTH_TOKEN, await live_session(request, container, claims))
     key = api_key if api_key is not None else token
     if key is None:
         cookie = cookie_claims(container, request)
         if cookie is None:
             raise InvalidCredentials("Authentication required: send 'Authorization: Bearer <access token>' "
                                      "or 'X-API-Key: <API key>'.")
-        return await _cookie_principal(request, container, cookie.user_id, cookie.session_id)  # type: ignore[arg-type]
+        session_id = await live_session(request, container, cookie)
+        if request.method in UNSAFE_METHODS:
+            check_csrf(container, session_id, request.headers.get(CSRF_HEADER))
+        return _authenticated(cookie.user_id, AUTH_COOKIE, session_id)
     user = await run_in_threadpool(container.api_keys().user_for, key)
     return _authenticated(user.id, AUTH_API_KEY)
 
 
-async def _cookie_principal(request: Request, container: Container, user_id: uuid.UUID,
-                            session_id: uuid.UUID) -> Principal:
-    """The cookie's session checked as an access token's is, then the CSRF token of unsafe methods."""
+async def live_session(connection: HTTPConnection, container: Container, claims: TokenClaims) -> uuid.UUID:
+    """The session id of an access token's or the session cookie's claims, once the session is known
+    live (SessionEnded otherwise): from this process's memory when it knows, with no thread, else
+    read in the fast pool. Shared by the API, the WebSocket gateway and the web pages."""
+    if claims.session_id is None:  # an access token issued before sessions existed
+        raise InvalidCredentials("The token is not valid: log in again.")
     guard = container.session_guard()
-    if not guard.known(user_id, session_id):
-        await run_fast(request, guard.check, user_id, session_id)
-    if request.method in UNSAFE_METHODS:
-        check_csrf(container, session_id, request.headers.get(CSRF_HEADER))
-    return _authenticated(user_id, AUTH_COOKIE, session_id)
+    if not guard.known(claims.user_id, claims.session_id):  # not known live here: read (a known-ended one raises)
+        await run_fast(connection, guard.check, claims.user_id, claims.session_id)
+    return claims.session_id
 
 
 def _authenticated(user_id: uuid.UUID, method: str, session_id: uuid.UUID | None = None) -> Principal:

@@ -115,13 +115,18 @@ async def _relay_events(websocket: WebSocket, container: Container, credential: 
 
 async def _forward(websocket: WebSocket, container: Container, credential: SocketCredential,
                    listener: EventListener) -> None:
-    recheck = container.settings().events_recheck_seconds  # the session, key and user checked again
+    """Every ``events_recheck_seconds`` the session, key and user are checked again, however busy the
+    stream (a deadline, not an idle timeout: a steady flow of events must not put the check off)."""
+    recheck = container.settings().events_recheck_seconds
+    loop = asyncio.get_running_loop()
+    due = loop.time() + recheck
     while True:
         try:
-            async with asyncio.timeout(recheck):
+            async with asyncio.timeout_at(due):
                 event = await listener.next()
         except TimeoutError:
             await credential.recheck(websocket, container)
+            due = loop.time() + recheck
             continue
         await _send(websocket, event)
 

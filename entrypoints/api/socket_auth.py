@@ -21,14 +21,14 @@ import attrs
 from fastapi import WebSocket
 from fastapi.concurrency import run_in_threadpool
 
-from application.ports.security import TokenClaims, TokenKind
+from application.ports.security import TokenKind
 from config.container import Container
 from domain.api_keys import looks_like_api_key
 from domain.errors import InvalidCredentials, PermissionDenied
 from entrypoints.api.cookie_session import SESSION_COOKIE, cookie_claims
+from entrypoints.api.dependencies import AUTH_API_KEY, AUTH_COOKIE, AUTH_TOKEN, live_session
 from entrypoints.api.threads import run_fast
 
-AUTH_TOKEN, AUTH_API_KEY, AUTH_COOKIE = "token", "api_key", "cookie"
 MISSING = ("Authentication required: an access token (Bearer or ?access_token=), an API key (X-API-Key) "
            "or the session cookie.")
 FOREIGN_ORIGIN = "This WebSocket was opened by another site: refused."
@@ -66,13 +66,13 @@ async def authenticate(websocket: WebSocket, container: Container) -> SocketCred
     token = bearer or websocket.query_params.get("access_token")
     if token:
         claims = container.token_issuer().read(token, kind=TokenKind.ACCESS)
-        return await _with_live_session(websocket, container, claims, AUTH_TOKEN)
+        return SocketCredential(claims.user_id, AUTH_TOKEN, await live_session(websocket, container, claims))
     if SESSION_COOKIE in websocket.cookies:
         if not same_origin(websocket, container.settings().public_url):  # before the cookie is even read
             raise PermissionDenied(FOREIGN_ORIGIN)
         claims = cookie_claims(container, websocket)  # signature and expiry; the session just below
         if claims is not None:
-            return await _with_live_session(websocket, container, claims, AUTH_COOKIE)
+            return SocketCredential(claims.user_id, AUTH_COOKIE, await live_session(websocket, container, claims))
     raise InvalidCredentials(MISSING)
 
 
@@ -88,12 +88,3 @@ def same_origin(websocket: WebSocket, public_url: str | None) -> bool:
         return (parts.scheme, parts.netloc) == (own.scheme, own.netloc)
     return bool(parts.netloc) and parts.netloc == websocket.headers.get("host", "").lower()
 
-
-async def _with_live_session(websocket: WebSocket, container: Container, claims: TokenClaims,
-                             method: str) -> SocketCredential:
-    if claims.session_id is None:  # issued before sessions existed
-        raise InvalidCredentials("The token is not valid: log in again.")
-    guard = container.session_guard()
-    if not guard.known(claims.user_id, claims.session_id):  # not known live here: read (a known-ended one raises)
-        await run_fast(websocket, guard.check, claims.user_id, claims.session_id)
-    return SocketCredential(claims.user_id, method, claims.session_id)

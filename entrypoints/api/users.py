@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from domain.users import Tier, UserStatus
 from entrypoints.api.request_body import NO_CONTROL_PATTERN, RequestBody

@@ -8,20 +8,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from config.container import Container
 from entrypoints.web import (admin_page, ask_page, auth_pages, errors, history_pages, library, settings_page,
                              usage_page)
 from entrypoints.web.pages import STATIC, STATIC_URL
 
 
-def install(app: FastAPI, container: Container) -> None:
-    """``container`` is the API's (pages read it from ``request.app.state.container`` too)."""
+def install(app: FastAPI) -> None:
+    """The pages, their static files and error pages on the API's app (pages read the container
+    from ``request.app.state.container``)."""
     app.mount(STATIC_URL, StaticFiles(directory=STATIC), name="web-static")
-    app.include_router(auth_pages.router)
-    app.include_router(library.router)
-    app.include_router(ask_page.router)
-    app.include_router(history_pages.router)
-    app.include_router(usage_page.router)
-    app.include_router(settings_page.router)
-    app.include_router(admin_page.router)
+    for pages in (auth_pages, library, ask_page, history_pages, usage_page, settings_page, admin_page):
+        app.include_router(pages.router)
     errors.install(app)

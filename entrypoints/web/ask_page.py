@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from application.use_cases.list_documents import ListDocumentsQuery
-from domain.documents import Document, DocumentStatus
+from domain.documents import Document
 from entrypoints.api.schemas import AnswerOut
 from entrypoints.api.threads import run_fast
 from entrypoints.web.pages import render
@@ -56,5 +56,5 @@ async def ask_page(request: Request, visitor: SignedIn, thread: Annotated[uuid.U
         data["thread"] = {"id": str(view.thread.id), "scope": view.thread.scope.value}
         data["turns"] = [AnswerOut.of(turn).model_dump(mode="json") for turn in view.turns]
     return render(request, "ask.html", visitor=visitor, title_key="ask_title", data=data,
-                  documents=documents, ready=DocumentStatus.COMPLETED, chosen=chosen,
+                  documents=documents, chosen=chosen,
                   thread=view.thread if view else None, names=names)

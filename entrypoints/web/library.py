@@ -8,6 +8,7 @@ session cookie and the CSRF header, and listening to /api/v1/events."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -28,7 +29,7 @@ from entrypoints.web.visitors import Visitor, container_of, form_of, page_langua
 router = APIRouter(include_in_schema=False)
 SignedIn = Annotated[Visitor, Depends(signed_in)]
 PAGE_SIZE = 50
-CURSOR_LENGTH = 32  # entrypoints.api.cursors: a document cursor
+CURSOR = re.compile(r"[A-Za-z0-9_-]{32}")  # a document cursor (entrypoints.api.cursors: DocumentCursor)
 
 
 @attrs.frozen(kw_only=True)
@@ -44,8 +45,7 @@ class Filters:
     def of(cls, request: Request) -> Filters:
         query = request.query_params
         cursor = query.get("before") or None
-        if cursor is not None and (len(cursor) != CURSOR_LENGTH or not cursor.replace("-", "").replace("_", "").isalnum()
-                                   or not cursor.isascii()):
+        if cursor is not None and not CURSOR.fullmatch(cursor):
             cursor = None
         return cls(kind=_member(DocumentKind, query.get("kind")), status=_member(DocumentStatus, query.get("status")),
                    search=(query.get("q") or "").strip()[:MAX_SEARCH], cursor=cursor)
@@ -70,7 +70,7 @@ def _member(enum: type[DocumentKind] | type[DocumentStatus], value: str | None) 
 def document_view(document: Document, t: Translator) -> dict[str, Any]:
     """What a row shows (the same fields the scripts fill for a new row)."""
     return {"id": str(document.id), "filename": document.filename, "kind": document.kind.value,
-            "kind_label": t(f"kind_{document.kind.value}"), "status": document.status.value,
+            "kind_label": t(f"kind_{document.kind.value}"), "status": document.status.value, "answerable": document.answerable,
             "status_label": t(f"status_{document.status.value}"), "size": human_size(document.size, t),
             "created_iso": document.created_at.isoformat(), "created": document.created_at.strftime("%Y-%m-%d %H:%M"),
             "progress_done": document.progress_done, "progress_total": document.progress_total,
@@ -99,7 +99,7 @@ async def library(request: Request, visitor: SignedIn) -> Response:
 
 def _blank_row() -> dict[str, Any]:
     """The row the scripts copy for a document uploaded on this page (fields filled as text)."""
-    return {"id": "", "filename": "", "kind": "", "kind_label": "", "status": "pending", "status_label": "",
+    return {"id": "", "filename": "", "kind": "", "kind_label": "", "status": "pending", "answerable": False, "status_label": "",
             "size": "", "created_iso": "", "created": "", "progress_done": 0, "progress_total": 0,
             "error_code": None, "error_message": None, "what_to_do": "", "page_count": None}
 

@@ -8,14 +8,14 @@ translator; every key used here is in both catalogs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 
 from markupsafe import Markup
 
 from application.use_cases.get_analytics import AnalyticsReport
 from application.use_cases.get_usage import UsageReport
-from domain.conversations import DailyUsage
+from domain.conversations import every_day
 from domain.documents import DocumentKind, DocumentStatus
 from entrypoints.web.charts import Series, bar_chart, line_chart, number
 
@@ -35,13 +35,6 @@ def money(value: float) -> str:
 
 def percent(value: float) -> str:
     return f"{value:g} %"
-
-
-def every_day(daily: Sequence[DailyUsage], first: date, last: date) -> list[DailyUsage]:
-    """One row per day from ``first`` to ``last``, zeros for the days the report leaves out."""
-    known = {d.day: d for d in daily}
-    return [known.get(first + timedelta(days=i)) or DailyUsage(day=first + timedelta(days=i))
-            for i in range((last - first).days + 1)]
 
 
 def day_label(t: Translate, day: date) -> str:

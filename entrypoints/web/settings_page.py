@@ -27,6 +27,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from application.ports.cache import Cache
 from application.use_cases.link_codes import CODE_TTL_SECONDS
 from domain.api_keys import NAME_MAX_LENGTH
 from domain.errors import DocumentQuotaExceeded, InvalidCredentials, InvalidInput, LinkRefused
@@ -48,6 +49,14 @@ def _new_key_slot(visitor: Visitor) -> str:
     return f"web-new-api-key:{visitor.session_id}"
 
 
+def _take(cache: Cache, slot: str) -> bytes | None:
+    """The slot's value, deleted once read (one thread hop for both)."""
+    raw = cache.get(slot)
+    if raw is not None:
+        cache.delete(slot)
+    return raw
+
+
 def _field(form: FormData, name: str, limit: int) -> str:
     value = form.get(name)
     return value[:limit] if isinstance(value, str) else ""
@@ -67,11 +76,8 @@ async def _page(request: Request, visitor: Visitor, flash: Flash | None = None, 
     keys = await run_fast(request, container.api_keys().list, visitor.user.id)
     new_key = None
     if request.query_params.get("done") == "key_created":
-        cache = container.cache()
-        raw = await run_fast(request, cache.get, _new_key_slot(visitor))
-        if raw is not None:
-            await run_fast(request, cache.delete, _new_key_slot(visitor))
-            new_key = json.loads(raw)
+        raw = await run_fast(request, _take, container.cache(), _new_key_slot(visitor))
+        new_key = json.loads(raw) if raw is not None else None
     t = Translator(page_language(request, visitor))
     return render(request, "settings.html", visitor=visitor, title_key="settings_title", data={}, status=status,
                   flash=flash or flash_of(request, t), keys=keys, new_key=new_key,

@@ -7,12 +7,13 @@ per-day rows), so the page and the API show the same numbers; the charts are dra
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from domain.conversations import period_start
 from entrypoints.api.threads import run_fast
 from entrypoints.web.i18n import Translator
 from entrypoints.web.pages import render
@@ -28,8 +29,8 @@ async def usage_page(request: Request, visitor: SignedIn) -> Response:
     container = container_of(request)
     get_usage = container.get_usage()
     report = await run_fast(request, get_usage, visitor.user.id, history=True)
-    last = container.clock().now().astimezone(UTC).date()
-    first = last - timedelta(days=get_usage.days - 1)
+    now = container.clock().now()
+    first, last = period_start(now, get_usage.days).date(), now.astimezone(UTC).date()  # GetUsage's period
     t = Translator(page_language(request, visitor))
     return render(request, "usage.html", visitor=visitor, title_key="usage_title", report=report,
                   charts=usage_charts(t, report, first=first, last=last), days=get_usage.days, money=money,

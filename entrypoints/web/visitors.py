@@ -14,10 +14,10 @@ import attrs
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from config.container import Container
 from domain.errors import InvalidCredentials, UserNotFound
 from domain.users import User
 from entrypoints.api.cookie_session import CSRF_FIELD, check_csrf, cookie_claims, csrf_token
+from entrypoints.api.dependencies import container_of, live_session
 from entrypoints.api.threads import run_fast
 from entrypoints.web.i18n import DEFAULT, LANGUAGE_COOKIE, negotiate, supported
 
@@ -37,10 +37,6 @@ class SignInRequired(Exception):
         self.next_path, self.ended = next_path, ended
 
 
-def container_of(request: Request) -> Container:
-    return request.app.state.container
-
-
 async def visitor_of(request: Request) -> Visitor | None:
     """The signed-in visitor, or None without a session cookie; InvalidCredentials (SessionEnded,
     TokenExpired) for a cookie that no longer opens a session. A banned account raises UserBanned."""
@@ -48,10 +44,7 @@ async def visitor_of(request: Request) -> Visitor | None:
     claims = cookie_claims(container, request)
     if claims is None:
         return None
-    session_id: uuid.UUID = claims.session_id  # type: ignore[assignment]  # cookie_claims checked it
-    guard = container.session_guard()
-    if not guard.known(claims.user_id, session_id):
-        await run_fast(request, guard.check, claims.user_id, session_id)
+    session_id = await live_session(request, container, claims)
     try:
         user = await run_fast(request, container.log_in().account, claims.user_id)
     except UserNotFound:

@@ -16,7 +16,7 @@ from entrypoints.worker import jobs
 from entrypoints.worker.metrics import WORKERS
 from entrypoints.worker.retention import retention_job
 from entrypoints.worker.rollups import rollup_job
-from entrypoints.worker.sweeper import Sweeper, sweep_once
+from entrypoints.worker.sweeper import sweep_once, sweeper_job
 
 log = structlog.get_logger(__name__)
 
@@ -34,8 +34,8 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
     log.info("worker_starting", queues=chosen, burst=burst)
     processing_after = min(settings.recover_processing_after_seconds, settings.recover_after_seconds)
     sweep_once(container, settings.recover_after_seconds, processing_after)
-    sweeper = Sweeper(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds,
-                      processing_older_than=processing_after)
+    sweeper = sweeper_job(container, interval=settings.sweep_interval_seconds, older_than=settings.recover_after_seconds,
+                          processing_older_than=processing_after)
     retention = retention_job(container, interval=settings.retention_interval_seconds)
     rollups = rollup_job(container, interval=settings.rollup_interval_seconds)
     if not burst:

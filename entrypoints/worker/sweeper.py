@@ -9,37 +9,18 @@ document of a worker killed with SIGKILL is processed again within about
 
 from __future__ import annotations
 
-import threading
-
-import structlog
-
 from config.container import Container
-
-log = structlog.get_logger(__name__)
+from entrypoints.worker.periodic import PeriodicJob, guarded
 
 
 def sweep_once(container: Container, older_than: float, processing_older_than: float | None = None) -> int:
     """Enqueue stuck documents again; return how many. Never raises (the worker keeps going)."""
-    try:
-        return len(container.recover_documents()(older_than_seconds=older_than,
-                                                  processing_older_than_seconds=processing_older_than))
-    except Exception as error:  # e.g. the database is away: try again at the next sweep
-        log.error("sweep_failed", error=f"{type(error).__name__}: {error}".splitlines()[0])
-        log.debug("sweep_failed_details", exc_info=True)
-        return 0
+    return guarded("sweep_failed", lambda: len(container.recover_documents()(
+        older_than_seconds=older_than, processing_older_than_seconds=processing_older_than)), 0)
 
 
-class Sweeper(threading.Thread):
-    def __init__(self, container: Container, *, interval: float, older_than: float,
-                 processing_older_than: float | None = None) -> None:
-        super().__init__(name="sweeper", daemon=True)
-        self._container, self._interval, self._older_than = container, interval, older_than
-        self._processing_older_than = processing_older_than
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(self._interval):
-            sweep_once(self._container, self._older_than, self._processing_older_than)
-
-    def stop(self) -> None:
-        self._stopped.set()
+def sweeper_job(container: Container, *, interval: float, older_than: float,
+                processing_older_than: float | None = None) -> PeriodicJob:
+    """The sweep every ``interval`` seconds (the worker sweeps once itself before it starts this)."""
+    return PeriodicJob("sweeper", lambda: sweep_once(container, older_than, processing_older_than),
+                       interval=interval, at_start=False)

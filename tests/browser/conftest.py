@@ -9,7 +9,8 @@ Fixtures:
   recorded; at the end of the test each must have gone to 127.0.0.1 (and no script may have thrown).
 - ``shot(page, name)``: a screenshot in tests/browser/screenshots/<name>.png (git-ignored), for a
   person to look at.
-- ``sign_up(page, ...)`` / ``sign_in(page, ...)``: through the real forms.
+- ``sign_up(page, ...)`` / ``sign_in(page, ...)``: through the real forms; ``upload_processed(page, ...)``:
+  a file through the JSON API with the page's CSRF token, waited for until processed.
 
 Without Chromium (or Playwright) the tests are skipped with the reason, except under CI=true,
 where they fail: .ci/run installs the Debian package.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -156,3 +158,24 @@ def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
     page.locator("#password").fill(password)
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def page_csrf(page: Any) -> str:
+    """The CSRF token the page hands its scripts (page-data)."""
+    return page.evaluate("JSON.parse(document.getElementById('page-data').textContent).csrf")
+
+
+def upload_processed(page: Any, name: str, data: bytes, timeout: float = 120) -> str:
+    """Upload through the JSON API with the page's cookie and CSRF token; the id once processed."""
+    part = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+    response = page.request.post("/api/v1/documents", multipart={"file": part}, headers={"X-CSRF-Token": page_csrf(page)})
+    assert response.status == 202, response.text()
+    document_id = response.json()["id"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = page.request.get(f"/api/v1/documents/{document_id}").json()["status"]
+        if status in ("completed", "failed"):
+            assert status == "completed"
+            return document_id
+        time.sleep(0.2)
+    raise AssertionError(f"{name} not processed in time")

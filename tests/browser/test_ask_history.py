@@ -9,7 +9,6 @@ The answers come from a local OpenAI-compatible server that streams word by word
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from entrypoints.web.history_pages import PAGE_SIZE
-from tests.browser.conftest import RequestLog, sign_up
+from tests.browser.conftest import RequestLog, page_csrf, sign_up, upload_processed
 from tests.browser.slow_model import base_url, slow_model
 from tests.corpus import corpus_path
 from tests.e2e.api_server import Server
@@ -65,23 +64,6 @@ def ask_page(browser: Any, streaming_server: Server) -> Iterator[Any]:
     assert seen.foreign() == [] and seen.script_errors == [], (seen.foreign(), seen.script_errors)
 
 
-def csrf(page: Any) -> str:
-    return page.evaluate("JSON.parse(document.getElementById('page-data').textContent).csrf")
-
-
-def upload(page: Any, name: str, data: bytes, timeout: float = 120) -> str:
-    """Upload through the JSON API with the page's cookie and CSRF token; the id once processed."""
-    part = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
-    response = page.request.post("/api/v1/documents", multipart={"file": part}, headers={"X-CSRF-Token": csrf(page)})
-    assert response.status == 202, response.text()
-    document_id = response.json()["id"]
-    deadline = time.monotonic() + timeout
-    while page.request.get(f"/api/v1/documents/{document_id}").json()["status"] != "completed":
-        assert time.monotonic() < deadline, f"{name} not processed in time"
-        time.sleep(0.2)
-    return document_id
-
-
 def finished_turns(page: Any, count: int, timeout: float = 60_000) -> None:
     """Wait until ``count`` turns have their final answer (or their error)."""
     page.locator(f"#conversation .turn:nth-child({count}) .turn-answer:not(.streaming) p").wait_for(timeout=timeout)
@@ -91,7 +73,7 @@ def test_ask_stream_follow_up_history_rename_export_russian(ask_page: Any, brows
                                                             shot: Callable[[Any, str], Path]) -> None:
     page = ask_page
     sign_up(page)
-    document_id = upload(page, "aapl-10q.pdf", corpus_path(TEN_Q).read_bytes())
+    document_id = upload_processed(page, "aapl-10q.pdf", corpus_path(TEN_Q).read_bytes())
 
     page.goto("/ask")
     assert page.locator(f"#doc-{document_id}").is_enabled()
@@ -214,7 +196,7 @@ def test_ask_stream_follow_up_history_rename_export_russian(ask_page: Any, brows
 
 def test_a_thread_whose_document_was_deleted_says_so_in_plain_words(page: Any, shot: Callable[[Any, str], Path]) -> None:
     sign_up(page)
-    document_id = upload(page, "notes.md", NOTES.encode())
+    document_id = upload_processed(page, "notes.md", NOTES.encode())
     page.goto("/ask")
     page.locator("#ask-submit").click()
     assert page.locator("#ask-notice").inner_text() == "Write a question first."
@@ -227,7 +209,7 @@ def test_a_thread_whose_document_was_deleted_says_so_in_plain_words(page: Any, s
     finished_turns(page, 1)
     assert "30 days" in page.locator("#conversation .turn-answer").first.inner_text()
 
-    deleted = page.request.delete(f"/api/v1/documents/{document_id}", headers={"X-CSRF-Token": csrf(page)})
+    deleted = page.request.delete(f"/api/v1/documents/{document_id}", headers={"X-CSRF-Token": page_csrf(page)})
     assert deleted.status == 204
     page.locator("#question").fill("And late payments?")
     page.locator("#question").press("Enter")
@@ -244,10 +226,10 @@ def test_a_thread_whose_document_was_deleted_says_so_in_plain_words(page: Any, s
 
 def test_more_appends_the_next_page_of_threads_in_place(page: Any, shot: Callable[[Any, str], Path]) -> None:
     sign_up(page)
-    document_id = upload(page, "notes.md", NOTES.encode())
+    document_id = upload_processed(page, "notes.md", NOTES.encode())
     for n in range(PAGE_SIZE + 1):
         made = page.request.post("/api/v1/threads", data={"document_ids": [document_id], "title": f"Thread {n:02d}"},
-                                 headers={"X-CSRF-Token": csrf(page)})
+                                 headers={"X-CSRF-Token": page_csrf(page)})
         assert made.status == 201, made.text()
     page.goto("/history")
     titles = page.locator("#thread-list .thread-title")

@@ -15,32 +15,12 @@ from typing import Any
 import docx
 import openpyxl
 
-from tests.browser.conftest import sign_up
+from tests.browser.conftest import sign_up, upload_processed
 from tests.corpus import corpus_path
 from tests.e2e.conftest import NOTES
 from tests.speech_audio import spoken_wav
 
 NVDA = "pdf/sec-10q/2023-Q3-NVDA.pdf"
-
-
-def _csrf(page: Any) -> str:
-    return page.evaluate("JSON.parse(document.getElementById('page-data').textContent).csrf")
-
-
-def _upload(page: Any, name: str, data: bytes, timeout: float = 120) -> str:
-    """Upload through the JSON API with the page's cookie and CSRF token; the id once processed."""
-    part = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
-    response = page.request.post("/api/v1/documents", multipart={"file": part}, headers={"X-CSRF-Token": _csrf(page)})
-    assert response.status == 202, response.text()
-    document_id = response.json()["id"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = page.request.get(f"/api/v1/documents/{document_id}").json()["status"]
-        if status in ("completed", "failed"):
-            assert status == "completed"
-            return document_id
-        time.sleep(0.2)
-    raise AssertionError(f"{name} not processed in time")
 
 
 def _until(page: Any, script: str, timeout: float = 15) -> None:
@@ -81,7 +61,7 @@ def _assert_boxes_drawn(page: Any, image: Any, expected: list[dict]) -> None:
 def test_a_10q_citation_shows_the_page_with_a_box_over_the_quoted_words(
         page: Any, shot: Callable[[Any, str], Any]) -> None:
     sign_up(page)
-    document_id = _upload(page, "nvda-10q.pdf", corpus_path(NVDA).read_bytes())
+    document_id = upload_processed(page, "nvda-10q.pdf", corpus_path(NVDA).read_bytes())
     views: list[dict] = []
     page.on("response", lambda r: views.append(r.json()) if "/view?" in r.url and r.status == 200 else None)
     chip = _ask_and_open_first_citation(
@@ -121,7 +101,7 @@ def test_an_xlsx_citation_highlights_its_cells(page: Any, shot: Callable[[Any, s
         sheet.append(row)
     data = io.BytesIO()
     book.save(data)
-    document_id = _upload(page, "stock.xlsx", data.getvalue())
+    document_id = upload_processed(page, "stock.xlsx", data.getvalue())
     _ask_and_open_first_citation(page, document_id, "How many units of KX-22 are at the Riga depot?")
     cells = page.locator("#citation-panel td.cited")
     cells.first.wait_for()
@@ -141,7 +121,7 @@ def test_a_docx_citation_marks_its_passage(page: Any, shot: Callable[[Any, str],
     word.add_paragraph("The Berlin office opens at 9 am and closes at 6 pm on weekdays.")
     data = io.BytesIO()
     word.save(data)
-    document_id = _upload(page, "terms.docx", data.getvalue())
+    document_id = upload_processed(page, "terms.docx", data.getvalue())
     _ask_and_open_first_citation(page, document_id, "Within how many days are invoices payable?")
     mark = page.locator("#citation-panel .viewer-section mark")
     mark.first.wait_for()
@@ -154,7 +134,7 @@ def test_a_docx_citation_marks_its_passage(page: Any, shot: Callable[[Any, str],
 
 def test_a_text_citation_marks_its_lines(page: Any, shot: Callable[[Any, str], Any]) -> None:
     sign_up(page)
-    document_id = _upload(page, "notes.md", NOTES.encode())
+    document_id = upload_processed(page, "notes.md", NOTES.encode())
     _ask_and_open_first_citation(page, document_id, "When are invoices payable?")
     cited = page.locator("#citation-panel .viewer-lines li.cited")
     cited.first.wait_for()
@@ -165,7 +145,7 @@ def test_a_text_citation_marks_its_lines(page: Any, shot: Callable[[Any, str], A
 
 def test_a_recording_plays_from_the_cited_second(page: Any, tmp_path: Path) -> None:
     sign_up(page)
-    document_id = _upload(page, "voice.wav", spoken_wav("the invoice is payable within thirty days", tmp_path))
+    document_id = upload_processed(page, "voice.wav", spoken_wav("the invoice is payable within thirty days", tmp_path))
     chunk = page.request.get(f"/api/v1/documents/{document_id}/chunks").json()["items"][0]
     page.goto(f"/ask?document={document_id}")
     citation = {"number": 1, "label": "recording", "document_id": document_id, "chunk_ordinal": 0,

@@ -16,12 +16,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from config.bootstrap import build_container
 from config.container import Container
 from entrypoints.api.app import create_app
 from entrypoints.web.history_pages import PAGE_SIZE
 from tests.e2e.conftest import NOTES
-from tests.e2e.test_web_session import page_csrf, sign_up
+from tests.e2e.test_web_session import page_csrf, sign_up, web_container
 
 PAGE_DATA = re.compile(r'<script type="application/json" id="page-data">(.*?)</script>', re.S)
 XSS = "<img src=x onerror=alert(1)>"
@@ -29,11 +28,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    made = build_container(home=tmp_path_factory.mktemp("web-ask"), queue_backend="inline", cache_backend="memory",
-                           ratelimit_backend="memory")
-    yield made
-    made.queue().shutdown()
-    made.engine().dispose()
+    yield from web_container(tmp_path_factory.mktemp("web-ask"))
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +198,13 @@ def test_the_stream_the_ask_page_reads_works_with_the_cookie_and_its_csrf_header
     assert [name for name, _ in events][-1] == "answer" and {"delta"} == {name for name, _ in events[:-1]}
     final = json.loads(events[-1][1])
     assert "".join(json.loads(d)["text"] for _, d in events[:-1]).strip() and final["citations"]
+
+
+def test_the_librarys_cursor_is_used_when_well_formed_and_ignored_otherwise(client: TestClient) -> None:
+    document = processed(client, "cursor-notes.md", NOTES.encode())
+    row = f'data-document-id="{document["id"]}"'
+    assert row in client.get("/").text
+    assert row not in client.get("/?before=" + "A" * 32).text  # the epoch: nothing is older
+    for bad in ("A" * 31, "A" * 33, "A" * 31 + "=", "A" * 31 + "é"):
+        answer = client.get("/", params={"before": bad})
+        assert answer.status_code == 200 and row in answer.text, bad  # ignored: the first page

@@ -23,13 +23,18 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGE_CSRF = re.compile(r'"csrf": "([^"]+)"')
 
 
-@pytest.fixture(scope="module")
-def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    made = build_container(home=tmp_path_factory.mktemp("web"), queue_backend="inline", cache_backend="memory",
-                           ratelimit_backend="memory")
+def web_container(home: Path) -> Iterator[Container]:
+    """The embedded profile's container with the in-process queue, cache and rate limiter (the web
+    tests' app runs in process), closed once the module is done."""
+    made = build_container(home=home, queue_backend="inline", cache_backend="memory", ratelimit_backend="memory")
     yield made
     made.queue().shutdown()
     made.engine().dispose()
+
+
+@pytest.fixture(scope="module")
+def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    yield from web_container(tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ from starlette.testclient import TestClient
 
 from application.use_cases.ensure_user import EnsureTelegramUserCommand
 from application.use_cases.register_user import RegisterUserCommand
-from config.bootstrap import build_container
 from config.container import Container
 from domain.users import Role, Tier, UserStatus
 from entrypoints.api.app import create_app
 from entrypoints.api.cookie_session import SESSION_COOKIE
 from tests.e2e.conftest import wait_until
+from tests.e2e.test_web_session import web_container
 
 PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -28,11 +28,7 @@ NEW_KEY = re.compile(r'id="new-key-value"[^>]*value="(ak_[^"]+)"')
 
 @pytest.fixture(scope="module")
 def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    made = build_container(home=tmp_path_factory.mktemp("web-pages"), queue_backend="inline",
-                           cache_backend="memory", ratelimit_backend="memory")
-    yield made
-    made.queue().shutdown()
-    made.engine().dispose()
+    yield from web_container(tmp_path_factory.mktemp("web-pages"))
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from starlette.testclient import TestClient
 
 from application.use_cases.ensure_user import EnsureTelegramUserCommand
 from application.use_cases.upload_document import UploadDocumentCommand
-from config.bootstrap import build_container
 from config.container import Container
 from domain.users import User
 from entrypoints.api.app import create_app
+from tests.e2e.test_web_session import web_container
 from tests.e2e.test_web_settings_admin import account, csrf, sign_in, user_id
 
 FORM = "/settings/telegram"
@@ -22,11 +22,7 @@ FORM = "/settings/telegram"
 
 @pytest.fixture(scope="module")
 def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
-    made = build_container(home=tmp_path_factory.mktemp("web-telegram"), queue_backend="inline",
-                           cache_backend="memory", ratelimit_backend="memory")
-    yield made
-    made.queue().shutdown()
-    made.engine().dispose()
+    yield from web_container(tmp_path_factory.mktemp("web-telegram"))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from domain.tiers import Window
 from domain.users import Tier, UserStatus
 from entrypoints.web.admin_page import STATUS_OF
+from entrypoints.web.settings_page import _REFUSALS
 from entrypoints.web.i18n import Translator
 
 WEB = Path(__file__).resolve().parents[2] / "entrypoints" / "web"
@@ -20,7 +21,8 @@ FLASH = re.compile(r"""\b(done|failed)=["']([a-z_]+)["']""")
 def flash_keys() -> set[str]:
     found = {f"{kind}_{name}" for module in ("settings_page.py", "admin_page.py")
              for kind, name in FLASH.findall((WEB / module).read_text())}
-    return found | {f"done_{action}ned" for action in STATUS_OF}  # admin_page: done=f"{action}ned"
+    return (found | {f"done_{action}ned" for action in STATUS_OF}  # admin_page: done=f"{action}ned"
+            | {f"failed_{name}" for name in _REFUSALS.values()})  # settings_page: a refused Telegram link
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -12,7 +12,8 @@ from domain.conversations import DailyUsage
 from domain.documents import DocumentKind, DocumentStatus
 from domain.tiers import Window
 from domain.users import Tier
-from entrypoints.web.report_charts import analytics_charts, every_day, money, usage_charts
+from domain.conversations import every_day
+from entrypoints.web.report_charts import analytics_charts, money, usage_charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,37 +4,31 @@ Handled: "General"; sections for positive;negative;zero; digit placeholders ``0 
 thousands separators and trailing-comma scaling ("#,##0,," in millions); percent; scientific
 ("0.00E+00"); literals in quotes or after a backslash, ``_x`` spacing, ``*x`` fill (dropped), colour
 and condition codes ([Red], [<0]) dropped, currency codes ([$€-407]) shown as their symbol. A date
-or time is shown in ISO form (the calendar format itself is not rendered). Anything else, and text
-("@"), comes out as the value's plain text, as the extractor wrote it."""
+or time is shown in ISO form (the calendar format itself is not rendered). A number under "General",
+"@" or a format not handled is shown as General shows it (up to 10 significant digits); any other
+value comes out as the extractor wrote it (adapters.extractors.xlsx)."""
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, time
 
+from adapters.extractors.xlsx import _render as cell_text
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 _PLACEHOLDERS = re.compile(r"[0#?][0#?,]*(?:\.[0#?]*)?(?:[eE][+-][0#?]+)?|\.[0#?]+")
-_MAX_CHARS = 2000
 _PRIVATE = 0xE000
 _CODES = frozenset("0123456789#?.,%eE")
 
 
 def shown(value: object, number_format: str | None) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ").removesuffix(" 00:00:00")
-    if isinstance(value, date | time):
-        return value.isoformat()
     if isinstance(value, int | float) and math.isfinite(value):
         text = _number(float(value), number_format or "General")
         if text is not None:
             return text
         return _general(float(value))
-    return " ".join(str(value)[:_MAX_CHARS].split())
+    return cell_text(value, None)  # a date, text, an empty cell: the extractor's own text of it
 
 
 def _general(value: float) -> str:

@@ -5,7 +5,8 @@ cells flagged.
 The workbook is opened read-only after the zip guards, like the extractor; rows stream from the top
 and reading stops after the range's last row. The header is the sheet's first non-empty row, as the
 extractor took it. At most ``MAX_ROWS`` rows of the range and ``MAX_COLUMNS`` columns are shown
-(``truncated`` says when more were cut). A cell without a cached value shows its formula."""
+(``truncated`` says when more were cut). A cell without a cached value shows its formula. Merged
+ranges are not filled in as the extractor fills them: a merged label stands in its first cell only."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 from adapters.extractors.sheet_caps import SheetCaps
 from adapters.extractors.views.cell_format import shown
+from adapters.extractors.xlsx import _column_letter as column_letter
 from adapters.extractors.zip_guard import open_zip
 from domain.citation_views import SheetCell, SheetRow, SheetView
 from domain.errors import DomainError, FileCorrupt, InvalidInput
@@ -91,11 +93,3 @@ def column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - 64
     return number
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
