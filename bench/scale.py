@@ -32,7 +32,7 @@ from pathlib import Path
 
 import attrs
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from adapters.persistence import migrate
@@ -40,6 +40,7 @@ from adapters.persistence.engine import make_engine
 from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
 from bench import scale_data
 from bench.api import cpu_seconds
+from bench.question_speed import postgres_database
 from tests.e2e.api_server import free_port, healthy
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
@@ -114,18 +115,9 @@ class Deployment:
 
 
 def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home: Path) -> Deployment:
-    name = f"assistant_scale_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
+    url, drop = postgres_database(server)
     stack.callback(drop)
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    name = make_url(url).database
     migrate.upgrade(url)
     engine = make_engine(url)
     stack.callback(engine.dispose)

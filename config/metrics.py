@@ -182,11 +182,12 @@ def serve_process_metrics(container: Any, port: int | None) -> MetricsServer | N
     if port is None:
         return None
     collectors = live_collectors(container)
-
-    def ready() -> tuple[bool, dict[str, str]]:
-        readiness = container.check_readiness()()
-        return readiness.ready, readiness.checks
-
     server = MetricsServer(container.settings().metrics_host, port,
-                           scrape=lambda: exposition(collectors=collectors), ready=ready)
+                           scrape=lambda: exposition(collectors=collectors), ready=lambda: readiness(container))
     return server if server.start() else None
+
+
+def readiness(container: Any) -> tuple[bool, dict[str, str]]:
+    """``MetricsServer``'s ``ready``: CheckReadiness (database, Redis) as (ready, checks)."""
+    result = container.check_readiness()()
+    return result.ready, result.checks

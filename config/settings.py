@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # PostgreSQL row-level security (migration 0011): each transaction names the user it acts for;
     # on when the app connects as a role bound by the policies (docs/production.md)
     database_row_security: bool = False
-    database_row_role: Literal["worker", "admin"] | None = None  # a process's standing role (set by the worker and CLI shells)
+    database_row_role: Literal["worker", "admin"] | None = None  # a process's standing role (the worker shell sets worker)
     # PostgreSQL connections per process: each engine keeps this many and opens as many more under a
     # burst; an API process's async store opens up to this many too (the budget: docs/scaling.md)
     database_pool_size: int = Field(20, ge=1, le=200)

@@ -5,7 +5,8 @@ per question from the database: at two million questions that is a disk sort and
 Python per report. A histogram with fixed buckets can be summed per day in a rollup row and added
 across days and users, so a year's report reads 365 small rows instead. The price is resolution:
 a percentile is reported as the upper bound of the bucket its rank falls into, at most a third above
-the true value from 10 ms on (most steps are x1.25) (exact below 10 ms, where the buckets are 1 ms wide).
+the true value from 10 ms on (the steps are x1.2 to x1.33) and exact below 10 ms, where the buckets
+are 1 ms wide.
 
 The bounds are part of the stored data (rollup rows keep counts by bucket index): append new bounds
 at the end only, never change or insert one, or the stored histograms would be misread.

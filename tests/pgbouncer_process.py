@@ -9,16 +9,14 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from tests.binaries import require_binary
-from tests.redis_process import free_port
+from tests.redis_process import accepting, free_port
 
 
 class PgBouncerProcess:
@@ -58,14 +56,8 @@ pidfile = {self.folder / 'pgbouncer.pid'}
                 os.chown(path, account.pw_uid, account.pw_gid)
             command[1:1] = ["-u", "postgres"]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"pgbouncer did not start: {self.log()}")
+        if not accepting(self.port):
+            raise RuntimeError(f"pgbouncer did not start: {self.log()}")
 
     def log(self) -> str:
         path = self.folder / "pgbouncer.log"

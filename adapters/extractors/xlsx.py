@@ -18,6 +18,7 @@ import io
 import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from typing import Any
 
 from adapters.extractors.markdown import markdown_table
 from adapters.extractors.sheet_caps import SheetCaps, SheetCounter
@@ -49,15 +50,10 @@ class XlsxExtractor:
                 budget: Budget | None = None) -> Extraction:
         budget = budget or Budget()
         package = open_zip(data)
-        import openpyxl  # about 0.3 s: loaded with the first workbook, not at start-up
+        # imports openpyxl (about 0.3 s: with the first workbook, not at start-up) and patches its sheet sizing
+        from adapters.extractors.xlsx_scan import count_sheet
 
-        from adapters.extractors.xlsx_scan import count_sheet  # patches openpyxl's sheet sizing: after it
-
-        try:
-            values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as error:  # openpyxl raises KeyError, ValueError, InvalidFileException ...
-            raise FileCorrupt("The Excel workbook is damaged and cannot be read.") from error
+        values, formulas = open_workbooks(data)
         try:
             names = values.sheetnames
             budget.check_pages(len(names))
@@ -152,3 +148,16 @@ def _column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def open_workbooks(data: bytes) -> tuple[Any, Any]:
+    """The workbook read twice, read-only: with the cached values and with the formulas (a cell
+    without a cached value shows its formula); FileCorrupt when openpyxl cannot read it."""
+    import openpyxl
+
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises KeyError, ValueError, InvalidFileException ...
+        raise FileCorrupt("The Excel workbook is damaged and cannot be read.") from error
+    return values, formulas

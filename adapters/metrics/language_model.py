@@ -52,39 +52,36 @@ class MeteredLanguageModel:
         return getattr(self.inner, name)
 
     def complete(self, request: AnswerRequest) -> Completion:
-        started = time.perf_counter()
-        outcome = "error"
-        try:
-            completion = self.inner.complete(request)
-            outcome = "ok"
-            return completion
-        except LanguageModelUnavailable:
-            outcome = "unavailable"
-            raise
-        except LanguageModelRejected:
-            outcome = "rejected"
-            raise
-        finally:
-            self._observe(outcome, started)
+        with _Metered(self._backend, self._role):
+            return self.inner.complete(request)
 
     def stream(self, request: AnswerRequest) -> Iterator[CompletionDelta | Completion]:
-        started = time.perf_counter()
-        outcome = "error"
-        try:
+        with _Metered(self._backend, self._role):
             yield from self.inner.stream(request)
-            outcome = "ok"
-        except LanguageModelUnavailable:
-            outcome = "unavailable"
-            raise
-        except LanguageModelRejected:
-            outcome = "rejected"
-            raise
-        except GeneratorExit:  # the reader stopped early (a client went away): not the model's fault
-            outcome = "ok"
-            raise
-        finally:
-            self._observe(outcome, started)
 
-    def _observe(self, outcome: str, started: float) -> None:
-        MODEL_CALLS.labels(self._backend, self._role, outcome).inc()
-        MODEL_SECONDS.labels(self._backend).observe(time.perf_counter() - started)
+
+class _Metered:
+    """One call counted by outcome and timed, however it ends (a plain class: a contextlib
+    generator would add about 1 us of CPU to every call, bench.metering)."""
+
+    __slots__ = ("_backend", "_role", "_started")
+
+    def __init__(self, backend: str, role: str) -> None:
+        self._backend, self._role, self._started = backend, role, time.perf_counter()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        MODEL_CALLS.labels(self._backend, self._role, _outcome(error)).inc()
+        MODEL_SECONDS.labels(self._backend).observe(time.perf_counter() - self._started)
+
+
+def _outcome(error: type[BaseException] | None) -> str:
+    if error is None or issubclass(error, GeneratorExit):  # GeneratorExit: the reader stopped a stream early
+        return "ok"                                        # (a client went away), not the model's fault
+    if issubclass(error, LanguageModelUnavailable):
+        return "unavailable"
+    if issubclass(error, LanguageModelRejected):
+        return "rejected"
+    return "error"

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Connection, Engine, exists, func, select
 from sqlalchemy import delete as sql_delete
 
-from adapters.persistence.row_security import SCOPE, RowRole, scope_values
+from adapters.persistence.row_security import act_as_worker
 from adapters.persistence.repositories.usage_reads import watermark
 from adapters.persistence.tables import analytics_events, conversations, documents, threads, users
 from domain.users import Tier
@@ -33,7 +33,7 @@ class SqlAlchemyRetentionStore:
     def old_conversations(self, tier: Tier, before: datetime, *, delete: bool) -> int:
         of_tier = select(users.c.id).where(users.c.tier == tier.value)
         with self.engine.begin() as connection:
-            _trusted(connection)
+            act_as_worker(connection)
             before = _rolled_up(connection, before)
             old = (conversations.c.user_id.in_(of_tier), conversations.c.created_at < before)
             count = connection.execute(select(func.count()).select_from(conversations).where(*old)).scalar_one()
@@ -64,11 +64,10 @@ class SqlAlchemyRetentionStore:
         active_threads = (select(threads.c.document_ids).join(users, users.c.id == threads.c.user_id)
                           .where(users.c.tier == tier.value, threads.c.updated_at >= before))
         with self.engine.begin() as connection:
-            _trusted(connection)
+            act_as_worker(connection)
             candidates = [row.id for row in connection.execute(query)]
             in_use = {uuid.UUID(d) for row in connection.execute(active_threads) for d in row.document_ids}
         return [d for d in candidates if d not in in_use]
-
 
 
 def _rolled_up(connection: Connection, before: datetime) -> datetime:
@@ -79,7 +78,3 @@ def _rolled_up(connection: Connection, before: datetime) -> datetime:
         return before
     return min(before, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC))
 
-
-def _trusted(connection: Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(SCOPE, scope_values(None, RowRole.WORKER))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 
 class RowRole(StrEnum):
@@ -29,3 +29,10 @@ SCOPE_PSYCOPG = "SELECT set_config('app.user_id', %(user_id)s, true), set_config
 def scope_values(user_id: uuid.UUID | None, role: str | None) -> dict[str, str]:
     """The settings' values ('' for none: an empty setting matches no row)."""
     return {"user_id": str(user_id) if user_id is not None else "", "role": role or ""}
+
+
+def act_as_worker(connection: Connection) -> None:
+    """Name a transaction outside the unit of work a worker's, for set-wise work over every user's
+    rows (retention's statements); nothing on SQLite."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(SCOPE, scope_values(None, RowRole.WORKER))

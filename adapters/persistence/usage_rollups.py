@@ -23,8 +23,10 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.repositories import usage_sql, usage_reads
 from adapters.persistence.repositories.document_counts import fold_deltas
+from adapters.persistence.row_security import act_as_worker
 from adapters.persistence.tables import conversations, usage_active_users, usage_daily, usage_daily_global
 from application.ports.rollups import RollupRun
+from domain.latency import merge
 
 log = structlog.get_logger(__name__)
 
@@ -41,12 +43,14 @@ class SqlAlchemyAnalyticsRollups:
         last_closed = (now.astimezone(UTC) - self._grace).date() - timedelta(days=1)
         days: list[date] = []
         with self._engine.connect() as connection:
+            act_as_worker(connection)  # under row-level security, a transaction naming nobody sees no questions
             day = self._first_day(connection, last_closed)
         while day is not None and day <= last_closed and len(days) < self._max_days:
             batch = [day + timedelta(days=i) for i in range(min(BATCH_DAYS, (last_closed - day).days + 1,
                                                                 self._max_days - len(days)))]
             try:
                 with self._engine.begin() as connection:
+                    act_as_worker(connection)
                     _active_users(connection, {user: d for d in batch for user in _roll_up(connection, d)})
             except IntegrityError:  # another worker rolled (some of) them up first
                 log.info("rollup_taken", first_day=batch[0].isoformat())
@@ -54,6 +58,7 @@ class SqlAlchemyAnalyticsRollups:
             days.extend(batch)
             day = batch[-1] + timedelta(days=1)
         with self._engine.begin() as connection:
+            act_as_worker(connection)
             folded = fold_deltas(connection)
         return RollupRun(days=tuple(days), document_deltas=folded)
 
@@ -74,10 +79,7 @@ def _roll_up(connection: Connection, day: date) -> list:
     conditions = usage_sql.period(None, start, start + timedelta(days=1))
     per_user = usage_sql.sums(connection, conversations.c.user_id, conditions)
     histograms = usage_sql.histograms(connection, conversations.c.user_id, conditions)
-    everyone: dict[int, int] = {}
-    for histogram in histograms.values():
-        for index, count in histogram.items():
-            everyone[index] = everyone.get(index, 0) + count
+    everyone = merge(histograms.values())
     totals = {name: sum((getattr(row, name) or 0) for row in per_user)
               for name in ("questions", "cached", "tokens_in", "tokens_out", "cost_usd")}
     connection.execute(usage_daily_global.insert(), {

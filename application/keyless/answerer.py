@@ -91,6 +91,8 @@ class KeylessAnswerer:
         # a term no unit holds weighs as much as the held ones on average: a question mostly about
         # things the sources never name is not answered, one odd word ("latest", "buyback") is no matter
         weight_all = weight_present + (len(idf) - len(present)) * weight_present / len(present)
+        if weight_present < MIN_PRESENT * weight_all:  # decided before the embeddings are asked
+            return None
         semantic = self._semantic(question, [unit for unit, _, _ in units])
         kind = AnswerType(question, self._terms)
         scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near, kind)
@@ -99,7 +101,7 @@ class KeylessAnswerer:
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
         cosine = None if semantic is None else dict(zip((id(u) for u, _, _ in units), semantic))[id(best.unit)]
-        if not self._answers(best, scored, units, wanted, idf, weight_present / weight_all, question, kind, cosine):
+        if not self._answers(best, scored, units, wanted, idf, question, kind, cosine):
             return None
         focus = self._focus(wanted, asked)
         following = self._completion(best, units, asked)
@@ -121,13 +123,11 @@ class KeylessAnswerer:
         return " ".join(p for p in parts if p)
 
     def _answers(self, best: Scored, scored: list[Scored], units: list[tuple[Sentence | Row, set[str], set[str]]],
-                 wanted: list[Concept], idf: list[tuple[float, bool]], present: float, question: str,
+                 wanted: list[Concept], idf: list[tuple[float, bool]], question: str,
                  kind: AnswerType, cosine: float | None) -> bool:
-        """None answers when the sources hold less than ``MIN_PRESENT`` of the question's weight; a
-        table row when it holds ``MIN_COVERAGE`` of the question and says what is asked not to be;
-        a sentence when the fitted model of application.keyless.answerable says so."""
-        if present < MIN_PRESENT:  # mostly about things the sources never name
-            return False
+        """A table row answers when it holds ``MIN_COVERAGE`` of the question and says what is asked
+        not to be; a sentence when the fitted model of application.keyless.answerable says so (a
+        question whose weight the sources mostly lack, ``MIN_PRESENT``, was refused before)."""
         if isinstance(best.unit, Row):
             return best.decided >= MIN_COVERAGE and not (
                 NEGATION.search(question) and not NEGATION.search(text_of(best.unit)))

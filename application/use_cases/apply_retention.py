@@ -26,6 +26,7 @@ import attrs
 import structlog
 
 from application.answer_cache import forget_documents
+from application.audit import audit
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.retention import RetentionStore
@@ -33,7 +34,7 @@ from application.ports.rollups import AnalyticsRollups
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.delete_document import discard_blobs, remove_document
-from domain.analytics import AuditEntry
+from domain.analytics import AuditAction
 from domain.tiers import TierPolicy
 from domain.users import Tier
 
@@ -92,8 +93,7 @@ class ApplyRetention:
                                 "documents": report.documents, "analytics_events": report.analytics_events,
                                 "by_tier": by_tier}
         with self.uow as uow:
-            uow.audit.add(AuditEntry(actor_id=actor_id, action="retention_run", target="all tiers", data=data,
-                                     created_at=now))
+            audit(uow, AuditAction.RETENTION_RUN, actor_id=actor_id, target="all tiers", at=now, **data)
             uow.commit()
         log.info("retention_run", **data)
         return report

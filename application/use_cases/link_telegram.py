@@ -64,6 +64,7 @@ class LinkTelegram:
                 return LinkResult(user=user, linked=False)
             for locked in sorted((user.id, telegram_id)):  # one order: two links at once cannot deadlock
                 uow.users.lock(locked)
+            user = active_user(uow, user_id)  # again, locked: a link to it committed meanwhile shows
             telegram = uow.users.get(telegram_id)
             if telegram is None or telegram.telegram_id is None:
                 raise InvalidCredentials(_SPENT)

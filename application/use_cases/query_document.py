@@ -7,7 +7,8 @@ document when it fits; else the search index's best passages; else, for a summar
 question, a map-reduce pass over every chunk) -> language model -> markers renumbered and
 citations checked and pinpointed (application.citing) -> conversation (tokens, cost, model that
 answered), analytics event and cache entry stored -> the user's windows after the question
-published (``quota.changed``, domain.events) for their open sockets. Documents found without their search index are
+published (``quota.changed``, domain.events) for their open sockets; the steps from the model on
+are application.use_cases.answer_stream's. Documents found without their search index are
 answered from their chunks ranked in memory and queued to be indexed.
 
 A question over several documents is stored with ``document_id=None``; its citations carry each
@@ -24,43 +25,33 @@ from typing import Any
 import attrs
 import structlog
 
-from application.answer_cache import answer_key, encode_entry, rebound, remember
-from application.citing import StreamRenumbering
+from application.answer_cache import answer_key, rebound
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.events import EventPublisher
-from application.ports.language_model import (
-    AnswerRequest,
-    Completion,
-    CompletionDelta,
-    LanguageModel,
-    LanguageModelRejected,
-    LanguageModelUnavailable,
-)
+from application.ports.language_model import Completion, CompletionDelta, LanguageModel
 from application.ports.job_queue import JobQueue
 from application.ports.question_store import QuestionStore
 from application.ports.rate_limiter import RateDecision, RateLimiter
 from application.ports.unit_of_work import UnitOfWork
-from application.prompts import REDUCE_PROMPT, SYSTEM_PROMPT
 from application.publishing import publish, quota_changed
 from application.retrieval.finder import PassageFinder
 from application.use_cases.answer_record import (  # noqa: F401 - MAX_QUESTION_CHARS: part of this use case's contract
     MAX_QUESTION_CHARS,
     answered,
     checked_question,
-    map_notes,
     read_cached,
-    store_answer,
 )
 from application.use_cases.answer_sources import Prepared, RetrievalSettings, prepare
+from application.use_cases.answer_stream import Answering, PendingAnswer
 from application.use_cases.access import active_user, checked_active, checked_owned, owned_document
 from application.use_cases.get_usage import question_key
 from domain.analytics import AnalyticsEvent, EventType
-from domain.conversations import Citation, Conversation
+from domain.conversations import Conversation
 from domain.documents import Document, DocumentStatus
 from domain.events import QuotaChanged
 from domain.followups import ThreadContext
-from domain.errors import NoActiveDocument, RateLimited, ServiceUnavailable
+from domain.errors import NoActiveDocument, RateLimited
 from domain.pricing import PriceTable
 from domain.tiers import QueuePriority, TierPolicy
 from domain.users import User
@@ -125,6 +116,12 @@ class QueryDocument:
             return
         yield from opened.stream()
 
+    @property
+    def _answering(self) -> Answering:
+        """The slow half (application.use_cases.answer_stream), over this use case's current parts."""
+        return Answering(uow=self.uow, llm=self.llm, cache=self.cache, clock=self.clock, settings=self.settings,
+                         prices=self.prices, events=self.events)
+
     def open(self, command: QueryDocumentCommand, *, on_rate: RateObserver | None = None,
              ) -> Conversation | PendingAnswer:
         """The quick first part of a question, in one unit of work: the checks, the rate limit and
@@ -135,7 +132,7 @@ class QueryDocument:
         if isinstance(answered, Conversation):
             return answered
         prepared, cached, quota = answered
-        return PendingAnswer(self, prepared, cached, started, quota)
+        return PendingAnswer(self._answering, prepared, cached, started, quota)
 
     async def open_async(self, command: QueryDocumentCommand, *, store: QuestionStore, offload: Offload,
                          on_rate: RateObserver | None = None) -> Conversation | PendingAnswer:
@@ -188,49 +185,11 @@ class QueryDocument:
             uow.act_for(user.id)  # checked on the async path already; row-level security reads as them
             prepared = prepare(uow, self.finder, self.settings, user, documents, question, cache_key)
         self._index_later(prepared)
-        return PendingAnswer(self, prepared, cached, started, quota)
+        return PendingAnswer(self._answering, prepared, cached, started, quota)
 
     def _quota(self, user: User, decision: RateDecision | None) -> QuotaChanged | None:
         """The quota event to publish once the answer is recorded (None: unlimited, or no events)."""
         return quota_changed(user, decision) if decision is not None and self.events is not None else None
-
-    def _guarded(self, items: Iterator[CompletionDelta | Conversation]) -> Iterator[CompletionDelta | Conversation]:
-        try:
-            yield from items
-        except LanguageModelUnavailable as error:
-            log.warning("llm_unavailable", model=error.model, status=error.status, error=str(error))
-            raise ServiceUnavailable("The language model is not answering right now; please try again in a minute.",
-                                     service="language_model") from error
-        except LanguageModelRejected as error:
-            log.error("llm_rejected_request", model=error.model, status=error.status, error=str(error))
-            raise ServiceUnavailable("The language model refused the request; the administrator has been told.",
-                                     service="language_model") from error
-
-    def _answer(self, prepared: Prepared, cached: Completion | None, started: float,
-                quota: QuotaChanged | None = None) -> Iterator[CompletionDelta | Conversation]:
-        if cached is not None:
-            yield CompletionDelta(text=cached.text)  # an entry cached without its source map: stored
-            yield self._record(prepared, cached, started, cached=True, refresh_cache=True,  # again with it
-                               quota=quota)
-            return
-        system, sources, spent = SYSTEM_PROMPT, prepared.sources, (0, 0)
-        if prepared.map_parts:
-            system, sources, spent = REDUCE_PROMPT, *map_notes(self.llm, prepared)
-        history = prepared.thread.history if prepared.thread is not None else ()
-        request = AnswerRequest(system=system, question=prepared.asked, sources=sources, history=history)
-        completion: Completion | None = None
-        numbering = StreamRenumbering(set(prepared.chunks_by_number))
-        for item in self.llm.stream(request):
-            if isinstance(item, Completion):
-                completion = item
-            elif text := numbering.feed(item.text):
-                yield CompletionDelta(text=text)
-        if tail := numbering.flush():
-            yield CompletionDelta(text=tail)
-        assert completion is not None, "a language model stream ends with a Completion"
-        completion = attrs.evolve(completion, tokens_in=completion.tokens_in + spent[0],
-                                  tokens_out=completion.tokens_out + spent[1])
-        yield self._record(prepared, completion, started, cached=False, quota=quota)
 
     # --- preparation ---------------------------------------------------------------------------
 
@@ -254,8 +213,8 @@ class QueryDocument:
             quota = self._quota(user, decision)
             if hit is not None and citations is not None:
                 prepared = Prepared(user, tuple(documents), question, cache_key, (), {}, thread=thread)
-                return self._record(prepared, hit[0], started, cached=True, uow=uow, citations=citations,
-                                    quota=quota)
+                return self._answering.record(prepared, hit[0], started, cached=True, uow=uow,
+                                              citations=citations, quota=quota)
             prepared = prepare(uow, self.finder, self.settings, user, tuple(documents), question, cache_key, thread)
         self._index_later(prepared)
         return prepared, (hit[0] if hit is not None else None), quota
@@ -317,51 +276,3 @@ class QueryDocument:
             f"more at {window.reset_at:%H:%M} UTC.",
             window=window.window.value, limit=window.limit, reset_at=window.reset_at,
         )
-
-    # --- answer --------------------------------------------------------------------------------
-
-    def _record(self, prepared: Prepared, completion: Completion, started: float, *, cached: bool,
-                uow: UnitOfWork | None = None, refresh_cache: bool = False,
-                citations: list[Citation] | None = None, quota: QuotaChanged | None = None) -> Conversation:
-        """Store the conversation and its analytics event (in ``uow`` when one is open), publish
-        ``quota`` once that is committed, and cache a fresh answer with its citations."""
-        conversation, event = answered(prepared, completion, started, cached=cached, citations=citations,
-                                       now=self.clock.now(), prices=self.prices)
-        if uow is not None:
-            store_answer(uow, conversation, event)
-        else:
-            with self.uow as fresh:
-                store_answer(fresh, conversation, event)
-        if quota is not None:
-            publish(self.events, quota)
-        # only the configured model's own answers are cached: a fallback's answer is not kept
-        # in place of the better model's once that one is back
-        if (refresh_cache or not cached) and completion.model == self.llm.name:
-            ttl = self.settings.cache_ttl_seconds
-            try:
-                self.cache.set(prepared.cache_key, encode_entry(attrs.evolve(completion, text=conversation.answer),
-                                                                prepared.documents, conversation.citations),
-                               ttl_seconds=ttl)
-                remember(self.cache, prepared.user.id, [d.id for d in prepared.documents], prepared.cache_key,
-                         ttl_seconds=ttl)
-            except Exception:  # the answer is stored and given; only its reuse is lost
-                log.warning("answer_cache_set_failed", exc_info=True)
-        return conversation
-
-
-
-@attrs.frozen
-class PendingAnswer:
-    """A question past its checks, rate limit and cache lookup, waiting for the model."""
-
-    _use_case: QueryDocument
-    _prepared: Prepared
-    _cached: Completion | None
-    _started: float
-    _quota: QuotaChanged | None = None  # published once the answer is recorded
-
-    def stream(self) -> Iterator[CompletionDelta | Conversation]:
-        """Partial text, then the stored Conversation (errors as in QueryDocument.stream)."""
-        use_case = self._use_case
-        return use_case._guarded(use_case._answer(self._prepared, self._cached, self._started,  # noqa: SLF001
-                                                  self._quota))

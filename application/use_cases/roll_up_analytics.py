@@ -1,5 +1,6 @@
-"""RollUpAnalytics: the analytics rollup job, run by each worker's periodic job: closed UTC days are summed once into rollup rows so that reports read a row
-per day instead of every question (see GetAnalytics)."""
+"""RollUpAnalytics: the analytics rollup job, run by each worker's periodic job: closed UTC days
+are summed once into rollup rows so that reports read a row per day instead of every question
+(see GetAnalytics)."""
 
 from __future__ import annotations
 

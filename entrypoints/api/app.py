@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from config.bootstrap import build_container
 from config.container import Container, warm_embedder
 from config.error_tracking import set_component
-from config.metrics import live_collectors
+from config.metrics import live_collectors, readiness
 from config.settings import Settings
 from entrypoints.api import (
     analytics,
@@ -54,7 +54,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await store.start()
     settings = app.state.container.settings()
     stop_metrics = metrics.serve_on_port(app.state.metrics, settings.metrics_port, settings.metrics_host,
-                                         ready=lambda: _readiness(app.state.container))
+                                         ready=lambda: readiness(app.state.container))
     _freeze_startup_objects()
     try:
         async with telegram_webhook.serving(app):  # the bot by webhook, when configured
@@ -62,11 +62,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         stop_metrics()
         await store.close()
-
-
-def _readiness(container: Container) -> tuple[bool, dict[str, str]]:
-    readiness = container.check_readiness()()
-    return readiness.ready, readiness.checks
 
 
 def _freeze_startup_objects() -> None:
@@ -147,8 +142,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         503: {"model": ReadinessOut, "description": "A dependency is unavailable (see `checks`)."}})
     def readyz() -> JSONResponse:
         """Readiness: the database (and Redis when configured) answer."""
-        readiness = container.check_readiness()()
-        return JSONResponse({"status": "ready" if readiness.ready else "unavailable", "checks": readiness.checks},
-                            status_code=200 if readiness.ready else 503)
+        ready, checks = readiness(container)
+        return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks},
+                            status_code=200 if ready else 503)
 
     return app

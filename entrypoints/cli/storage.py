@@ -20,10 +20,12 @@ def new_key(key_id: str = typer.Argument(..., metavar="ID", show_default=False,
     from config.container import new_storage_key
 
     try:
-        typer.echo(new_storage_key(key_id))
-    except ValueError as error:
-        typer.echo(f"error: {error} [invalid_input]", err=True)
-        raise typer.Exit(EXIT_CODES["invalid_input"]) from None
+        entry = new_storage_key(key_id)
+    except ValueError as error:  # KeyringError: the id is malformed
+        from domain.errors import InvalidInput
+
+        raise InvalidInput(str(error)) from None
+    typer.echo(entry)
 
 
 @app.command("rotate-key", cls=Command)

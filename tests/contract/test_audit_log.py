@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import structlog
 
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from application.ports.request_context import RequestOrigin
+from adapters.system.request_context import LogContextRequestContext
 from application.ports.unit_of_work import UnitOfWork
 from domain.analytics import AuditEntry, AuditFilter
 from tests.contract.test_repositories import at
@@ -46,15 +47,11 @@ def test_filters_combine_and_pages_walk_newest_first_without_gaps(uow: UnitOfWor
 def test_an_entry_without_origin_gets_the_requests(uow: UnitOfWork) -> None:
     if not isinstance(uow, SqlAlchemyUnitOfWork):
         pytest.skip("the fakes have no request context")
-    uow.audit._context = _Origin()  # type: ignore[attr-defined]
-    with uow:
+    uow.audit._context = LogContextRequestContext()  # type: ignore[attr-defined] - the container's, bound below
+    with uow, structlog.contextvars.bound_contextvars(client_address="198.51.100.1", request_id="rid"):
         uow.audit.add(AuditEntry(actor_id=None, action="sign_in_failed", target="a@b.co", created_at=at(0)))
         uow.audit.add(AuditEntry(actor_id=None, action="sign_in_failed", target="a@b.co", created_at=at(1),
                                  request_id="own"))
         uow.commit()
         assert [(e.client_address, e.request_id) for e in uow.audit.list()] == [(None, "own"), ("198.51.100.1", "rid")]
 
-
-class _Origin:
-    def origin(self) -> RequestOrigin:
-        return RequestOrigin(client_address="198.51.100.1", request_id="rid")

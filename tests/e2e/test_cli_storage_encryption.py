@@ -94,3 +94,12 @@ def test_rotate_key_reports_unreadable_files_with_its_exit_code(cli: Cli, notes:
     run = cli("storage", "rotate-key", env={"ASSISTANT_STORAGE_KEYS": f"{entry('k2')},{k1}"})
     assert run.code == EXIT_UNREADABLE, run.err
     assert "1 unreadable" in run.out and "1 file(s) could not be decrypted" in run.err
+
+
+def test_new_key_prints_an_entry_and_refuses_a_malformed_id_with_one_line(cli: Cli) -> None:
+    made = cli("storage", "new-key", "2026-12")
+    assert made.code == 0, made.err
+    assert Keyring.parse(made.out.strip()).current_id == "2026-12"
+    refused = cli("storage", "new-key", "no spaces")
+    assert refused.code == 10  # invalid_input
+    assert refused.err.strip() == "error: a key id is 1-32 characters among A-Z a-z 0-9 _ . - [invalid_input]"

@@ -4,10 +4,13 @@ could not; the quota counts the Telegram account's documents, which it could not
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from adapters.persistence.engine import make_engine
@@ -15,7 +18,7 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from application.use_cases.link_codes import LinkCodes
 from application.use_cases.link_telegram import LinkTelegram
 from application.use_cases.sessions import Sessions
-from domain.errors import DocumentQuotaExceeded
+from domain.errors import DocumentQuotaExceeded, LinkRefused
 from domain.threads import Thread
 from domain.tiers import TierPolicy
 from tests.app_role import app_role_database
@@ -82,3 +85,38 @@ def test_the_quota_counts_the_telegram_accounts_documents(app_engine: Engine) ->
     link = linker(app_engine, cache, TierPolicy.with_overrides({"free": {"max_documents": 1}}))
     with pytest.raises(DocumentQuotaExceeded, match="delete 1 first"):
         link(web.id, link.codes.issue(telegram.id))  # type: ignore[attr-defined]
+
+
+def test_a_link_waiting_on_the_account_reads_it_again_once_it_holds_the_lock(app_engine: Engine) -> None:
+    """Two links to one account at once: the second, blocked on the account's row, must see the
+    Telegram id the first gave it and refuse, not merge over it with the account as read before."""
+    cache = FakeCache()
+    web, telegram, _ = seeded(app_engine)
+    link = linker(app_engine, cache)
+    code = link.codes.issue(telegram.id)  # type: ignore[attr-defined]
+    outcome: list[BaseException | object] = []
+    with SqlAlchemyUnitOfWork(app_engine, row_security=True, role="worker") as holder:
+        holder.users.lock(web.id)  # type: ignore[attr-defined]
+        worker = threading.Thread(target=lambda: outcome.append(_attempt(link, web.id, code)))
+        worker.start()
+        # until the link waits on the row lock (autocommit: a transaction reads one snapshot of the view)
+        with app_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            deadline = time.monotonic() + 30
+            while not watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                           "current_database() AND wait_event_type = 'Lock'")).scalar_one():
+                assert worker.is_alive() and time.monotonic() < deadline, f"the link did not wait: {outcome}"
+                time.sleep(0.02)
+        linked = holder.users.get(web.id)  # type: ignore[attr-defined]
+        linked.telegram_id = uuid.uuid4().int % 10**12  # what a first link, committing now, gave it
+        holder.users.update(linked)  # type: ignore[attr-defined]
+        holder.commit()
+    worker.join(30)
+    [result] = outcome
+    assert isinstance(result, LinkRefused) and result.reason == "other_telegram"  # type: ignore[attr-defined]
+
+
+def _attempt(link: LinkTelegram, user_id: uuid.UUID, code: str) -> BaseException | object:
+    try:
+        return link(user_id, code)
+    except Exception as error:  # noqa: BLE001 - handed to the test's thread
+        return error

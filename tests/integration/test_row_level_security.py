@@ -200,3 +200,40 @@ def test_the_audit_log_refuses_update_and_delete(databases: tuple[str, str], as_
             assert [e.target for e in uow.audit.list(limit=1000) if e.id == entry.id] == ["x@example.com"]
     finally:
         engine.dispose()
+
+
+def test_the_rollup_job_as_the_application_role_counts_every_users_questions(
+        make_postgres_database: Callable[[], str]) -> None:
+    """The worker's rollup runs set-wise outside the unit of work: naming nobody, row-level security
+    would hide every question, the watermark would pass them and they would never be counted."""
+    from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
+
+    with app_role_database(make_postgres_database) as (owner_url, app_url):
+        app, owner = make_engine(app_url), make_engine(owner_url)
+        try:
+            uow = SqlAlchemyUnitOfWork(app, row_security=True, role="worker")
+            with uow:
+                for user in (a_user(), a_user()):
+                    uow.users.add(user)
+                    document = a_document(user)
+                    uow.documents.add(document)
+                    uow.conversations.add(a_conversation(user, document))
+                uow.commit()
+            run = SqlAlchemyAnalyticsRollups(app).run(datetime.now(UTC) + timedelta(days=400))
+            assert run.days
+            with owner.connect() as connection:
+                counted = connection.execute(text("SELECT coalesce(sum(questions), 0) FROM usage_daily")).scalar_one()
+            assert counted == 2
+        finally:
+            app.dispose()
+            owner.dispose()
+
+
+def test_retention_as_the_application_role_finds_every_users_questions(app_engine: Engine,
+                                                                       world: dict[str, object]) -> None:
+    """Retention's set-wise statements also run outside the unit of work (adapters/persistence/retention.py):
+    naming nobody, they would find nothing to delete."""
+    from adapters.persistence.retention import SqlAlchemyRetentionStore
+    from domain.users import Tier
+
+    assert SqlAlchemyRetentionStore(app_engine).old_conversations(Tier.FREE, LATER, delete=False) == 2

@@ -10,14 +10,13 @@ ranges are not filled in as the extractor fills them: a merged label stands in i
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Sequence
 
 from adapters.extractors.sheet_caps import SheetCaps
 from adapters.extractors.views.cell_format import shown
-from adapters.extractors.xlsx import _column_letter as column_letter
+from adapters.extractors.xlsx import _column_letter as column_letter, open_workbooks
 from adapters.extractors.zip_guard import open_zip
 from domain.citation_views import SheetCell, SheetRow, SheetView
 from domain.errors import DomainError, FileCorrupt, InvalidInput
@@ -34,13 +33,7 @@ def sheet_range(data: bytes, sheet: str, cells: str, cited_rows: Sequence[int], 
     shown_last_row = min(last_row, first_row + MAX_ROWS - 1)
     cited = set(cited_rows) or set(range(first_row, last_row + 1))
     open_zip(data).close()
-    import openpyxl
-
-    try:
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises KeyError, ValueError, InvalidFileException ...
-        raise FileCorrupt("The Excel workbook is damaged and cannot be read.") from error
+    values, formulas = open_workbooks(data)
     try:
         if sheet not in values.sheetnames:
             raise FileCorrupt(f"The workbook has no sheet {sheet!r}.")
