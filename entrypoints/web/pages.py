@@ -18,7 +18,8 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from entrypoints.web.i18n import LANGUAGES, Translator
+from entrypoints.api.languages import LANGUAGES
+from entrypoints.web.i18n import Translator
 from entrypoints.web.navigation import NAV
 from entrypoints.web.visitors import Visitor, page_language
 
