@@ -36,10 +36,9 @@ environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), auto
 
 
 @functools.cache
-@functools.cache
 def static_url(path: str) -> str:
     """``/static/<path>?v=<content hash>``: a changed file gets a new address, so a page never pairs
-    with a stale copy of what it links (modules that scripts import are linked without one).
+    with a stale copy of what it links (modules that scripts import are linked without one: entrypoints.web.app has them revalidated).
     Hashed once per process: the files ship with the code and do not change while it runs."""
     digest = hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:12]
     return f"{STATIC_URL}/{path}?v={digest}"
