@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from domain.locators import Locator, merge_label
+from domain.locators import Locator, locator_words, merge_label
 
 _CITATION_RE = re.compile(r"\[(\d{1,3})\]")
 
@@ -28,6 +28,10 @@ class Citation:
     @property
     def label(self) -> str:
         return merge_label(self.locators)
+
+    def label_in(self, language: str | None) -> str:
+        """The label in ``language`` ("ru": "стр. 12"); English for a language without label words."""
+        return merge_label(self.locators, locator_words(language))
 
     def to_dict(self) -> dict[str, Any]:
         return {

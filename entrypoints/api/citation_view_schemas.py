@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from entrypoints.api.schemas import EXAMPLE_DOCUMENT_ID, example
 
 from domain.citation_views import CitationView, LinesView, MediaView, PagesView, SectionView, SheetView
-from domain.locators import merge_label
+from domain.locators import locator_words, merge_label
 
 
 class BoxOut(BaseModel):
@@ -124,10 +124,10 @@ class CitationViewOut(BaseModel):
     view: ViewOut
 
     @classmethod
-    def of(cls, view: CitationView) -> CitationViewOut:
+    def of(cls, view: CitationView, language: str = "en") -> CitationViewOut:
         base = f"/api/v1/documents/{view.document_id}"
         return cls(document_id=view.document_id, chunk_ordinal=view.chunk_ordinal, kind=view.kind, quote=view.quote,
-                   label=merge_label(view.locators), locators=[loc.to_dict() for loc in view.locators],
+                   label=merge_label(view.locators, locator_words(language)), locators=[loc.to_dict() for loc in view.locators],
                    view=_body(view.body, base))
 
 

@@ -22,6 +22,7 @@ from application.use_cases.citation_view import MAX_QUOTE_CHARS
 from domain.media_types import SERVED, plays_inline
 from entrypoints.api.citation_view_schemas import CitationViewOut
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
+from entrypoints.api.languages import LabelLanguageDep
 from entrypoints.api.problems import PROBLEM_JSON, problem, problem_body
 from entrypoints.api.request_body import NO_CONTROL_PATTERN
 from entrypoints.api.schemas import PROBLEM_RESPONSES, Problem
@@ -36,7 +37,7 @@ _PAST_THE_END = "The range starts past the end of the file."
 
 @router.get("/{document_id}/chunks/{ordinal}/view", response_model=CitationViewOut, responses=ERRORS)
 async def citation_view(document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep,
-                        ordinal: Annotated[int, Path(ge=0, le=10_000_000)],
+                        language: LabelLanguageDep, ordinal: Annotated[int, Path(ge=0, le=10_000_000)],
                         quote: Annotated[str, Query(max_length=MAX_QUOTE_CHARS, pattern=NO_CONTROL_PATTERN,
                                                     description="The citation's `quote`.")] = "") -> CitationViewOut:
     """A citation (its `chunk_ordinal` and `quote`, as an answer gave them) where it stands: a PDF's
@@ -44,7 +45,7 @@ async def citation_view(document_id: uuid.UUID, container: ContainerDep, user: P
     the passage marked, text lines, or a recording's time range."""
     with as_principal():
         view = await run_in_threadpool(container.show_citation(), user.id, document_id, ordinal, quote)
-    return CitationViewOut.of(view)
+    return CitationViewOut.of(view, language)
 
 
 @router.get("/{document_id}/pages/{page}/image", response_class=Response, responses={

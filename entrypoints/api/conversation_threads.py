@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from domain.threads import Thread
 from entrypoints.api.cursors import DocumentCursor, document_cursor, document_position
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
+from entrypoints.api.languages import LabelLanguageDep
 from entrypoints.api.export_files import EXPORT_RESPONSES, HISTORY_RESPONSES, ExportFormat, Since, Until, download
 from entrypoints.api.questions import ANSWER_RESPONSES, AcceptHeader, StreamFlag, answer, streamed
 from entrypoints.api.request_body import RequestBody
@@ -86,14 +87,14 @@ async def create_thread(request: Request, body: ThreadIn, container: ContainerDe
 
 @router.post("/{thread_id}/messages", response_model=AnswerOut, responses=ANSWER_RESPONSES)
 async def ask_in_thread(request: Request, response: Response, thread_id: uuid.UUID, body: QueryIn,
-                        container: ContainerDep, user: PrincipalDep, stream: StreamFlag = False,
-                        accept: AcceptHeader = None) -> Any:
+                        container: ContainerDep, user: PrincipalDep, language: LabelLanguageDep,
+                        stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
     """Ask the thread's next question: a follow-up ("and in Riga?", "how does that compare with a
     year earlier?") is understood from the turns before it. 409 `thread_documents_gone` when a
     document of the thread was deleted."""
     with as_principal():
         command = await run_fast(request, container.thread_questions().command, user.id, thread_id, body.question)
-    return await answer(command, container, request, response, streamed(stream, accept))
+    return await answer(command, container, request, response, streamed(stream, accept), language)
 
 
 @router.get("", response_model=ThreadList, responses=ERRORS)
@@ -130,11 +131,11 @@ async def export_thread(thread_id: uuid.UUID, container: ContainerDep, user: Pri
 
 @router.get("/{thread_id}", response_model=ThreadDetail, responses=ERRORS)
 async def get_thread(request: Request, thread_id: uuid.UUID, container: ContainerDep,
-                     user: PrincipalDep) -> ThreadDetail:
+                     user: PrincipalDep, language: LabelLanguageDep) -> ThreadDetail:
     """The thread and its turns with their citations. Another user's thread is a 404."""
     with as_principal():
         view = await run_fast(request, container.threads().get, user.id, thread_id)
-    return ThreadDetail(**ThreadOut.of(view.thread).model_dump(), turns=[AnswerOut.of(c) for c in view.turns])
+    return ThreadDetail(**ThreadOut.of(view.thread).model_dump(), turns=[AnswerOut.of(c, language) for c in view.turns])
 
 
 @router.patch("/{thread_id}", response_model=ThreadOut, responses=ERRORS)

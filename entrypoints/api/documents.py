@@ -14,6 +14,7 @@ from domain.documents import DocumentKind, DocumentStatus
 from entrypoints.api.cursors import (ChunkCursor, DocumentCursor, chunk_cursor, chunk_position, document_cursor,
                                      document_position)
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
+from entrypoints.api.languages import LabelLanguageDep
 from entrypoints.api.request_body import NO_CONTROL_PATTERN
 from entrypoints.api.schemas import PROBLEM_RESPONSES, ChunkList, ChunkOut, DocumentList, DocumentOut, UploadOut
 from entrypoints.api.threads import run_fast
@@ -78,13 +79,13 @@ async def get_document(request: Request, document_id: uuid.UUID, container: Cont
 
 @router.get("/{document_id}/chunks", response_model=ChunkList, responses=ERRORS)
 async def list_chunks(request: Request, document_id: uuid.UUID, container: ContainerDep, user: PrincipalDep,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: ChunkCursor = None) -> ChunkList:
+                      language: LabelLanguageDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100, cursor: ChunkCursor = None) -> ChunkList:
     """The document's chunks in order, each with its locators (what citations point into), a page
     at a time: at most `limit` chunks and about 4 MiB of text (a larger chunk comes alone)."""
     with as_principal():
         page = await run_fast(request, container.get_document().chunk_page, user.id, document_id,
                               after=chunk_position(cursor), limit=limit)
-    return ChunkList(items=[ChunkOut.of(c) for c in page.chunks],
+    return ChunkList(items=[ChunkOut.of(c, language) for c in page.chunks],
                      next_cursor=chunk_cursor(page.next_after) if page.next_after is not None else None)
 
 

@@ -20,6 +20,7 @@ from config.container import Container
 from domain.conversations import Conversation
 from domain.errors import DomainError
 from entrypoints.api.dependencies import ContainerDep, PrincipalDep, as_principal
+from entrypoints.api.languages import LabelLanguageDep
 from entrypoints.api.metrics import Metrics
 from entrypoints.api.problems import STATUS_BY_CODE
 from entrypoints.api.ratelimit_headers import decision_headers
@@ -63,28 +64,30 @@ class LibraryQueryIn(QueryIn):
 
 @router.post("/documents/{document_id}/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
 async def query(document_id: uuid.UUID, body: QueryIn, container: ContainerDep, user: PrincipalDep,
-                request: Request, response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
+                request: Request, response: Response, language: LabelLanguageDep, stream: StreamFlag = False,
+                accept: AcceptHeader = None) -> Any:
     """Ask a question; the answer cites where in the document it stands."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_id=document_id)
-    return await answer(command, container, request, response, streamed(stream, accept))
+    return await answer(command, container, request, response, streamed(stream, accept), language)
 
 
 @router.post("/query", response_model=AnswerOut, responses=ANSWER_RESPONSES)
 async def query_library(body: LibraryQueryIn, container: ContainerDep, user: PrincipalDep, request: Request,
-                        response: Response, stream: StreamFlag = False, accept: AcceptHeader = None) -> Any:
+                        response: Response, language: LabelLanguageDep, stream: StreamFlag = False,
+                        accept: AcceptHeader = None) -> Any:
     """Ask across several documents (or your whole library); citations name the document they point into."""
     command = QueryDocumentCommand(user_id=user.id, question=body.question, document_ids=tuple(body.document_ids),
                                    whole_library=body.whole_library or not body.document_ids)
-    return await answer(command, container, request, response, streamed(stream, accept))
+    return await answer(command, container, request, response, streamed(stream, accept), language)
 
 
 @router.get("/conversations", response_model=list[AnswerOut], responses=PROBLEM_RESPONSES(401, 403, 422))
-async def conversations(request: Request, container: ContainerDep, user: PrincipalDep,
+async def conversations(request: Request, container: ContainerDep, user: PrincipalDep, language: LabelLanguageDep,
                         limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[AnswerOut]:
     """Your latest questions and answers, newest first."""
     with as_principal():
         found = await run_fast(request, container.list_conversations(), user.id, limit=limit)
-    return [AnswerOut.of(c) for c in found]
+    return [AnswerOut.of(c, language) for c in found]
 
 
 def streamed(stream: bool, accept: str | None) -> bool:
@@ -93,7 +96,7 @@ def streamed(stream: bool, accept: str | None) -> bool:
 
 
 async def answer(command: QueryDocumentCommand, container: Container, request: Request, response: Response,
-                  stream: bool) -> Any:
+                  stream: bool, language: str = "en") -> Any:
     """The checks, rate limit and cache lookup on the event loop (a cached answer is read and
     recorded without a thread: QueryDocument.open_async); a question for the model waits in the
     default pool."""
@@ -110,12 +113,12 @@ async def answer(command: QueryDocumentCommand, container: Container, request: R
         events = (iter([CompletionDelta(text=opened.answer), opened]) if isinstance(opened, Conversation)
                   else opened.stream())
         first = await run_in_threadpool(next, events)  # errors before the first byte are plain problems
-        return StreamingResponse(_sse(first, events, request.app.state.metrics), media_type="text/event-stream",
+        return StreamingResponse(_sse(first, events, request.app.state.metrics, language), media_type="text/event-stream",
                                  headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     conversation = opened if isinstance(opened, Conversation) else await run_in_threadpool(_final, opened.stream())
     request.app.state.metrics.observe_answer(conversation)
     response.headers.update(headers)
-    return AnswerOut.of(conversation)
+    return AnswerOut.of(conversation, language)
 
 
 def _final(items: Iterator[CompletionDelta | Conversation]) -> Conversation:
@@ -127,14 +130,14 @@ def _final(items: Iterator[CompletionDelta | Conversation]) -> Conversation:
 
 
 def _sse(first: CompletionDelta | Conversation, rest: Iterator[CompletionDelta | Conversation],
-         metrics: Metrics) -> Iterator[str]:
+         metrics: Metrics, language: str) -> Iterator[str]:
     items = iter([first])
     try:
         for source in (items, rest):
             for item in source:
                 if isinstance(item, Conversation):
                     metrics.observe_answer(item)
-                    yield _event("answer", AnswerOut.of(item).model_dump(mode="json"))
+                    yield _event("answer", AnswerOut.of(item, language).model_dump(mode="json"))
                 else:
                     yield _event("delta", {"text": item.text})
     except DomainError as error:  # after the stream started: an error event, never a broken connection

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.chunks import Chunk
 from domain.conversations import Conversation
 from domain.documents import Document
+from domain.locators import locator_words, merge_label
 from domain.users import User
 from entrypoints.api.problems import PROBLEM_JSON, problem_body
 from entrypoints.api.request_body import RequestBody
@@ -120,8 +121,8 @@ class ChunkOut(BaseModel):
     token_count: int
 
     @classmethod
-    def of(cls, chunk: Chunk) -> ChunkOut:
-        return cls(ordinal=chunk.ordinal, text=chunk.text, label=chunk.label,
+    def of(cls, chunk: Chunk, language: str = "en") -> ChunkOut:
+        return cls(ordinal=chunk.ordinal, text=chunk.text, label=merge_label(chunk.locators, locator_words(language)),
                    locators=[loc.to_dict() for loc in chunk.locators], token_count=chunk.token_count)
 
 
@@ -140,7 +141,9 @@ class CitationOut(BaseModel):
     number: int
     document_id: uuid.UUID
     chunk_ordinal: int
-    label: str = Field(..., examples=["page 12"])
+    label: str = Field(..., examples=["page 12"],
+                       description="Where the passage stands, in the language Accept-Language asks for "
+                                   "(en or ru; English otherwise).")
     locators: list[dict[str, Any]]
     quote: str
 
@@ -162,9 +165,11 @@ class AnswerOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, conv: Conversation) -> AnswerOut:
+    def of(cls, conv: Conversation, language: str = "en") -> AnswerOut:
+        """``language``: of the citations' labels (entrypoints.api.languages)."""
         return cls(id=conv.id, document_id=conv.document_id, question=conv.question, answer=conv.answer,
-                   citations=[CitationOut(**c.to_dict()) for c in conv.citations], model=conv.model,
+                   citations=[CitationOut(**{**c.to_dict(), "label": c.label_in(language)}) for c in conv.citations],
+                   model=conv.model,
                    tokens_in=conv.tokens_in, tokens_out=conv.tokens_out, cost_usd=conv.cost_usd,
                    latency_ms=conv.latency_ms, cached=conv.cached, created_at=conv.created_at)
 

@@ -26,7 +26,7 @@ def answer_units(text: str) -> list[str]:
     return units
 
 
-def source_units(conversation: Conversation, heading: str) -> list[str]:
+def source_units(conversation: Conversation, heading: str, language: str = "en") -> list[str]:
     if not conversation.citations:
         return []
     units = [f"\n\n{heading}\n"]
@@ -34,7 +34,7 @@ def source_units(conversation: Conversation, heading: str) -> list[str]:
         quote = " ".join(citation.quote.split())
         if len(quote) > QUOTE_PREVIEW:
             quote = quote[:QUOTE_PREVIEW].rstrip() + "…"
-        line = f"[{citation.number}] {html.escape(citation.label, quote=False)}"
+        line = f"[{citation.number}] {html.escape(citation.label_in(language), quote=False)}"
         if quote:
             line += f": <i>“{html.escape(quote, quote=False)}”</i>"
         units.append(line + "\n")
@@ -56,8 +56,10 @@ def pack(units: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return [m.strip() for m in messages if m.strip()] or [""]
 
 
-def render_answer(conversation: Conversation, heading: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    return pack([*answer_units(conversation.answer), *source_units(conversation, heading)], limit)
+def render_answer(conversation: Conversation, heading: str, limit: int = MESSAGE_LIMIT, *,
+                  language: str = "en") -> list[str]:
+    """The answer, then ``heading`` and the sources, their places labelled in ``language``."""
+    return pack([*answer_units(conversation.answer), *source_units(conversation, heading, language)], limit)
 
 
 def preview(text: str, limit: int = MESSAGE_LIMIT) -> str:

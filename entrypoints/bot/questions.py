@@ -94,7 +94,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     finally:
         typing.cancel()
     assert conversation is not None
-    parts = render_answer(conversation, t(reply_language(conversation.question, language), "sources"))
+    answer_language = reply_language(conversation.question, language)
+    parts = render_answer(conversation, t(answer_language, "sources"), language=answer_language)
     markup = _buttons(conversation, language)
     messages: list[Message | None] = []
     if editor is None:
@@ -129,7 +130,7 @@ async def _thread_command(context: ContextTypes.DEFAULT_TYPE, user: User, questi
 def _buttons(conversation: Conversation, language: str) -> InlineKeyboardMarkup:
     """One button per cited passage (the conversation is stored: the buttons work in any bot process,
     after a restart too, until the answer's document is deleted), then "another document"."""
-    rows = [[InlineKeyboardButton(t(language, "btn_cite", n=c.number, label=c.label[:40]),
+    rows = [[InlineKeyboardButton(t(language, "btn_cite", n=c.number, label=c.label_in(language)[:40]),
                                   callback_data=f"cite:{conversation.id.hex}:{c.number}")]
             for c in conversation.citations[:MAX_SOURCE_BUTTONS]]
     rows.append([InlineKeyboardButton(t(language, "btn_other_doc"), callback_data="docs")])
@@ -146,5 +147,5 @@ async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE, key: s
     cited, passage = found
     for piece_number, piece in enumerate(split_passage(passage)):
         text = html.escape(piece)
-        await reply(update, t(user.language, "cite_text", n=number, label=html.escape(cited.label), quote=text)
+        await reply(update, t(user.language, "cite_text", n=number, label=html.escape(cited.label_in(user.language)), quote=text)
                     if piece_number == 0 else f"<blockquote>{text}</blockquote>")

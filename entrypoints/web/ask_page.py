@@ -20,7 +20,7 @@ from domain.documents import Document
 from entrypoints.api.schemas import AnswerOut
 from entrypoints.api.threads import run_fast
 from entrypoints.web.pages import render
-from entrypoints.web.visitors import Visitor, container_of, signed_in
+from entrypoints.web.visitors import Visitor, container_of, page_language, signed_in
 
 router = APIRouter(include_in_schema=False)
 SignedIn = Annotated[Visitor, Depends(signed_in)]
@@ -54,7 +54,7 @@ async def ask_page(request: Request, visitor: SignedIn, thread: Annotated[uuid.U
     data: dict[str, Any] = {"documents": names, "thread": None, "turns": []}
     if view is not None:
         data["thread"] = {"id": str(view.thread.id), "scope": view.thread.scope.value}
-        data["turns"] = [AnswerOut.of(turn).model_dump(mode="json") for turn in view.turns]
+        data["turns"] = [AnswerOut.of(turn, page_language(request, visitor)).model_dump(mode="json") for turn in view.turns]
     return render(request, "ask.html", visitor=visitor, title_key="ask_title", data=data,
                   documents=documents, chosen=chosen,
                   thread=view.thread if view else None, names=names)

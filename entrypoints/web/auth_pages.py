@@ -20,7 +20,8 @@ from domain.errors import EmailTaken, InvalidCredentials, InvalidInput, LoginThr
 from entrypoints.api.cookie_session import (CSRF_FIELD, PRE_SESSION_COOKIE, SESSION_COOKIE, check_csrf,
                                             clear_session_cookie, new_pre_session_token, pre_session_valid,
                                             set_pre_session_cookie, set_session_cookie)
-from entrypoints.web.i18n import LANGUAGE_COOKIE, Translator, supported
+from entrypoints.api.languages import supported
+from entrypoints.web.i18n import LANGUAGE_COOKIE, Translator
 from entrypoints.web.pages import render
 from entrypoints.web.visitors import (Visitor, container_of, form_of, local_path, maybe_signed_in, page_language,
                                       signed_in)

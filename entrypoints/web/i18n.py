@@ -13,36 +13,11 @@ import attrs
 from entrypoints.web.messages_en import TEXTS as EN
 from entrypoints.web.messages_ru import TEXTS as RU
 
-LANGUAGES = ("en", "ru")
-DEFAULT = "en"
 LANGUAGE_COOKIE = "assistant_lang"
 CATALOGS = {"en": EN, "ru": RU}
 # the keys a page hands its scripts: their own (js_), what to do after an error, the labels of
 # statuses, kinds and sizes, the delete confirmation, the documents count
 SCRIPT_PREFIXES = ("js_", "error_", "status_", "kind_", "size_", "delete_", "documents_used")
-
-
-def supported(code: str | None) -> str | None:
-    """``code`` as a catalog language ("ru-RU" -> "ru"), or None."""
-    short = (code or "").strip().lower()[:2]
-    return short if short in LANGUAGES else None
-
-
-def negotiate(accept_language: str | None) -> str | None:
-    """The catalog language the browser prefers most (Accept-Language with q-values), or None."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        language = supported(tag)
-        if language is not None and quality > 0:
-            ranked.append((-quality, position, language))
-    return min(ranked)[2] if ranked else None
 
 
 @attrs.frozen

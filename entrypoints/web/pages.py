@@ -18,7 +18,8 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from entrypoints.web.i18n import LANGUAGES, Translator
+from entrypoints.api.languages import LANGUAGES
+from entrypoints.web.i18n import Translator
 from entrypoints.web.navigation import NAV
 from entrypoints.web.visitors import Visitor, page_language
 
@@ -35,10 +36,9 @@ environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), auto
 
 
 @functools.cache
-@functools.cache
 def static_url(path: str) -> str:
     """``/static/<path>?v=<content hash>``: a changed file gets a new address, so a page never pairs
-    with a stale copy of what it links (modules that scripts import are linked without one).
+    with a stale copy of what it links (modules that scripts import are linked without one: entrypoints.web.app has them revalidated).
     Hashed once per process: the files ship with the code and do not change while it runs."""
     digest = hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:12]
     return f"{STATIC_URL}/{path}?v={digest}"

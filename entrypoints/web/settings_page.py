@@ -33,7 +33,8 @@ from domain.api_keys import NAME_MAX_LENGTH
 from domain.errors import DocumentQuotaExceeded, InvalidCredentials, InvalidInput, LinkRefused
 from entrypoints.api.threads import run_fast
 from entrypoints.web.flash import Flash, flash_of, redirect_url
-from entrypoints.web.i18n import LANGUAGE_COOKIE, Translator, supported
+from entrypoints.api.languages import supported
+from entrypoints.web.i18n import LANGUAGE_COOKIE, Translator
 from entrypoints.web.pages import render
 from entrypoints.web.visitors import Visitor, container_of, form_of, page_language, signed_in
 

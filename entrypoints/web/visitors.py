@@ -19,7 +19,8 @@ from domain.users import User
 from entrypoints.api.cookie_session import CSRF_FIELD, check_csrf, cookie_claims, csrf_token
 from entrypoints.api.dependencies import container_of, live_session
 from entrypoints.api.threads import run_fast
-from entrypoints.web.i18n import DEFAULT, LANGUAGE_COOKIE, negotiate, supported
+from entrypoints.api.languages import DEFAULT, negotiate, supported
+from entrypoints.web.i18n import LANGUAGE_COOKIE
 
 
 @attrs.frozen

@@ -175,8 +175,11 @@ def test_ask_stream_follow_up_history_rename_export_russian(ask_page: Any, brows
     assert page.get_by_role("heading", level=1).inner_text() == "История"
     assert page.locator("#thread-list .rename").first.inner_text() == "Переименовать"
     shot(page, "history-ru")
+    page.goto(f"/history/{thread_id}")  # citation labels in Russian, drawn by the server
+    assert page.locator(".turns .citations .citation-label").first.inner_text().startswith("[1] стр. ")
     page.goto(f"/ask?thread={thread_id}")
     assert page.get_by_role("heading", level=1).inner_text() == "Вопросы"
+    assert page.locator("#conversation .turn .chips .chip").first.inner_text().startswith("[1] стр. ")
     assert page.locator("#ask-submit").inner_text() == "Спросить"
     assert page.locator("#conversation .turn .turn-answer").first.get_attribute("aria-label") == "Ответ"
     question.fill("А три года назад?")

@@ -63,6 +63,16 @@ def test_upload_list_get_and_ask(api: httpx.Client) -> None:
     assert body["cached"] is False and body["model"] == "offline-extractive"
     again = api.post(f"/api/v1/documents/{doc_id}/query", json={"question": "when does the berlin office open"})
     assert again.json()["cached"] is True and again.json()["answer"] == body["answer"]
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}  # citation labels in the language asked for
+    in_russian = api.post(f"/api/v1/documents/{doc_id}/query", json={"question": "When does the Berlin office open?"},
+                          headers=russian).json()
+    assert "раздел «Office»" in in_russian["citations"][0]["label"]
+    assert in_russian["citations"][0]["locators"] == body["citations"][0]["locators"]
+    assert "раздел «Office»" in api.get("/api/v1/conversations", headers=russian).json()[0]["citations"][0]["label"]
+    assert 'section "Office"' in api.get("/api/v1/conversations", headers={"Accept-Language": "de"}).json()[0][
+        "citations"][0]["label"]
+    chunk = api.get(f"/api/v1/documents/{doc_id}/chunks", headers=russian).json()["items"][0]
+    assert chunk["label"].startswith("раздел «")
 
     duplicate = _upload(api, "copy.md", NOTES.encode())
     assert duplicate.json()["duplicate"] is True and duplicate.json()["id"] == doc_id
@@ -232,6 +242,9 @@ def test_streamed_answer_is_server_sent_events(api: httpx.Client) -> None:
     with connect_sse(api, "POST", f"/api/v1/documents/{doc_id}/query", params={"stream": "true"},
                      json={"question": "How long does delivery take?"}) as source:  # now from the answer cache
         again = [(e.event, e.json()) for e in source.iter_sse()]
+    with connect_sse(api, "POST", f"/api/v1/documents/{doc_id}/query", params={"stream": "true"},
+                     headers={"Accept-Language": "ru"}, json={"question": "How long does delivery take?"}) as source:
+        assert [e.json() for e in source.iter_sse()][-1]["citations"][0]["label"].startswith("раздел «Terms»")
     assert [n for n, _ in again] == ["delta", "answer"] and again[0][1]["text"] == final["answer"]
     assert again[1][1]["cached"] is True and again[1][1]["citations"] == final["citations"]
 

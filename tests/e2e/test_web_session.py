@@ -196,6 +196,16 @@ def test_pages_have_their_policy_and_the_api_keeps_its_own(client: TestClient) -
     assert client.get("/healthz").headers["content-security-policy"].startswith("default-src 'none'")
 
 
+def test_hashed_static_addresses_are_cached_and_imported_modules_revalidated(client: TestClient) -> None:
+    linked = re.search(r'"(/static/[a-z_/]+\.css\?v=[0-9a-f]{12})"', client.get("/signin").text)
+    assert linked, "the page links its style sheet by a hashed address"
+    assert client.get(linked.group(1)).headers["cache-control"] == "public, max-age=31536000, immutable"
+    imported = client.get("/static/js/api.js")  # what a module imports: no hash in the address
+    assert imported.status_code == 200 and imported.headers["cache-control"] == "no-cache"
+    again = client.get("/static/js/api.js", headers={"If-None-Match": imported.headers["etag"]})
+    assert again.status_code == 304 and again.headers["cache-control"] == "no-cache"
+
+
 def test_unknown_addresses_and_other_users_documents_are_the_same_404_page(client: TestClient) -> None:
     sign_up(client)
     document_id = client.post("/api/v1/documents", files={"file": ("mine.md", b"# Mine\n\nText.")},

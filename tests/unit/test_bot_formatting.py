@@ -33,6 +33,11 @@ def test_the_answer_is_escaped_marks_are_bold_and_sources_listed() -> None:
     assert "<b>Sources</b>\n[1] page 1: <i>“quote &lt;1&gt; &amp; more”</i>" in message
 
 
+def test_sources_are_labelled_in_the_answers_language() -> None:
+    [message] = render_answer(conversation("Платите сейчас [1]."), "<b>Источники</b>", language="ru")
+    assert "<b>Источники</b>\n[1] стр. 1: <i>" in message
+
+
 @given(st.text(alphabet=st.sampled_from("ab <>&[]1\n"), min_size=0, max_size=20000))
 def test_every_part_fits_and_no_tag_or_entity_is_cut(answer: str) -> None:
     parts = render_answer(conversation(answer, quotes=3), "<b>Sources</b>")

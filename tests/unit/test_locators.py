@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.locators import Locator, merge_label
+from domain.locators import RUSSIAN, Locator, locator_words, merge_label
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,33 @@ def test_to_dict_leaves_out_unset_fields_and_from_dict_ignores_unknown_keys() ->
 def test_merge_label(locators: list[Locator], label: str) -> None:
     assert merge_label(locators) == label
     assert merge_label(tuple(locators)) == label
+
+
+@pytest.mark.parametrize(
+    ("locators", "label"),
+    [
+        ([], "документ"),
+        ([Locator(page=12)], "стр. 12"),
+        ([Locator(page=3), Locator(page=4)], "стр. 3-4"),
+        ([Locator(sheet="Лист1", cells="B4:D9")], "Лист1!B4:D9"),
+        ([Locator(sheet="Бюджет")], "лист Бюджет"),
+        ([Locator(section="2.3 Цена", paragraph=4)], "раздел «2.3 Цена», абзац 4"),
+        ([Locator(section="Цена", paragraph=2), Locator(section="Цена", paragraph=5)], "раздел «Цена», абзацы 2-5"),
+        ([Locator(line_start=6)], "строка 6"),
+        ([Locator(page=2, line_start=10, line_end=12)], "стр. 2, строки 10-12"),
+        ([Locator(start_seconds=83, end_seconds=100)], "01:23-01:40"),
+        ([Locator(sheet="S", cells="A1:B2"), Locator(sheet="S", cells="A3:B4")], "S!A1:B2 — S!A3:B4"),
+    ],
+)
+def test_russian_labels(locators: list[Locator], label: str) -> None:
+    assert merge_label(locators, RUSSIAN) == label
+
+
+@pytest.mark.parametrize(("language", "page"), [("ru", "стр. 5"), ("ru-RU", "стр. 5"), ("RU", "стр. 5"),
+                                                ("en", "page 5"), ("de", "page 5"), (None, "page 5"), ("", "page 5")])
+def test_label_words_by_language_with_english_for_the_rest(language: str | None, page: str) -> None:
+    assert Locator(page=5).label(locator_words(language)) == page
+
+
+def test_a_section_title_with_braces_is_shown_as_written() -> None:
+    assert Locator(section="{0} and {x}").label(RUSSIAN) == "раздел «{0} and {x}»"

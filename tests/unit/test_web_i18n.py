@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from domain.documents import DocumentKind, DocumentStatus
-from entrypoints.web.i18n import CATALOGS, SCRIPT_PREFIXES, Translator, negotiate, supported
+from entrypoints.api.languages import negotiate, supported
+from entrypoints.web.i18n import CATALOGS, SCRIPT_PREFIXES, Translator
 
 WEB = Path(__file__).resolve().parents[2] / "entrypoints" / "web"
 TEMPLATE_KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_]+)['"]""")

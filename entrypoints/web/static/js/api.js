@@ -1,5 +1,6 @@
 // Calls to the JSON API with the session cookie: unsafe methods carry the session's CSRF token in
-// X-CSRF-Token (entrypoints/api/cookie_session.py), which the API checks for cookie requests.
+// X-CSRF-Token (entrypoints/api/cookie_session.py), which the API checks for cookie requests; every
+// call asks for the page's language (citation labels: "стр. 12" on a Russian page).
 import { pageData } from "./page.js";
 
 export const CSRF_HEADER = "X-CSRF-Token";
@@ -11,7 +12,12 @@ export async function apiFetch(url, options = {}) {
     headers.set(CSRF_HEADER, pageData().csrf);
   }
   headers.set("Accept", "application/json");
+  headers.set("Accept-Language", pageLanguage());
   return fetch(url, { ...options, method, headers, credentials: "same-origin" });
+}
+
+export function pageLanguage() {
+  return document.documentElement.lang || "en";
 }
 
 // The problem document of a failed answer ({code, detail}), or a stand-in when the body is not one.

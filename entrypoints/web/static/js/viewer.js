@@ -8,6 +8,7 @@
 // styles are CSS classes (viewer.css), and element.style is set only for the boxes' positions.
 // The panel is focusable and Escape (or the Close button) closes it, giving focus back.
 
+import { apiFetch } from "./api.js";
 import { t } from "./page.js";
 import { problemMessage, readProblem } from "./problems.js";
 import { element, renderLines, renderMedia, renderSection, renderSheet } from "./viewer_parts.js";
@@ -87,7 +88,7 @@ export async function showCitation(panel, citation) {
     + `${encodeURIComponent(citation.chunk_ordinal)}/view?quote=${encodeURIComponent(citation.quote || "")}`;
   let response;
   try {
-    response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    response = await apiFetch(url);
   } catch {
     if (serial === state.serial) status.textContent = t("js_problem_network");
     return null;
