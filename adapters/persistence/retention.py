@@ -8,19 +8,26 @@ remaining old turns and questions go. Documents are only selected here; the use 
 work, as DeleteDocument does (so chunks, the search index rows and the FTS triggers, the stored
 files and the cached answers go with it). On PostgreSQL every transaction here names itself a
 worker's for row-level security (adapters/persistence/row_security.py): it works on every user's
-rows, and would see none otherwise."""
+rows, and would see none otherwise.
+
+On PostgreSQL the two tables are partitioned by month (migrations/versions/0012): a month partition
+whose rows are all older than every tier's cutoff (the use case passes the oldest) and in rolled-up
+days is detached and dropped whole (``drop_old_partitions``, through the migration's SECURITY
+DEFINER function), before the per-row deletes take what is left."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy import Connection, Engine, exists, func, select, text
 from sqlalchemy import delete as sql_delete
 
+from adapters.persistence.partitions import month_partitions
 from adapters.persistence.row_security import act_as_worker
 from adapters.persistence.repositories.usage_reads import watermark
 from adapters.persistence.tables import analytics_events, conversations, documents, threads, users
+from application.ports.retention import DroppedPartitions
 from domain.users import Tier
 
 _FINISHED = ("completed", "failed")
@@ -52,6 +59,31 @@ class SqlAlchemyRetentionStore:
             if delete:
                 connection.execute(sql_delete(analytics_events).where(*old))
         return int(count)
+
+    def drop_old_partitions(self, table: str, before: datetime, *, drop: bool) -> DroppedPartitions:
+        rows = {"conversations": conversations, "analytics_events": analytics_events}[table]
+        with self.engine.connect() as connection:
+            before = _rolled_up(connection, before)
+            old = [p for p in month_partitions(connection, table) if p.end is not None and p.end <= before]
+        names: list[str] = []
+        by_tier: dict[str, int] = {}
+        unowned = 0
+        for partition in old:
+            with self.engine.begin() as connection:
+                act_as_worker(connection)
+                counted = (select(users.c.tier, func.count()).select_from(rows.outerjoin(users, users.c.id == rows.c.user_id))
+                           .where(rows.c.created_at >= partition.start, rows.c.created_at < partition.end)
+                           .group_by(users.c.tier))
+                for tier, count in connection.execute(counted):
+                    if tier is None:
+                        unowned += count
+                    else:
+                        by_tier[tier] = by_tier.get(tier, 0) + count
+                if drop:
+                    connection.execute(text("SELECT assistant_drop_partition(:parent, :child)"),
+                                       {"parent": table, "child": partition.name})
+            names.append(partition.name)
+        return DroppedPartitions(names=tuple(names), by_tier=by_tier, unowned=unowned)
 
     def untouched_documents(self, tier: Tier, before: datetime) -> list[uuid.UUID]:
         asked_since = exists().where(conversations.c.document_id == documents.c.id,

@@ -11,13 +11,15 @@ partition) and the foreign keys added, and the old table dropped. The primary ke
 ``(id, created_at)``: PostgreSQL requires a unique key of a partitioned table to contain its
 partition key; ids stay random UUIDs, and reads by id probe each partition's key index.
 
-Two SECURITY DEFINER functions, owned by the role running the migrations (the tables' owner),
+SECURITY DEFINER functions, owned by the role running the migrations (the tables' owner),
 let the application's role (which does not own the tables: migration 0011) keep partitions up:
-``assistant_month_partition(parent, month)`` creates a month's partition, moving the rows of that
+``assistant_partition_upkeep(parent, today, ahead)`` makes the partitions of the current month, of
+the next ``ahead`` ones and of every month with rows in DEFAULT, each by
+``assistant_month_partition(parent, month)``, which creates a month's partition, moving the rows of that
 month out of the DEFAULT partition first (PostgreSQL refuses a partition whose range has rows in
 DEFAULT), and gives it the parent's row-level security, policies and grants (a partition read
 directly is bound like its parent); ``assistant_drop_partition(parent, child)`` detaches and drops
-one month's partition (retention). EXECUTE on both is revoked from PUBLIC and granted by
+one month's partition (retention). EXECUTE on them is revoked from PUBLIC and granted by
 ``assistant db grant`` (adapters/persistence/app_role.py).
 
 Downgrade converts back to plain tables with every row, primary key ``(id)`` and the same
@@ -116,7 +118,28 @@ BEGIN
 END
 $$
 """
-_FUNCTIONS = ("assistant_month_partition(text, date)", "assistant_drop_partition(text, text)",
+
+_UPKEEP = """
+CREATE FUNCTION assistant_partition_upkeep(parent text, today date, ahead integer) RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone = 'UTC' AS $$
+DECLARE
+    month date;
+    made text;
+BEGIN
+    FOR month IN EXECUTE format(
+        'SELECT (date_trunc(''month'', $1) + make_interval(months => n))::date FROM generate_series(0, $2) AS n '
+        'UNION SELECT date_trunc(''month'', created_at)::date FROM %I ORDER BY 1', parent || '_default')
+        USING today, ahead
+    LOOP
+        made := assistant_month_partition(parent, month);
+        IF made IS NOT NULL THEN
+            RETURN NEXT made;
+        END IF;
+    END LOOP;
+END
+$$
+"""
+_FUNCTIONS = ("assistant_partition_upkeep(text, date, integer)", "assistant_month_partition(text, date)", "assistant_drop_partition(text, text)",
               "assistant_copy_table_security(text, text)")
 
 
@@ -124,7 +147,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
-    for statement in (_COPY_SECURITY, _MONTH_PARTITION, _DROP_PARTITION):
+    for statement in (_COPY_SECURITY, _MONTH_PARTITION, _UPKEEP, _DROP_PARTITION):
         connection.execute(text(statement))
     for function in _FUNCTIONS:
         connection.execute(text(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC"))
