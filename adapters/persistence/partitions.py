@@ -8,6 +8,7 @@ partition drops (adapters/persistence/retention.py)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, text
@@ -15,6 +16,14 @@ from sqlalchemy import Connection, Engine, text
 from application.ports.partitions import Partition
 
 TABLES = ("conversations", "analytics_events")
+# the partitions' own tables (and their indexes): not in the tables module, which describes the parents
+PARTITION_NAME = re.compile(r"^(conversations|analytics_events)_(p\d{4}_\d{2}|default)(_.*)?$")
+
+
+def is_partition_object(name: str | None, table: str | None = None) -> bool:
+    """Whether a schema object (a table, or an index of ``table``) belongs to a partition: for
+    comparing the migrated schema with the tables module (Alembic's include_object)."""
+    return any(n is not None and PARTITION_NAME.match(n) is not None for n in (name, table))
 
 # each partition's bounds, cast back from the text of its FOR VALUES clause (offsets included)
 _PARTITIONS = text("""
