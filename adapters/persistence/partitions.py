@@ -25,17 +25,18 @@ def is_partition_object(name: str | None, table: str | None = None) -> bool:
     comparing the migrated schema with the tables module (Alembic's include_object)."""
     return any(n is not None and PARTITION_NAME.match(n) is not None for n in (name, table))
 
+
 # each partition's bounds, cast back from the text of its FOR VALUES clause (offsets included)
 _PARTITIONS = text("""
-SELECT parent.relname AS parent, child.relname AS name,
-       CAST(substring(pg_get_expr(child.relpartbound, child.oid) FROM 'FROM \\(''([^'']+)''\\)') AS timestamptz) AS start,
-       CAST(substring(pg_get_expr(child.relpartbound, child.oid) FROM 'TO \\(''([^'']+)''\\)') AS timestamptz) AS "end",
-       child.reltuples AS estimate
-FROM pg_inherits AS i
-JOIN pg_class AS parent ON parent.oid = i.inhparent
-JOIN pg_class AS child ON child.oid = i.inhrelid
-WHERE parent.oid = ANY(CAST(:tables AS regclass[]))
-ORDER BY parent.relname, start NULLS LAST, child.relname
+SELECT parent, name, CAST(substring(bound FROM 'FROM \\(''([^'']+)''\\)') AS timestamptz) AS start,
+       CAST(substring(bound FROM 'TO \\(''([^'']+)''\\)') AS timestamptz) AS "end", estimate
+FROM (SELECT parent.relname AS parent, child.relname AS name, pg_get_expr(child.relpartbound, child.oid) AS bound,
+             child.reltuples AS estimate
+      FROM pg_inherits AS i
+      JOIN pg_class AS parent ON parent.oid = i.inhparent
+      JOIN pg_class AS child ON child.oid = i.inhrelid
+      WHERE parent.oid = ANY(CAST(:tables AS regclass[]))) AS listed
+ORDER BY parent, start NULLS LAST, name
 """)
 _PARTITIONED = text("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = ANY(CAST(:tables AS regclass[]))")
 
@@ -56,8 +57,9 @@ class SqlAlchemyPartitionMaintenance:
         created: list[str] = []
         for table in TABLES:  # a transaction each: a month's rows move out of DEFAULT under its lock only
             with self.engine.begin() as connection:
-                created += connection.execute(text("SELECT * FROM assistant_partition_upkeep(:t, :today, :ahead)"),
-                                              {"t": table, "today": now.astimezone(UTC).date(), "ahead": ahead}).scalars().all()
+                made = connection.execute(text("SELECT * FROM assistant_partition_upkeep(:t, :today, :ahead)"),
+                                          {"t": table, "today": now.astimezone(UTC).date(), "ahead": ahead})
+                created += made.scalars().all()
         return created
 
     def partitions(self) -> list[Partition]:

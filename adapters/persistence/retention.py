@@ -71,7 +71,8 @@ class SqlAlchemyRetentionStore:
         for partition in old:
             with self.engine.begin() as connection:
                 act_as_worker(connection)
-                counted = (select(users.c.tier, func.count()).select_from(rows.outerjoin(users, users.c.id == rows.c.user_id))
+                counted = (select(users.c.tier, func.count())
+                           .select_from(rows.outerjoin(users, users.c.id == rows.c.user_id))
                            .where(rows.c.created_at >= partition.start, rows.c.created_at < partition.end)
                            .group_by(users.c.tier))
                 for tier, count in connection.execute(counted):

@@ -139,7 +139,8 @@ BEGIN
 END
 $$
 """
-_FUNCTIONS = ("assistant_partition_upkeep(text, date, integer)", "assistant_month_partition(text, date)", "assistant_drop_partition(text, text)",
+_FUNCTIONS = ("assistant_partition_upkeep(text, date, integer)", "assistant_month_partition(text, date)",
+              "assistant_drop_partition(text, text)",
               "assistant_copy_table_security(text, text)")
 
 

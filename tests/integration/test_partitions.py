@@ -21,9 +21,10 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
 from application.use_cases.apply_retention import ApplyRetention
 from domain.analytics import AnalyticsEvent, EventType
+from domain.conversations import Conversation
 from domain.threads import Thread
 from domain.tiers import TierPolicy
-from domain.users import Tier
+from domain.users import Tier, User
 from tests.app_role import app_role_database
 from tests.contract.test_repositories import a_conversation, a_document, a_user
 from tests.fakes import FakeClock, FakeStorage
@@ -35,7 +36,8 @@ NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
 def where(connection: Connection, table: str) -> dict[str, str]:
     """Each row's id -> the partition (or table) it is stored in."""
-    return {str(row[0]): row[1] for row in connection.execute(text(f"SELECT id, tableoid::regclass::text FROM {table}"))}
+    rows = connection.execute(text(f"SELECT id, tableoid::regclass::text FROM {table}"))
+    return {str(row[0]): row[1] for row in rows}
 
 
 def partitions(connection: Connection, table: str) -> list[str]:
@@ -66,14 +68,16 @@ def seed(engine: Engine) -> dict[str, object]:
 
 
 def reads_work(engine: Engine, world: dict[str, object]) -> None:
-    user, thread, asked = world["user"], world["thread"], world["asked"]
+    user: User = world["user"]  # type: ignore[assignment]
+    thread: Thread = world["thread"]  # type: ignore[assignment]
+    asked: list[Conversation] = world["asked"]  # type: ignore[assignment]
     uow = SqlAlchemyUnitOfWork(engine)
     with uow:
-        assert [c.id for c in uow.conversations.list_for_user(user.id)] == [c.id for c in reversed(asked)]  # type: ignore[attr-defined, call-overload]
-        assert uow.conversations.get(asked[1].id) == asked[1]  # type: ignore[index]
-        assert [t.id for t in uow.threads.turns(thread.id)] == [c.id for c in asked]  # type: ignore[attr-defined, union-attr]
-        assert len(uow.events.list_for_user(user.id)) == 3  # type: ignore[attr-defined]
-        assert sum(day.questions for day in uow.conversations.usage_by_day(user.id, since=FEBRUARY)) == 3  # type: ignore[attr-defined]
+        assert [c.id for c in uow.conversations.list_for_user(user.id)] == [c.id for c in reversed(asked)]
+        assert uow.conversations.get(asked[1].id) == asked[1]
+        assert [t.id for t in uow.threads.turns(thread.id)] == [c.id for c in asked]
+        assert len(uow.events.list_for_user(user.id)) == 3
+        assert sum(day.questions for day in uow.conversations.usage_by_day(user.id, since=FEBRUARY)) == 3
 
 
 @pytest.mark.postgres
@@ -147,7 +151,8 @@ def test_a_row_without_its_months_partition_lands_in_default_and_the_upkeep_move
         assert maintenance.ensure(datetime(2031, 4, 20, tzinfo=UTC), 0) == []  # nothing more to do
         listed = {p.name: p for p in maintenance.partitions()}
         may = listed["conversations_p2031_05"]
-        assert (may.table, may.start, may.end) == ("conversations", far.replace(day=1), datetime(2031, 6, 1, tzinfo=UTC))
+        assert (may.table, may.start, may.end) == ("conversations", far.replace(day=1),
+                                                   datetime(2031, 6, 1, tzinfo=UTC))
         assert listed["conversations_default"].start is None
         with SqlAlchemyUnitOfWork(engine) as uow:
             assert uow.conversations.get(question.id) == question
@@ -163,12 +168,13 @@ def test_retention_drops_whole_old_partitions_and_a_dry_run_drops_none(
     engine = make_engine(url)
     try:
         world = seed(engine)
-        user, asked = world["user"], world["asked"]
-        stale = Thread.start(user_id=user.id, document_ids=(), now=FEBRUARY)  # type: ignore[attr-defined]
+        user: User = world["user"]  # type: ignore[assignment]
+        asked: list[Conversation] = world["asked"]  # type: ignore[assignment]
+        stale = Thread.start(user_id=user.id, document_ids=(), now=FEBRUARY)
         uow = SqlAlchemyUnitOfWork(engine)
         with uow:
             uow.threads.add(stale)
-            uow.conversations.add(a_conversation(user, None, created_at=FEBRUARY, thread_id=stale.id))  # type: ignore[arg-type]
+            uow.conversations.add(a_conversation(user, None, created_at=FEBRUARY, thread_id=stale.id))
             uow.events.add(AnalyticsEvent(user_id=None, type=EventType.USER_REGISTERED, created_at=FEBRUARY))
             uow.commit()
         SqlAlchemyPartitionMaintenance(engine).ensure(NOW, 0)  # February, May, June out of DEFAULT
