@@ -2,18 +2,21 @@
 migration keeps every row and the application's reads, rows go to their month's partition, the
 DEFAULT partition takes what has no partition and the upkeep moves it out, retention drops whole
 old partitions (a dry run drops nothing), row-level security binds the partitions too, the
-downgrade keeps the data; on SQLite the revision changes nothing."""
+downgrade keeps the data, a backup restores over partitioned tables all or nothing; on SQLite the
+revision changes nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
 from sqlalchemy import Connection, Engine, text
 
 from adapters.persistence import migrate
+from adapters.persistence.backup import PgDumpBackup
 from adapters.persistence.engine import make_engine
 from adapters.persistence.partitions import SqlAlchemyPartitionMaintenance
 from adapters.persistence.retention import SqlAlchemyRetentionStore
@@ -22,6 +25,7 @@ from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
 from application.use_cases.apply_retention import ApplyRetention
 from domain.analytics import AnalyticsEvent, EventType
 from domain.conversations import Conversation
+from domain.errors import BackupFailed
 from domain.threads import Thread
 from domain.tiers import TierPolicy
 from domain.users import Tier, User
@@ -280,3 +284,37 @@ def test_on_sqlite_the_revision_changes_nothing(sqlite_url: str) -> None:
         engine.dispose()
 
 
+
+
+@pytest.mark.postgres
+def test_a_restore_replaces_partitioned_tables_all_or_nothing(make_postgres_database: Callable[[], str],
+                                                              tmp_path: Path) -> None:
+    """pg_restore --clean cannot drop a partition's key on its own (adapters/persistence/backup.py)."""
+    source_url, target_url = make_postgres_database(), make_postgres_database()
+    for url in (source_url, target_url):
+        migrate.upgrade(url)
+    source, target = make_engine(source_url), make_engine(target_url)
+    try:
+        world = seed(source)
+        seed(target)  # other rows, in the same month partitions
+        SqlAlchemyPartitionMaintenance(target).ensure(NOW, 0)
+        dump = tmp_path / "database.pgdump"
+        PgDumpBackup(source_url).dump(dump)
+        broken = tmp_path / "broken.pgdump"
+        broken.write_bytes(dump.read_bytes()[:-1024])  # pg_restore writes most of its script, then fails
+        with target.connect() as connection:
+            before = {t: where(connection, t) for t in ("conversations", "analytics_events")}
+        with pytest.raises(BackupFailed, match="end of file"):
+            PgDumpBackup(target_url).restore(broken)
+        with target.connect() as connection:
+            assert {t: where(connection, t) for t in before} == before  # nothing changed
+
+        PgDumpBackup(target_url).restore(dump)
+        with source.connect() as old, target.connect() as new:
+            for table in before:
+                assert where(new, table) == where(old, table)
+            assert partitions(new, "conversations") == partitions(old, "conversations")
+        reads_work(target, world)
+    finally:
+        source.dispose()
+        target.dispose()
