@@ -1,4 +1,5 @@
-"""``assistant db partitions [--ahead N] [--json]`` through the console script: on PostgreSQL it
+"""``assistant db partitions [--ahead N] [--json]`` through the console script, and the workers' upkeep
+job (upkeep_once): on PostgreSQL it
 creates the coming months' partitions and lists them; on SQLite it says partitions are a
 PostgreSQL feature."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +41,21 @@ def test_on_postgresql_the_coming_months_are_created_and_listed(
     again = cli("db", "partitions", "--ahead", "3", env=env)
     assert again.code == 0 and "created 0 partition(s)" in again.err
     assert f"conversations_{suffix}" in again.out and "DEFAULT" in again.out
+
+
+@pytest.mark.postgres
+def test_the_workers_upkeep_job_creates_the_coming_months_and_never_raises(
+        isolated_settings: Path, make_postgres_database: Callable[[], str]) -> None:
+    from config.bootstrap import build_container
+    from entrypoints.worker.partitions import upkeep_once
+
+    url = make_postgres_database()
+    migrate.upgrade(url)
+    container = build_container(home=isolated_settings / "var", database_url=url)
+    now = datetime.now(UTC)
+    months = [datetime(now.year + (now.month + k - 1) // 12, (now.month + k - 1) % 12 + 1, 1) for k in (3, 4)]
+    made = upkeep_once(container, 4)
+    assert made == [f"{table}_{month:p%Y_%m}" for table in ("conversations", "analytics_events") for month in months]
+    assert upkeep_once(container, 4) == []
+    away = build_container(home=isolated_settings / "var", database_url=url.rsplit("/", 1)[0] + "/no_such_database")
+    assert upkeep_once(away, 2) == []  # logged (partition_upkeep_failed), not raised
