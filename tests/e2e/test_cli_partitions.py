@@ -1,7 +1,6 @@
-"""``assistant db partitions [--ahead N] [--json]`` through the console script, and the workers' upkeep
-job (upkeep_once): on PostgreSQL it
-creates the coming months' partitions and lists them; on SQLite it says partitions are a
-PostgreSQL feature."""
+"""``assistant db partitions [--ahead N] [--json]`` through the console script, and the workers'
+upkeep job (upkeep_once): on PostgreSQL both create the coming months' partitions (the command
+lists them too); on SQLite the command says partitions are a PostgreSQL feature."""
 
 from __future__ import annotations
 
