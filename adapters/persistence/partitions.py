@@ -1,7 +1,9 @@
 """PartitionMaintenance on PostgreSQL (migrations/versions/0012): the upkeep and the listing call
 the migration's SECURITY DEFINER functions and read the catalog, so the application's role, which
-does not own the tables, keeps the partitions up. SQLite (or a PostgreSQL database before 0012):
-``supported`` is False, ``ensure`` creates nothing and the listing is empty.
+does not own the tables, keeps the partitions up. A lock the upkeep cannot get within
+``lock_timeout_ms`` makes it fail (the worker's job logs it and tries again at its next run).
+SQLite (or a PostgreSQL database before 0012): ``supported`` is False, ``ensure`` creates nothing
+and the listing is empty.
 
 Also ``month_partitions``: the month partitions of a table with their bounds, for retention's
 partition drops (adapters/persistence/retention.py)."""
@@ -42,8 +44,9 @@ _PARTITIONED = text("SELECT count(*) FROM pg_partitioned_table WHERE partrelid =
 
 
 class SqlAlchemyPartitionMaintenance:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, lock_timeout_ms: int = 5000) -> None:
         self.engine = engine
+        self.lock_timeout_ms = lock_timeout_ms  # for the DEFAULT partition's lock: queries queue behind a waiting one
 
     def supported(self) -> bool:
         if self.engine.dialect.name != "postgresql":
@@ -57,6 +60,8 @@ class SqlAlchemyPartitionMaintenance:
         created: list[str] = []
         for table in TABLES:  # a transaction each: a month's rows move out of DEFAULT under its lock only
             with self.engine.begin() as connection:
+                connection.execute(text("SELECT set_config('lock_timeout', :ms, true)"),
+                                   {"ms": f"{self.lock_timeout_ms}ms"})
                 made = connection.execute(text("SELECT * FROM assistant_partition_upkeep(:t, :today, :ahead)"),
                                           {"t": table, "today": now.astimezone(UTC).date(), "ahead": ahead})
                 created += made.scalars().all()

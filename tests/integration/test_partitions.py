@@ -14,8 +14,10 @@ from pathlib import Path
 import attrs
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 
 from adapters.persistence import migrate
+from adapters.persistence.app_role import grant_app_role
 from adapters.persistence.backup import PgDumpBackup
 from adapters.persistence.engine import make_engine
 from adapters.persistence.partitions import SqlAlchemyPartitionMaintenance
@@ -249,7 +251,17 @@ def test_row_level_security_binds_the_partitioned_table_and_its_partitions(
                     "WHERE c.relname LIKE 'conversations%' AND c.relkind IN ('r', 'p') GROUP BY 1, 2")).all()
             assert flags and all(enabled and policies == 1 for _, enabled, policies in flags)
             store = SqlAlchemyRetentionStore(app)  # the drop runs as the owner, through the function
-            dropped = store.drop_old_partitions("conversations", datetime(2040, 1, 1, tzinfo=UTC), drop=True)
+            later = datetime(2040, 1, 1, tzinfo=UTC)
+            owner = make_engine(owner_url)
+            role = make_url(app_url).username
+            with owner.begin() as connection:  # as if `assistant db grant` had not run since the migration
+                connection.execute(text(f"REVOKE EXECUTE ON FUNCTION assistant_drop_partition(text, text) FROM {role}"))
+            assert store.drop_old_partitions("conversations", later, drop=True).names == ()  # kept, logged
+            with owner.connect() as connection:
+                assert "conversations_p2031_05" in partitions(connection, "conversations")
+            grant_app_role(owner_url, str(role))
+            owner.dispose()
+            dropped = store.drop_old_partitions("conversations", later, drop=True)
             assert dropped.by_tier == {"free": 4}
         finally:
             app.dispose()
@@ -259,6 +271,25 @@ def test_row_level_security_binds_the_partitioned_table_and_its_partitions(
                 assert partitions(connection, "conversations") == ["conversations_default"]
         finally:
             owner.dispose()
+
+
+@pytest.mark.postgres
+def test_a_partition_whose_lock_is_busy_is_left_for_the_next_run(make_postgres_database: Callable[[], str]) -> None:
+    url = make_postgres_database()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        seed(engine)
+        SqlAlchemyPartitionMaintenance(engine).ensure(NOW, 0)
+        store = SqlAlchemyRetentionStore(engine, lock_timeout_ms=100)
+        with engine.connect() as reader:
+            reader.execute(text("SELECT count(*) FROM conversations"))  # its transaction holds the parent's lock
+            kept = store.drop_old_partitions("conversations", NOW, drop=True)
+            assert kept.names == () and "conversations_p2026_02" in partitions(reader, "conversations")
+        dropped = store.drop_old_partitions("conversations", NOW, drop=True)  # the reader is gone
+        assert dropped.names == ("conversations_p2026_02", "conversations_p2026_05")
+    finally:
+        engine.dispose()
 
 
 def test_on_sqlite_the_revision_changes_nothing(sqlite_url: str) -> None:
