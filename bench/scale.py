@@ -6,8 +6,9 @@ its p99 at 1k, and global analytics for 365 days <= 50 ms.
 Both sizes are set up first, then each route is measured alternately on one and the other
 (``ROUNDS`` rounds), so what else runs on the machine weighs on both alike. Each size gets a
 PostgreSQL database of its own on the server (loaded by generate_series, see bench/scale_data.py;
-dropped at the end); the analytics rollup job is run once (timed: what a worker does on its first
-start over existing data), then VACUUM ANALYZE (what autovacuum does within a minute of the
+dropped at the end), loaded at revision 0011 and then migrated to the head (0012 partitions the
+conversations and analytics events by month, timed); the analytics rollup job is run once (timed:
+what a worker does on its first start over existing data), then VACUUM ANALYZE (what autovacuum does within a minute of the
 catch-up's deletes and updates) and a CHECKPOINT. One `assistant serve` process per size (inline
 queue, in-memory cache) answers sequential requests from one client: p50 and p99 per route, and
 the CPU per request of the API process and of the PostgreSQL backends serving its database (Linux
@@ -118,13 +119,16 @@ def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home:
     url, drop = postgres_database(server)
     stack.callback(drop)
     name = make_url(url).database
-    migrate.upgrade(url)
+    migrate.upgrade(url, "0011")  # loaded into plain tables, then partitioned by the migration, as an upgrade does
     engine = make_engine(url)
     stack.callback(engine.dispose)
     notes: dict[str, float] = {}
     started = time.perf_counter()
     scale_data.load(engine, **size)
     notes["load s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    migrate.upgrade(url)
+    notes["partition s"] = time.perf_counter() - started
     started = time.perf_counter()
     run = SqlAlchemyAnalyticsRollups(engine).run(datetime.now(UTC))
     notes["rollup s"], notes["rolled days"] = time.perf_counter() - started, len(run.days)
@@ -207,7 +211,8 @@ def main() -> None:
         figures = compare(sizes, args.requests)
     for label, deployment in sizes.items():
         notes = deployment.notes
-        print(f"{label}: load {notes['load s']:.1f} s, rollup job {notes['rollup s']:.1f} s "
+        print(f"{label}: load {notes['load s']:.1f} s, migration 0012 (partitions) {notes['partition s']:.1f} s, "
+              f"rollup job {notes['rollup s']:.1f} s "
               f"({notes['rolled days']:.0f} days)")
     print(f"{'route':<26}{'p50 ' + labels[0]:>9}{'p99 ' + labels[0]:>9}{'p50 ' + labels[1]:>11}"
           f"{'p99 ' + labels[1]:>11}{'p99 x':>7}{'API CPU ms':>14}{'PG CPU ms':>13}  target")

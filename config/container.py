@@ -120,6 +120,7 @@ SystemClock = Lazy("adapters.system.clock", "SystemClock")
 LogContextRequestContext = Lazy("adapters.system.request_context", "LogContextRequestContext")
 database_dump = Lazy("adapters.persistence.backup", "database_dump")
 SqlAlchemyRetentionStore = Lazy("adapters.persistence.retention", "SqlAlchemyRetentionStore")
+SqlAlchemyPartitionMaintenance = Lazy("adapters.persistence.partitions", "SqlAlchemyPartitionMaintenance")
 SqlAlchemyAnalyticsRollups = Lazy("adapters.persistence.usage_rollups", "SqlAlchemyAnalyticsRollups")
 read_engine = Lazy("adapters.persistence.replica", "read_engine")
 
@@ -401,5 +402,6 @@ class Container(containers.DeclarativeContainer):
         storage=storage, tiers=tiers, clock=clock, cache=cache,
         rollups=analytics_rollups,  # closed days rolled up first
     )
+    partitions = providers.Singleton(SqlAlchemyPartitionMaintenance, engine=engine)  # PostgreSQL's month partitions
     roll_up_analytics = providers.Factory(  # closed days into analytics rollups: the worker's periodic job
         RollUpAnalytics, rollups=analytics_rollups, clock=clock)

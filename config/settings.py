@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     recover_processing_after_seconds: float = Field(10, ge=0)
     retention_interval_seconds: float = Field(3600, gt=0)  # each worker applies the tiers' keep_*_days this often
     rollup_interval_seconds: float = Field(300, gt=0)  # each worker rolls closed days into analytics rollups
+    # PostgreSQL month partitions (migration 0012): each worker creates the current month's and this many
+    # next months' partitions (and moves rows out of DEFAULT) at start and this often
+    partitions_ahead: int = Field(2, ge=0, le=36)
+    partition_interval_seconds: float = Field(21600, gt=0)
     storage_backend: Literal["local"] = "local"
     storage_path: Path | None = None
     # encryption at rest of stored files: "id1:base64key,id2:base64key", the first is current (docs/production.md)

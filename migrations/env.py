@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 from adapters.persistence.engine import make_engine
+from adapters.persistence.partitions import is_partition_object
 from adapters.persistence.tables import metadata
 
 MIGRATION_LOCK_ID = 0x41495F42  # any constant shared by every process migrating this database
@@ -49,7 +50,8 @@ def _run(connection: Connection) -> None:
     if sqlite:
         _sqlite_foreign_keys(connection, on=False)  # a no-op inside a transaction: set it before
     try:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite,
+                          include_object=_not_a_partition)
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
@@ -59,6 +61,11 @@ def _run(connection: Connection) -> None:
     finally:
         if sqlite:
             _sqlite_foreign_keys(connection, on=True)
+
+
+def _not_a_partition(schema_object: object, name: str | None, *_: object) -> bool:
+    """Autogenerate compares the parents with the tables module, not PostgreSQL's month partitions (0012)."""
+    return not is_partition_object(name, getattr(getattr(schema_object, "table", None), "name", None))
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:

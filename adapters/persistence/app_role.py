@@ -6,8 +6,9 @@ creates a plain login role once (``CREATE ROLE assistant_app LOGIN PASSWORD '...
 SUPERUSER, no BYPASSRLS, which are the defaults) and grants it, after every migration, what
 ``grant_app_role`` grants: reading and writing the tables, except that the audit log may only be
 read and appended to (no UPDATE, DELETE or TRUNCATE: with migration 0010's trigger, the trail is
-append-only twice over) and the migrations' own table may only be read. See docs/production.md,
-"Row-level security"."""
+append-only twice over) and the migrations' own table may only be read, and executing the
+functions, among them migration 0012's partition upkeep and drop (SECURITY DEFINER: they run as
+the owner, who alone may create and drop partitions). See docs/production.md, "Row-level security"."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",  # migration 0012's partition upkeep
         f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {role}",
     ]

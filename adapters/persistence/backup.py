@@ -1,7 +1,10 @@
 """Each database's own backup tool behind the DatabaseDump port (application/ports/backup.py).
 
 PostgreSQL: ``pg_dump --format=custom`` of the application's database, and ``pg_restore --clean
---if-exists --single-transaction --no-owner`` back (all or nothing; the objects owned by the
+--if-exists --no-owner`` back, its script run by ``psql --single-transaction`` after the target's
+partitioned tables are dropped whole (pg_restore's own drops cannot drop a partition's key, which
+belongs to its parent's: migrations/versions/0012), and rolled back should pg_restore fail midway
+(all or nothing; the objects owned by the
 restoring role, which should be the role that owns the schema and runs the migrations; the
 privileges granted in the dumped database, e.g. to the application's role, are granted again, so
 those roles must exist on the target server). With row-level security (migrations/versions/0011)
@@ -23,12 +26,15 @@ embedded profile makes by itself at start-up) takes a restore without ``--force`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
@@ -39,6 +45,15 @@ from adapters.persistence.tables import metadata
 from domain.errors import BackupFailed
 
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
+# the target's partitioned tables, dropped with their partitions before the dump's script runs
+_DROP_PARTITIONED = """DO $$
+DECLARE parent regclass;
+BEGIN
+    FOR parent IN SELECT partrelid::regclass FROM pg_partitioned_table JOIN pg_class ON pg_class.oid = partrelid
+                  WHERE relnamespace = 'public'::regnamespace AND NOT relispartition LOOP
+        EXECUTE format('DROP TABLE %s CASCADE', parent);
+    END LOOP;
+END $$"""
 
 
 def database_dump(url: str) -> PgDumpBackup | SqliteBackup:
@@ -107,8 +122,26 @@ class PgDumpBackup(_Database):
         self._run("pg_dump", "--format=custom", "--compress=6", "--enable-row-security", f"--file={target}")
 
     def restore(self, source: Path) -> None:
-        self._run("pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
-                  "--no-owner", str(source))
+        with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
+            script = subprocess.Popen([self._tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--file=-",
+                                       str(source)], stdout=subprocess.PIPE, stderr=restore_errors, env=self._env())
+            psql = subprocess.Popen([self._tool("psql"), "--no-psqlrc", "--quiet", "--output=/dev/null",
+                                     "--set=ON_ERROR_STOP=1", "--single-transaction", f"--command={_DROP_PARTITIONED}",
+                                     "--file=-", f"--dbname={self._conninfo()}"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors, env=self._env())
+            assert script.stdout is not None and psql.stdin is not None
+            try:
+                shutil.copyfileobj(script.stdout, psql.stdin, 1 << 20)
+            except BrokenPipeError:
+                pass  # psql stopped on an error: its own message says which
+            if script.wait() != 0:
+                psql.kill()  # before it reads the end of its input and commits a partial restore
+                psql.wait()
+                raise BackupFailed(f"pg_restore failed: {_last_line(restore_errors, script.returncode)}")
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
+            if psql.wait() != 0:
+                raise BackupFailed(f"pg_restore failed: {_last_line(psql_errors, psql.returncode)}")
         engine = make_engine(self.url)
         try:  # fresh planner statistics: the restored tables have none until autovacuum runs
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -116,16 +149,21 @@ class PgDumpBackup(_Database):
         finally:
             engine.dispose()
 
-    def _run(self, tool: str, *args: str) -> None:
+    def _conninfo(self) -> str:
         from psycopg.conninfo import make_conninfo
 
         url = make_url(self.url)
-        conninfo = make_conninfo(host=url.host, port=url.port, user=url.username, dbname=url.database,
-                                 **{k: str(v) for k, v in url.query.items()})
-        env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {}),
-               "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c app.role=admin".strip()}
-        done = subprocess.run([self._tool(tool), *args, f"--dbname={conninfo}"], env=env, capture_output=True,
-                              text=True, check=False)
+        return make_conninfo(host=url.host, port=url.port, user=url.username, dbname=url.database,
+                             **{k: str(v) for k, v in url.query.items()})
+
+    def _env(self) -> dict[str, str]:
+        password = make_url(self.url).password
+        return {**os.environ, **({"PGPASSWORD": password} if password else {}),
+                "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c app.role=admin".strip()}
+
+    def _run(self, tool: str, *args: str) -> None:
+        done = subprocess.run([self._tool(tool), *args, f"--dbname={self._conninfo()}"], env=self._env(),
+                              capture_output=True, text=True, check=False)
         if done.returncode != 0:
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
             raise BackupFailed(f"{tool} failed: {lines[-1] if lines else f'exit status {done.returncode}'}")
@@ -158,3 +196,9 @@ class PgDumpBackup(_Database):
             raise BackupFailed(f"the database cannot be reached: {reason}") from None
         finally:
             engine.dispose()
+
+
+def _last_line(errors: IO[bytes], status: int) -> str:
+    errors.seek(0)
+    lines = [line for line in errors.read().decode(errors="replace").splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit status {status}"

@@ -145,6 +145,9 @@ chunks = Table(
     UniqueConstraint("document_id", "ordinal", name="uq_chunks_document_ordinal"),
 )
 
+# conversations and analytics_events: on PostgreSQL partitioned by UTC month of created_at, with the
+# primary key (id, created_at) there (migrations/versions/0012; docs/scaling.md, "Partitions"); the
+# parents are described here, SQLite's plain tables exactly.
 conversations = Table(
     "conversations",
     metadata,

@@ -12,6 +12,13 @@ analytics events older than the tier's days go too. A real run first rolls up th
 (AnalyticsRollups), and questions and events go only from rolled-up days, so the usage figures
 keep counting what retention deleted.
 
+On PostgreSQL both tables are partitioned by month (migrations/versions/0012): when every tier
+sets the table's days, a month partition whose rows are all older than the oldest tier's cutoff
+(and rolled up) is dropped whole first, its rows counted per tier like deleted ones; the per-row
+deletes then take the rest (threads not active since the cutoff included, as above). A dropped
+partition also takes its rows of no user (events of deleted accounts), which per-row deletes keep:
+they count in the totals, under no tier. A dry run names the partitions a real run would drop.
+
 Every run, dry or not, is appended to the audit log with its counts per tier. A dry run counts
 what a real run would delete and deletes nothing.
 """
@@ -29,7 +36,7 @@ from application.answer_cache import forget_documents
 from application.audit import audit
 from application.ports.cache import Cache
 from application.ports.clock import Clock
-from application.ports.retention import RetentionStore
+from application.ports.retention import DroppedPartitions, RetentionStore
 from application.ports.rollups import AnalyticsRollups
 from application.ports.storage import FileStorage
 from application.ports.unit_of_work import UnitOfWork
@@ -48,6 +55,7 @@ class RetentionReport:
     documents: int
     analytics_events: int
     by_tier: dict[str, dict[str, int]]
+    partitions_dropped: tuple[str, ...] = ()  # in a dry run: the partitions a real run would drop
 
 
 @attrs.define
@@ -68,6 +76,7 @@ class ApplyRetention:
         now = self.clock.now()
         if self.rollups is not None and not dry_run and self.configured():
             self.rollups.run(now)
+        dropped = {table: self._drop_partitions(table, field, now, dry_run) for table, field in _PARTITIONED}
         by_tier: dict[str, dict[str, int]] = {}
         for tier in Tier:
             limits = self.tiers.for_tier(tier)
@@ -83,20 +92,35 @@ class ApplyRetention:
                 candidates = self.store.untouched_documents(tier, cutoff)
                 counts["documents"] = len(candidates) if dry_run else sum(
                     self._delete(document_id, tier, cutoff, now) for document_id in candidates)
+            if not dry_run:  # a dry run's row counts include the partitions' rows already
+                for table, gone in dropped.items():
+                    if table in counts:
+                        counts[table] += gone.by_tier.get(tier.value, 0)
             if counts:
                 by_tier[tier.value] = counts
-        report = RetentionReport(dry_run=dry_run, by_tier=by_tier,
-                                 conversations=sum(c.get("conversations", 0) for c in by_tier.values()),
-                                 documents=sum(c.get("documents", 0) for c in by_tier.values()),
-                                 analytics_events=sum(c.get("analytics_events", 0) for c in by_tier.values()))
+        unowned = {table: 0 if dry_run else gone.unowned for table, gone in dropped.items()}
+        report = RetentionReport(
+            dry_run=dry_run, by_tier=by_tier,
+            conversations=sum(c.get("conversations", 0) for c in by_tier.values()) + unowned["conversations"],
+            documents=sum(c.get("documents", 0) for c in by_tier.values()),
+            analytics_events=sum(c.get("analytics_events", 0) for c in by_tier.values()) + unowned["analytics_events"],
+            partitions_dropped=tuple(name for gone in dropped.values() for name in gone.names))
         data: dict[str, Any] = {"dry_run": dry_run, "conversations": report.conversations,
                                 "documents": report.documents, "analytics_events": report.analytics_events,
-                                "by_tier": by_tier}
+                                "by_tier": by_tier, "partitions_dropped": list(report.partitions_dropped)}
         with self.uow as uow:
             audit(uow, AuditAction.RETENTION_RUN, actor_id=actor_id, target="all tiers", at=now, **data)
             uow.commit()
         log.info("retention_run", **data)
         return report
+
+    def _drop_partitions(self, table: str, field: str, now: datetime, dry_run: bool) -> DroppedPartitions:
+        """Whole month partitions older than every tier's cutoff; none when a tier keeps the table's
+        rows forever (no days set)."""
+        days = [getattr(self.tiers.for_tier(tier), field) for tier in Tier]
+        if any(d is None for d in days):
+            return DroppedPartitions()
+        return self.store.drop_old_partitions(table, now - timedelta(days=max(days)), drop=not dry_run)
 
     def _delete(self, document_id: uuid.UUID, tier: Tier, cutoff: datetime, now: datetime) -> bool:
         with self.uow as uow:  # a worker's unit of work (the container's): it sees every user's rows
@@ -110,6 +134,9 @@ class ApplyRetention:
         if self.cache is not None:
             forget_documents(self.cache, [document.id], owner_id=owner.id)
         return True
+
+
+_PARTITIONED = (("conversations", "keep_conversations_days"), ("analytics_events", "keep_analytics_days"))
 
 
 def _days(tiers: TierPolicy, tier: Tier) -> tuple[int | None, ...]:

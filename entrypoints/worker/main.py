@@ -1,4 +1,4 @@
-"""Run a worker: sweep once, start the periodic sweeper, retention and analytics rollup jobs, then work
+"""Run a worker: sweep once, start the periodic sweeper, retention, analytics rollup and partition upkeep jobs, then work
 the queues in priority order."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from config.metrics import mark_process_dead, serve_process_metrics
 from domain.tiers import QueuePriority
 from entrypoints.worker import jobs
 from entrypoints.worker.metrics import WORKERS
+from entrypoints.worker.partitions import partition_job
 from entrypoints.worker.retention import retention_job
 from entrypoints.worker.rollups import rollup_job
 from entrypoints.worker.sweeper import sweep_once, sweeper_job
@@ -38,10 +39,12 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
                           processing_older_than=processing_after)
     retention = retention_job(container, interval=settings.retention_interval_seconds)
     rollups = rollup_job(container, interval=settings.rollup_interval_seconds)
+    partitions = partition_job(container, interval=settings.partition_interval_seconds, ahead=settings.partitions_ahead)
     if not burst:
         sweeper.start()
         retention.start()
         rollups.start()
+        partitions.start()
     WORKERS.inc()
     try:
         container.worker_runner().run(chosen, burst=burst)
@@ -51,5 +54,6 @@ def run(queues: Sequence[str] | None = None, *, burst: bool = False) -> None:
         sweeper.stop()
         retention.stop()
         rollups.stop()
+        partitions.stop()
         if metrics_server is not None:
             metrics_server.stop()

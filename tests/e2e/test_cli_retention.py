@@ -34,7 +34,8 @@ def test_retention_run_dry_then_for_real(cli: Cli, notes: Path) -> None:
     kept = cli("retention", "run", "--json", env=env)
     assert kept.code == 0 and kept.json() == {
         "dry_run": False, "conversations": 0, "documents": 0, "analytics_events": 0,
-        "by_tier": {"free": {"conversations": 0, "analytics_events": 0, "documents": 0}}}
+        "by_tier": {"free": {"conversations": 0, "analytics_events": 0, "documents": 0}},
+        "partitions_dropped": []}  # SQLite: no partitions
     age(cli, 90)
 
     dry = cli("retention", "run", "--dry-run", env=env)

@@ -33,9 +33,11 @@ def _state(url: str) -> dict[str, object]:
             if engine.dialect.name == "postgresql":
                 state["trigger"] = connection.execute(text(
                     "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only'")).scalar_one()
-                state["policies"] = connection.execute(text("SELECT count(*) FROM pg_policies")).scalar_one()
+                state["policies"] = connection.execute(text(  # on tables; partitions (0012) copy their parent's
+                    "SELECT count(*) FROM pg_policy JOIN pg_class ON pg_class.oid = polrelid "
+                    "WHERE NOT relispartition")).scalar_one()
                 state["rls"] = sorted(connection.execute(text(
-                    "SELECT relname FROM pg_class WHERE relrowsecurity")).scalars())
+                    "SELECT relname FROM pg_class WHERE relrowsecurity AND NOT relispartition")).scalars())
         return state
     finally:
         engine.dispose()
