@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
+import structlog
 from dependency_injector import containers, providers
 
 from config.lazy import Lazy, LazyModule
@@ -141,6 +143,27 @@ def warm_embedder(container: Container) -> bool:
     alone)."""
     embedder = container.embedder()
     return embedder is not None and embedder.warm()
+
+
+def warm_up(container: Container) -> bool:
+    """A serving process's start-up (API, bot, worker): the embedding model loaded (warm_embedder)
+    and what every question's first call would otherwise pay opened now: the question path's
+    modules imported (config/lazy.py defers them for short commands), one database connection in
+    the pool, the answer cache's state, the stemmers. Nothing about any document is read: the first
+    question still reads its documents' index and vectors. Returns warm_embedder's answer."""
+    loaded = warm_embedder(container)
+    container.query_document()  # builds the use case and its adapters: their modules imported
+    container.language_model()
+    analyzer = container.analyzer()
+    for language in ("en", "ru"):
+        analyzer.terms("warm up", language)
+    try:
+        with container.read_uow() as uow:
+            uow.users.get(uuid.UUID(int=0))  # a connection opened (and its first statement prepared)
+        container.cache().get("warm-up")
+    except Exception:  # a service down at start-up: the first question reports it as it would have
+        structlog.get_logger(__name__).warning("warm_up_incomplete", exc_info=True)
+    return loaded
 
 
 def check_storage_keys(container: Container) -> None:
