@@ -10,7 +10,9 @@ start-up; the CPU time spent embedding is printed apart (and included in the pip
 extraction's fork server (adapters/extractors/child_process.py) is started before the clock too, as
 a worker has it running after its first document; the CPU of the extraction child it forks for the
 document (and of Tesseract under it) is counted in the pipeline's CPU: the fork server's reaped
-children's CPU, read from /proc before and after.
+children's CPU, read from /proc before and after. A small Markdown document is processed first,
+before the clock: what a worker pays once, on its first document (SQL statements compiled, the
+chunking and indexing code's first calls), is not counted per document.
 Baseline = ``pdfplumber.open(f).pages[i].extract_text()`` on every page of the same files, in
 the same run. Each measurement runs in a fresh child process so its peak RSS is its own. Rates are
 printed from wall-clock time and from the process's CPU time (user + system): on a shared machine
@@ -69,8 +71,11 @@ def pipeline(path: Path) -> dict:
         container.queue.override(providers.Object(FakeQueue()))  # processed in-line below
         user = local_user(container)
         warm_embedder(container)
-        embedding = _timed(container.embedder())
         server = start_fork_server()
+        warm = container.upload_document()(UploadDocumentCommand(  # a worker's steady state: see the docstring
+            user_id=user.id, filename="warm-up.md", data=b"# Warm-up\n\nA first document, processed before the clock.\n"))
+        container.process_document()(warm.document.id)
+        embedding = _timed(container.embedder())
         started, cpu, extraction = time.perf_counter(), cpu_seconds(), reaped_cpu_seconds(server)
         document = container.upload_document()(UploadDocumentCommand(
             user_id=user.id, filename=path.name, data=path.read_bytes())).document
@@ -152,7 +157,7 @@ def main(argv: list[str]) -> None:
     rate, base_rate = totals["pages"] / totals["pipe"], totals["pages"] / totals["plumb"]
     print(f"{'all':<26}{totals['pages']:>6.0f}{rate:>13.1f}{base_rate:>15.1f}{rate / base_rate:>6.1f}x"
           f"{totals['plumb_cpu'] / totals['pipe_cpu']:>9.1f}x{'':>7}{totals['embed']:>12.3f}{totals['child']:>12.2f}"
-          f"   (target: >= 15x with indexing and embeddings, tables still found)")
+          f"   (target: >= 15x with indexing and embeddings, tables still found; CPU includes the extraction child's)")
 
 
 if __name__ == "__main__":
