@@ -79,8 +79,10 @@ class PostgresSearchIndex(SearchIndexBase):
         the server while this process scores the vectors (a matrix missing from the cache is read
         before, the arithmetic done meanwhile), then its rows are read. The same hits as
         ``lexical`` then ``dense``."""
+        from psycopg import Pipeline  # loaded with the connection already; not imported on SQLite
+
         lookup = self._lexical_lookup(document_ids, terms, limit) if query is not None and limit > 0 else None
-        if lookup is None:
+        if lookup is None or not Pipeline.is_supported():  # pipeline mode needs libpq 14 or later
             return super().hybrid(document_ids, terms, query, limit=limit)
         documents = self._dense_documents(document_ids, query)
         matrices, missing = cached(documents)
