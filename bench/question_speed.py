@@ -10,8 +10,10 @@ the search index, vectors included). Questions: bench/questions' SEC set, each a
 (distinct questions: no answer-cache hits), about one document and about the whole library.
 
 Warm: p50/p90/p99 over the questions in a process that has answered questions before.
-Cold: the first question of a fresh process (started, its embedding model loaded as `assistant
-serve` loads it at start-up, then one question timed), five processes each.
+Cold: the first question of a fresh process (started and warmed up as `assistant serve` and the
+bot start: config.container.warm_up loads the embedding model, imports the question path, opens a
+database connection; then one question timed), five processes each. Nothing about a document is
+read before the timed question: its index rows, vectors and passages are read by it.
 Targets (issue 12): p50 <= 30 ms warm and <= 100 ms cold, one document and whole library.
 
 Run: .venv/bin/python -m bench.question_speed [--documents 100] [--postgres-url URL] [--skip-postgres]
@@ -138,11 +140,11 @@ def summary(walls: list[float], cpus: list[float]) -> dict:
 
 
 def cold_child(home: str, database_url: str, library: str, scope: str, question: str) -> None:
-    from config.container import warm_embedder
+    from config.container import warm_up
 
     data = json.loads(library)
     container = container_for(Path(home), database_url or None)
-    warm_embedder(container)  # `assistant serve` loads it at start-up, before any question
+    warm_up(container)  # what `assistant serve` and the bot do at start-up, before any question
     wall, cpu = ask(container, data["user"], None if scope == "library" else [data["documents"][0]], question)
     print(json.dumps({"wall": wall, "cpu": cpu}))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
+import structlog
 from dependency_injector import containers, providers
 
 from config.lazy import Lazy, LazyModule
@@ -142,6 +144,34 @@ def warm_embedder(container: Container) -> bool:
     alone)."""
     embedder = container.embedder()
     return embedder is not None and embedder.warm()
+
+
+def warm_up(container: Container) -> bool:
+    """A serving process's start-up (API, bot, worker): the embedding model loaded (warm_embedder)
+    and what every question's first call would otherwise pay opened now: the question path's
+    modules imported (config/lazy.py defers them for short commands), one database connection in
+    the pool with the lookups' statements compiled (run once for no document), the answer cache's
+    state, the stemmers. Nothing about any document is read: the first question still reads its
+    documents' index rows, vectors and passages. Returns warm_embedder's answer."""
+    loaded = warm_embedder(container)
+    container.query_document()  # builds the use case and its adapters: their modules imported
+    container.language_model()
+    analyzer = container.analyzer()
+    for language in ("en", "ru"):
+        analyzer.terms("warm up", language)
+    embedder = container.embedder() if loaded else None
+    query = embedder.embed(["warm up"]) if embedder is not None else None
+    nothing = uuid.UUID(int=0)  # no document: the statements are compiled and sent, no row is read
+    try:
+        with container.read_uow() as uow:  # a connection opened
+            uow.users.get(nothing)
+            uow.search.states([nothing])
+            uow.search.hybrid([nothing], ["warm"], query, limit=1)
+            uow.chunks.get_many([(nothing, 0)])
+        container.cache().get("warm-up")
+    except Exception:  # a service down at start-up: the first question reports it as it would have
+        structlog.get_logger(__name__).warning("warm_up_incomplete", exc_info=True)
+    return loaded
 
 
 def check_storage_keys(container: Container) -> None:

@@ -25,6 +25,15 @@ _LINE_END = re.compile(r"[.!?…:;]\s*$")
 _SHORT_LINE = 60
 RECORD_LINE = re.compile(r"^[^\n:;|]{1,60}: [^\n;]*(?:; [^\n:;|]{1,60}: [^\n;]*)+$", re.MULTILINE)
 MAX_SENTENCE = 1500
+_ABBREVIATION_TAIL = 12  # longer than any abbreviation above with its dot, a word boundary and a final "\n"
+
+
+def _ends_abbreviated(text: str) -> bool:
+    """``_ABBREVIATION.search(text)``, read over the text's last characters only (the pattern is
+    anchored at the end; the word boundary before it still sees the character before them): a
+    search over a whole paragraph's head at each candidate sentence end made re-ranking's
+    sentence split quadratic in a paragraph's length."""
+    return _ABBREVIATION.search(text, max(0, len(text) - _ABBREVIATION_TAIL)) is not None
 
 
 def paragraphs(text: str) -> Iterator[str]:
@@ -38,7 +47,7 @@ def paragraphs(text: str) -> Iterator[str]:
                 current = []
             current.append(line)
             following = lines[i + 1] if i + 1 < len(lines) else ""
-            ends = (bool(_LINE_END.search(line)) and not _ABBREVIATION.search(line)) or (
+            ends = (bool(_LINE_END.search(line)) and not _ends_abbreviated(line)) or (
                 len(line) < _SHORT_LINE and following[:1].isupper() and not line.endswith((",", "-", "–")))
             if ends and (not following or following[:1].isupper() or following[:1].isdigit()
                          or LIST_START.match(following)):
@@ -52,7 +61,7 @@ def split_sentences(paragraph: str) -> list[str]:
     pieces, start = [], 0
     for match in _SENTENCE_END.finditer(paragraph):
         head = paragraph[start:match.start()]
-        if (_ABBREVIATION.search(head) or _LIST_NUMBER.fullmatch(head.strip())
+        if (_ends_abbreviated(head) or _LIST_NUMBER.fullmatch(head.strip())
                 or re.search(r"\d\.$", head.rstrip()) and re.match(r"\d", paragraph[match.end():])):
             continue
         pieces.append(paragraph[start:match.end(1)].strip())  # the sentence keeps its closing quotes

@@ -265,6 +265,11 @@ class FakeSearchIndex(_Repo):
         hits.sort(key=lambda h: (-h.score, str(h.document_id), h.ordinal))
         return hits[:max(0, limit)]
 
+    def hybrid(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], query: Embeddings | None, *,
+               limit: int) -> tuple[list[SearchHit], list[SearchHit]]:
+        return (self.lexical(document_ids, terms, limit=limit),
+                self.dense(document_ids, query, limit=limit) if query is not None else [])
+
     def _live(self) -> dict[uuid.UUID, DocumentIndex]:
         s = self._s
         return {d: index for d, index in s.search.items() if d in s.documents}

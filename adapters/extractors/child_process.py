@@ -56,6 +56,13 @@ def _fork_server() -> Any:
         return _context
 
 
+def start_fork_server() -> int:
+    """Start the fork server now (it starts on the first document otherwise) and return its pid."""
+    _fork_server()
+    multiprocessing.forkserver.ensure_running()
+    return multiprocessing.forkserver._forkserver._forkserver_pid  # noqa: SLF001
+
+
 class ChildProcessExtractor:
     """Implements application.ports.extractor.Extractor by running ``inner`` in a capped child process."""
 

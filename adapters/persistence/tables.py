@@ -29,6 +29,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
@@ -332,6 +333,12 @@ search_chunks = Table(
 )
 Index("ix_search_chunks_terms", search_chunks.c.terms, postgresql_using="gin",
       postgresql_with={"fastupdate": "off"}).ddl_if(dialect="postgresql")
+
+# the boilerplate chunks only (migration 0012): a dense lookup reads a document's flags with its
+# matrix. On SQLite the condition is spelt as SQLAlchemy renders the lookup's (``boilerplate = 1``):
+# SQLite uses a partial index only for a query whose WHERE holds the index's condition as written.
+Index("ix_search_chunks_boilerplate", search_chunks.c.document_id, search_chunks.c.ordinal,
+      sqlite_where=search_chunks.c.boilerplate == true(), postgresql_where=search_chunks.c.boilerplate)
 
 SQLITE_ONLY = frozenset({"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
                          "search_vocab"})

@@ -80,6 +80,13 @@ class SearchIndex(Protocol):
         documents indexed with ``query.model``; at most ``limit``."""
         ...
 
+    def hybrid(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], query: Embeddings | None, *,
+               limit: int) -> tuple[list[SearchHit], list[SearchHit]]:
+        """``(lexical(...), dense(...))`` in one call (dense ``[]`` when ``query`` is None): the same
+        hits, which an adapter may find concurrently (PostgreSQL ranks the terms on the server while
+        the process scores the vectors)."""
+        ...
+
     def delete(self, document_id: uuid.UUID) -> None:
         """Forget a document (its rows also go when the document is deleted)."""
         ...

@@ -6,7 +6,8 @@
 2. When all the documents together fit the budget, all their chunks are the context.
 3. Otherwise two lookups inside the database, scoped to these documents: ``lexical`` (BM25 over
    the question's terms, analysed for each language among the documents) and ``dense`` (the
-   question's embedding, when there is a model); fused by reciprocal rank.
+   question's embedding, when there is a model), asked together (``hybrid``: an adapter may
+   overlap them); fused by reciprocal rank.
 4. The best ``candidates`` fused are loaded (only those chunks) and re-ranked
    (application.retrieval.rerank), then the budget is filled (application.retrieval.context)."""
 
@@ -116,18 +117,19 @@ class PassageFinder:
         fused: dict[tuple[uuid.UUID, int], tuple[float, bool]] = {}
         if not indexed:
             return fused
-        for rank, hit in enumerate(uow.search.lexical(indexed, terms, limit=self.lookup)):
-            fused[(hit.document_id, hit.ordinal)] = (1.0 / (RRF_K + rank + 1), hit.boilerplate)
+        query = None
         if self.embedder is not None and any(states[d].model == self.embedder.name for d in indexed):
             try:
                 query = self.embedder.embed([question])
             except Exception:  # the lexical lookup serves alone
                 log.warning("question_embedding_failed", exc_info=True)
-                return fused
-            for rank, hit in enumerate(uow.search.dense(indexed, query, limit=self.lookup)):
-                key = (hit.document_id, hit.ordinal)
-                score, boilerplate = fused.get(key, (0.0, hit.boilerplate))
-                fused[key] = (score + self.dense_weight / (RRF_K + rank + 1), boilerplate)
+        lexical, dense = uow.search.hybrid(indexed, terms, query, limit=self.lookup)
+        for rank, hit in enumerate(lexical):
+            fused[(hit.document_id, hit.ordinal)] = (1.0 / (RRF_K + rank + 1), hit.boilerplate)
+        for rank, hit in enumerate(dense):
+            key = (hit.document_id, hit.ordinal)
+            score, boilerplate = fused.get(key, (0.0, hit.boilerplate))
+            fused[key] = (score + self.dense_weight / (RRF_K + rank + 1), boilerplate)
         return fused
 
 

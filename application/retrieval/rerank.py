@@ -87,11 +87,17 @@ def rerank(candidates: Sequence[Candidate], wanted: Sequence[Concept], profile: 
     total = sum(weight) or 1.0
     best_fused = max(c.fused for c in candidates) or 1.0
     periods = _period_forms(profile)
+    vocabulary = frozenset().union(*(variant for concept in wanted for variant in concept))
+
+    def share(terms: set[str]) -> float:  # a unit holding none of the question's terms holds no concept
+        if terms.isdisjoint(vocabulary):
+            return 0.0
+        return sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
+
     ranked = []
     for candidate, terms, per_line in zip(candidates, chunk_terms, lines, strict=True):
-        coverage = sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
-        line_scores = [sum(w for w, c in zip(weight, wanted, strict=True) if holds(c, terms)) / total
-                       for _, terms in per_line] or [0.0]
+        coverage = share(terms)
+        line_scores = [share(terms) for _, terms in per_line] or [0.0]
         best = max(range(len(line_scores)), key=line_scores.__getitem__)
         number = profile.wants_number and bool(per_line) and bool(_DIGIT.search(per_line[best][0]))
         folded = " ".join(candidate.chunk.text.casefold().split())

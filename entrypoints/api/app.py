@@ -13,7 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from config.bootstrap import build_container
-from config.container import Container, warm_embedder
+from config.container import Container, warm_up
 from config.error_tracking import set_component
 from config.metrics import live_collectors, readiness
 from config.settings import Settings
@@ -49,7 +49,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # model at once); the database pool holds as many connections at most (adapters.persistence.engine)
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.container.settings().api_threads
     app.state.container.recover_documents()(older_than_seconds=0)
-    await anyio.to_thread.run_sync(warm_embedder, app.state.container)
+    await anyio.to_thread.run_sync(warm_up, app.state.container)
     store = app.state.async_store = app.state.container.async_store()  # bound to this event loop
     await store.start()
     settings = app.state.container.settings()

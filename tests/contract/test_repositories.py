@@ -393,6 +393,23 @@ def test_chunks_of_several_documents_come_in_the_order_asked(uow: UnitOfWork) ->
         assert uow.chunks.list_for_documents([]) == []
 
 
+def test_chunks_named_by_document_and_ordinal_come_in_the_order_of_the_keys(uow: UnitOfWork) -> None:
+    owner = a_user()
+    first, second = a_document(owner), a_document(owner)
+    stored(uow, owner, documents=(first, second))
+    with uow:
+        uow.chunks.replace(first.id, [a_chunk(first, i) for i in range(3)])
+        uow.chunks.replace(second.id, [a_chunk(second, i) for i in range(2)])
+        uow.commit()
+    keys = [(second.id, 1), (first.id, 2), (first.id, 7), (uuid.uuid4(), 0), (first.id, 0), (second.id, 1)]
+    with uow:
+        found = uow.chunks.get_many(keys)
+        assert [(c.document_id, c.ordinal) for c in found] == [(second.id, 1), (first.id, 2), (first.id, 0)]
+        everything = {(c.document_id, c.ordinal): c for c in uow.chunks.list_for_documents([first.id, second.id])}
+        assert found == [everything[(c.document_id, c.ordinal)] for c in found]  # the same chunks, whole
+        assert uow.chunks.get_many([]) == []
+
+
 def test_chunks_come_a_page_at_a_time_within_a_count_and_a_byte_budget(uow: UnitOfWork) -> None:
     owner = a_user()
     document, other = a_document(owner), a_document(owner)

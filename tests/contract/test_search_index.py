@@ -166,3 +166,28 @@ def test_a_term_ending_in_a_star_is_a_prefix(uow: UnitOfWork) -> None:
     with uow:
         assert {h.ordinal for h in uow.search.lexical([document.id], ["увелич*"], limit=5)} == {0, 1}
         assert [h.ordinal for h in uow.search.lexical([document.id], ["увелич"], limit=5)] == [1]
+
+
+def test_hybrid_finds_what_the_two_lookups_find_one_after_the_other(uow: UnitOfWork) -> None:
+    document, other = stored(uow), stored(uow)
+    with uow:
+        uow.search.replace(index(document, *FILING, boilerplate=(2,), embeddings=vectors(
+            (1.0, 0.0), (0.6, 0.8), (0.0, 1.0), (0.8, 0.6), (0.28, 0.96))))
+        uow.search.replace(index(other, ("revenu", "dividend"), ("quarter",),
+                                 embeddings=vectors((0.5, 0.866), (1.0, 0.0))))
+        uow.commit()
+    ids, terms, query = [document.id, other.id], ["revenu", "quarter", "dividend"], vectors((0.0, 1.0))
+    for _ in range(2):  # the first lookup reads the vectors, the second finds them cached
+        with uow:
+            uow.search.states(ids)  # as a question does first
+            together = uow.search.hybrid(ids, terms, query, limit=4)
+        with uow:
+            apart = (uow.search.lexical(ids, terms, limit=4), uow.search.dense(ids, query, limit=4))
+        assert together == apart
+    assert [(h.document_id, h.ordinal, h.boilerplate) for h in together[1]] == [
+        (document.id, 2, True), (document.id, 4, False), (other.id, 0, False), (document.id, 1, False)]
+    assert {h.document_id for h in together[0]} == {document.id, other.id} and len(together[0]) == 4
+    with uow:
+        assert uow.search.hybrid(ids, terms, None, limit=4) == (uow.search.lexical(ids, terms, limit=4), [])
+        assert uow.search.hybrid(ids, [], query, limit=4) == ([], uow.search.dense(ids, query, limit=4))
+        assert uow.search.hybrid(ids, terms, query, limit=0) == ([], [])

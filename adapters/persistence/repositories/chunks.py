@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, LargeBinary, RowMapping, and_, bindparam, cast, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, LargeBinary, RowMapping, and_, bindparam, cast, func, select, tuple_
 
 from adapters.persistence.repositories.base import SqlAlchemyRepository
 from adapters.persistence.tables import chunks as chunk_table
@@ -15,6 +16,10 @@ from domain.locators import Locator
 
 _OF_DOCUMENT = (select(chunk_table).where(chunk_table.c.document_id == bindparam("document_id"))
                 .order_by(chunk_table.c.ordinal))  # built once (see repositories.users)
+_KEYS = func.json_each(bindparam("keys")).table_valued("value")
+# one statement whatever the keys (compiled once): the Uuid type's storage on SQLite is 32 hex digits
+_MANY_SQLITE = select(chunk_table).join(_KEYS, and_(chunk_table.c.document_id == func.json_extract(_KEYS.c.value, "$[0]"),
+                                                    chunk_table.c.ordinal == func.json_extract(_KEYS.c.value, "$[1]")))
 _OF_DOCUMENTS = (select(chunk_table).where(chunk_table.c.document_id.in_(bindparam("document_ids", expanding=True)))
                  .order_by(chunk_table.c.ordinal))
 # bytes of a chunk's text: PostgreSQL reads octet_length from a TOASTed value's header (the text is
@@ -69,13 +74,8 @@ class SqlAlchemyChunkRepository(SqlAlchemyRepository):
             return []
         if self._conn.dialect.name == "postgresql":  # a row-value IN is an index lookup per pair there
             query = select(chunk_table).where(tuple_(chunk_table.c.document_id, chunk_table.c.ordinal).in_(wanted))
-        else:  # one (document = ? AND ordinal IN (...)) per document: SQLite scans the table for a row-value IN
-            by_document: dict[uuid.UUID, list[int]] = {}
-            for document_id, ordinal in wanted:
-                by_document.setdefault(document_id, []).append(ordinal)
-            query = select(chunk_table).where(or_(*(and_(chunk_table.c.document_id == document_id,
-                                                         chunk_table.c.ordinal.in_(ordinals))
-                                                    for document_id, ordinals in by_document.items())))
+        else:  # SQLite scans the table for a row-value IN: the keys as a JSON array joined by the unique index
+            query = _MANY_SQLITE.params(keys=json.dumps([[document_id.hex, ordinal] for document_id, ordinal in wanted]))
         found = {(row["document_id"], row["ordinal"]): _chunk(row) for row in self._conn.execute(query).mappings()}
         return [found[key] for key in wanted if key in found]
 

@@ -67,19 +67,28 @@ class SearchIndexBase(SqlAlchemyRepository):
     def dense(self, document_ids: Sequence[uuid.UUID], query: Embeddings, *, limit: int) -> list[SearchHit]:
         if not document_ids or limit <= 0:
             return []
+        return nearest(self._dense_documents(document_ids, query), self._load, query, limit)
+
+    def hybrid(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], query: Embeddings | None, *,
+               limit: int) -> tuple[list[SearchHit], list[SearchHit]]:
+        """One lookup after the other (PostgresSearchIndex overlaps them)."""
+        return (self.lexical(document_ids, terms, limit=limit),
+                self.dense(document_ids, query, limit=limit) if query is not None else [])
+
+    def _dense_documents(self, document_ids: Sequence[uuid.UUID], query: Embeddings) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(id, version) of the documents indexed with ``query``'s model, in the order given."""
         rows = self._state_rows(document_ids)
         model = {row.document_id: (row.model, row.version) for row in rows}
-        documents = [(d, model[d][1]) for d in dict.fromkeys(document_ids) if d in model and model[d][0] == query.model]
+        return [(d, model[d][1]) for d in dict.fromkeys(document_ids) if d in model and model[d][0] == query.model]
 
-        def load(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]:
-            found = self._vector_rows(ids)
-            flagged: dict[uuid.UUID, set[int]] = {}
-            for row in self._conn.execute(_BOILERPLATE, {"ids": ids}):
-                flagged.setdefault(row.document_id, set()).add(row.ordinal)
-            return {document_id: (bytes(vectors), dim, frozenset(flagged.get(document_id, ())))
-                    for document_id, vectors, dim in found if vectors is not None}
-
-        return nearest(documents, load, query, limit)
+    def _load(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]:
+        """(vectors, dim, boilerplate ordinals) of the documents ``ids`` that have vectors."""
+        found = self._vector_rows(ids)
+        flagged: dict[uuid.UUID, set[int]] = {}
+        for row in self._conn.execute(_BOILERPLATE, {"ids": ids}):
+            flagged.setdefault(row.document_id, set()).add(row.ordinal)
+        return {document_id: (bytes(vectors), dim, frozenset(flagged.get(document_id, ())))
+                for document_id, vectors, dim in found if vectors is not None}
 
     def _state_rows(self, document_ids: Sequence[uuid.UUID], *, fresh: bool = False) -> list[Any]:
         """The documents' state rows; ``states()`` reads them (``fresh``), the dense lookup that

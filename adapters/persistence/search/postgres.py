@@ -12,13 +12,15 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, cast, insert, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from adapters.persistence.search.common import SearchIndexBase, informative, query_terms
+from adapters.persistence.search.vectors import cached, parsed, scored
 from adapters.persistence.tables import search_chunks
+from application.ports.embedder import Embeddings
 from application.ports.search_index import SearchHit
 
 
@@ -66,9 +68,41 @@ class PostgresSearchIndex(SearchIndexBase):
             return [(document_id, vectors, dim) for document_id, vectors, dim in cursor.fetchall()]
 
     def lexical(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], *, limit: int) -> list[SearchHit]:
+        lookup = self._lexical_lookup(document_ids, terms, limit)
+        if lookup is None:
+            return []
+        return _hits(self._conn.execute(*lookup).all())
+
+    def hybrid(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], query: Embeddings | None, *,
+               limit: int) -> tuple[list[SearchHit], list[SearchHit]]:
+        """The two lookups overlapped: the lexical statement is sent in pipeline mode and ranked by
+        the server while this process scores the vectors (a matrix missing from the cache is read
+        before, the arithmetic done meanwhile), then its rows are read. The same hits as
+        ``lexical`` then ``dense``."""
+        from psycopg import Pipeline  # loaded with the connection already; not imported on SQLite
+
+        lookup = self._lexical_lookup(document_ids, terms, limit) if query is not None and limit > 0 else None
+        if lookup is None or not Pipeline.is_supported():  # pipeline mode needs libpq 14 or later
+            return super().hybrid(document_ids, terms, query, limit=limit)
+        documents = self._dense_documents(document_ids, query)
+        matrices, missing = cached(documents)
+        loaded = self._load(missing) if missing else {}
+        connection = self._conn  # row security's settings sent first (adapters.persistence.unit_of_work)
+        statement = str(lookup[0].compile(dialect=connection.dialect))
+        raw = connection.connection.driver_connection
+        with raw.pipeline(), raw.cursor() as cursor:
+            cursor.execute(statement, lookup[1])
+            matrices |= parsed(documents, loaded, query.dim)
+            dense = scored(documents, matrices, query, limit) if query.count == 1 else []
+            rows = cursor.fetchall()
+        return _hits([_Row(*row) for row in rows]), dense
+
+    def _lexical_lookup(self, document_ids: Sequence[uuid.UUID], terms: Sequence[str], limit: int,
+                        ) -> tuple[Any, dict[str, Any]] | None:
+        """The lexical statement and its parameters; None when there is nothing to look up."""
         wanted = query_terms(terms)
         if not wanted or not document_ids or limit <= 0:
-            return []
+            return None
         shares = self._shares()
         wanted = informative(wanted, shares)
         queries = [_tsquery(t) for t in wanted if t.rstrip("*")]
@@ -76,13 +110,8 @@ class PostgresSearchIndex(SearchIndexBase):
                                   "any": " | ".join(queries)}
         for i, query in enumerate(queries):
             params[f"q{i}"] = query
-        if shares:
-            statement = _weighted(queries, wanted, shares, params)
-        else:
-            statement = _counted(queries)
-        rows = self._conn.execute(statement, params).all()
-        return [SearchHit(document_id=row.document_id, ordinal=row.ordinal, score=float(row.score),
-                          boilerplate=bool(row.boilerplate)) for row in rows]
+        statement = _weighted(queries, wanted, shares, params) if shares else _counted(queries)
+        return statement, params
 
     def _shares(self) -> dict[str, float]:
         """The commonest lexemes' shares of the chunks, from the planner's statistics (pg_stats'
@@ -100,6 +129,20 @@ class PostgresSearchIndex(SearchIndexBase):
         with _stats_lock:
             _stats = (now, shares)
         return shares
+
+
+class _Row(NamedTuple):
+    """A lexical row read by the driver itself (``hybrid``): the statements' columns, in order."""
+
+    document_id: uuid.UUID
+    ordinal: int
+    boilerplate: bool
+    score: float
+
+
+def _hits(rows: Sequence[Any]) -> list[SearchHit]:
+    return [SearchHit(document_id=row.document_id, ordinal=row.ordinal, score=float(row.score),
+                      boilerplate=bool(row.boilerplate)) for row in rows]
 
 
 def _weighted(queries: list[str], wanted: list[str], shares: dict[str, float], params: dict[str, Any]) -> Any:

@@ -76,9 +76,12 @@ def matrix(data: bytes, dim: int) -> np.ndarray:
     return np.frombuffer(data, dtype="<f2").reshape(-1, dim).astype(np.float32)
 
 
+Load = Callable[[list[uuid.UUID]], dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]]
+
+
 def nearest(
     documents: Sequence[tuple[uuid.UUID, uuid.UUID]],
-    load: Callable[[list[uuid.UUID]], dict[uuid.UUID, tuple[bytes, int, frozenset[int]]]],
+    load: Load,
     query: Embeddings,
     limit: int,
     cache: MatrixCache = MATRICES,
@@ -88,22 +91,46 @@ def nearest(
     for the cache misses. A hit is named by its row (row i is the chunk of ordinal i)."""
     if limit <= 0 or not documents or query.count != 1:
         return []
+    matrices, missing = cached(documents, cache)
+    if missing:
+        matrices |= parsed(documents, load(missing), query.dim, cache)
+    return scored(documents, matrices, query, limit)
+
+
+def cached(documents: Sequence[tuple[uuid.UUID, uuid.UUID]], cache: MatrixCache = MATRICES,
+           ) -> tuple[dict[uuid.UUID, Matrix], list[uuid.UUID]]:
+    """The documents' matrices the cache holds (held here: an eviction meanwhile loses none) and
+    the ids of the others."""
     matrices: dict[uuid.UUID, Matrix] = {}
     missing = []
     for document_id, version in documents:
-        cached = cache.get((document_id, version))
-        if cached is None:
+        found = cache.get((document_id, version))
+        if found is None:
             missing.append(document_id)
         else:
-            matrices[document_id] = cached
-    if missing:
-        versions = dict(documents)
-        for document_id, (data, dim, boilerplate) in load(missing).items():
-            if dim != query.dim:
-                continue
-            loaded = Matrix(matrix(data, dim), boilerplate)
-            cache.put((document_id, versions[document_id]), loaded)
-            matrices[document_id] = loaded
+            matrices[document_id] = found
+    return matrices, missing
+
+
+def parsed(documents: Sequence[tuple[uuid.UUID, uuid.UUID]],
+           loaded: dict[uuid.UUID, tuple[bytes, int, frozenset[int]]], dim: int,
+           cache: MatrixCache = MATRICES) -> dict[uuid.UUID, Matrix]:
+    """Matrices of the rows ``load`` read (those of another dimension left out), put in the cache."""
+    versions = dict(documents)
+    matrices = {}
+    for document_id, (data, stored_dim, boilerplate) in loaded.items():
+        if stored_dim != dim:
+            continue
+        matrices[document_id] = Matrix(matrix(data, stored_dim), boilerplate)
+        cache.put((document_id, versions[document_id]), matrices[document_id])
+    return matrices
+
+
+def scored(documents: Sequence[tuple[uuid.UUID, uuid.UUID]], matrices: dict[uuid.UUID, Matrix],
+           query: Embeddings, limit: int) -> list[SearchHit]:
+    """The ``limit`` rows of ``matrices`` nearest ``query``, in ``documents`` order on ties."""
+    if limit <= 0 or query.count != 1:
+        return []
     ordered = [(d, matrices[d].rows) for d, _ in documents
                if d in matrices and len(matrices[d]) and matrices[d].rows.shape[1] == query.dim]
     if not ordered:
