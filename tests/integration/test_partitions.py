@@ -299,7 +299,7 @@ def test_on_sqlite_the_revision_changes_nothing(sqlite_url: str) -> None:
         schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'alembic%' ORDER BY name"
         with engine.connect() as connection:
             before = connection.execute(text(schema)).all()
-        migrate.upgrade(sqlite_url)
+        migrate.upgrade(sqlite_url, "0012")
         assert migrate.current(sqlite_url) == "0012"
         with engine.connect() as connection:
             assert connection.execute(text(schema)).all() == before

@@ -4,8 +4,8 @@ are boilerplate, and without this index that was a scan of every index row of th
 documents (a cold whole-library question on 100 documents: 11-17 ms of CPU on SQLite, a scan of
 the table's 18 MB on PostgreSQL). With it, the few flagged rows only.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
