@@ -116,12 +116,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(int(round(p * len(ordered))) - 1, 0))] if ordered else float("nan")
 
 
-def report(args: argparse.Namespace, out: Outcome, cpu: dict[str, float], machine: tuple[float, float],
-           documents: dict[str, int], waited: float) -> None:
+def report(args: argparse.Namespace, stack: Stack, out: Outcome, cpu: dict[str, float], machine: tuple[float, float],
+           documents: dict[str, int], waited: float, setup: dict[str, float]) -> None:
     window = out.last_arrival - out.first_arrival
     wall = out.last_response - out.first_arrival
     print(f"bench.load: {args.apis} API processes, {args.workers} workers, {args.users} users, PostgreSQL + Redis, "
           f"{os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"database {stack.database} and Redis keys {stack.prefix}* on {stack.redis_url} (removed at the end)")
+    print(f"set-up: deployment {setup['deploy']:.1f} s, {args.users} users with {args.seeds} seed documents each "
+          f"(processed) and {len(cached_questions())} cached questions per document {setup['users']:.1f} s")
     print("mix: " + ", ".join(f"{route} {share}%" for route, share in MIX.items()))
     print(f"target rate: {args.rate:g} req/s for {args.duration:g} s (at most {args.max_requests} requests, "
           f"{args.max_in_flight} in flight)")
@@ -171,10 +174,13 @@ def main() -> None:
     parser.add_argument("--redis-url", default=DEFAULT_REDIS)
     args = parser.parse_args()
     rng = random.Random(17)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder, \
             deployed(Path(folder), server=args.server, redis_url=args.redis_url, apis=args.apis,
                      workers=args.workers, pool_size=args.pool_size) as stack:
+        setup = {"deploy": time.perf_counter() - started}
         users = make_users(stack, args.users, args.seeds, rng)
+        setup["users"] = time.perf_counter() - started - setup["deploy"]
         traffic = Traffic(api_urls=stack.api_urls, users=users, rate=args.rate, duration=args.duration,
                           max_requests=args.max_requests, max_in_flight=args.max_in_flight)
         before, machine_before = stack.cpu(), machine_busy()
@@ -185,7 +191,7 @@ def main() -> None:
         documents, waited = settled(stack, out.uploads, args.grace)
         if stack.dead():
             print(f"processes that exited during the run: {', '.join(stack.dead())}")
-        report(args, out, cpu, machine, documents, waited)
+        report(args, stack, out, cpu, machine, documents, waited, setup)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ class Stack:
     env: dict[str, str]
     home: Path
     database_url: str
+    redis_url: str
+    prefix: str
     api_urls: list[str]
     apis: list[Process]
     workers: list[Process]
@@ -162,7 +164,8 @@ def deployed(home: Path, *, server: str, redis_url: str, apis: int, workers: int
     started: list[Process] = []
     try:
         env = environment(home, url, redis_url, prefix, pool_size)
-        stack = Stack(env=env, home=home, database_url=url, api_urls=[], apis=[], workers=[])
+        stack = Stack(env=env, home=home, database_url=url, redis_url=redis_url, prefix=prefix, api_urls=[], apis=[],
+                      workers=[])
         stack.cli("db", "upgrade")
         for n in range(apis):
             port = free_port()
