@@ -161,11 +161,10 @@ def deployed(home: Path, *, server: str, redis_url: str, apis: int, workers: int
     redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     prefix = f"bench-load-{uuid.uuid4().hex[:8]}:"
     url, drop = postgres_database(server)
-    started: list[Process] = []
+    env = environment(home, url, redis_url, prefix, pool_size)
+    stack = Stack(env=env, home=home, database_url=url, redis_url=redis_url, prefix=prefix, api_urls=[], apis=[],
+                  workers=[])
     try:
-        env = environment(home, url, redis_url, prefix, pool_size)
-        stack = Stack(env=env, home=home, database_url=url, redis_url=redis_url, prefix=prefix, api_urls=[], apis=[],
-                      workers=[])
         stack.cli("db", "upgrade")
         for n in range(apis):
             port = free_port()
@@ -174,7 +173,6 @@ def deployed(home: Path, *, server: str, redis_url: str, apis: int, workers: int
             stack.api_urls.append(f"http://127.0.0.1:{port}")
         for n in range(workers):
             stack.workers.append(_start(f"worker-{n + 1}", [str(ASSISTANT), "worker"], env, home))
-        started = stack.processes()
         for url_, process in zip(stack.api_urls, stack.apis, strict=True):
             with httpx.Client(base_url=url_) as probe:
                 if not healthy(probe, attempts=600):
@@ -184,10 +182,12 @@ def deployed(home: Path, *, server: str, redis_url: str, apis: int, workers: int
             raise SystemExit(f"exited at start: {', '.join(stack.dead())}")
         yield stack
     finally:
-        crashed = [p for p in started if p.popen.poll() is not None]
-        _stop(started)
+        crashed = [p for p in stack.processes() if p.popen.poll() is not None]
+        _stop(stack.processes())
         for process in crashed:  # the processes' side of a crash
             print(f"--- {process.name} log (exited {process.popen.returncode}):\n{process.log.read_text()[-3000:]}",
                   file=sys.stderr)
-        drop()
-        _delete_keys(redis_url, prefix)
+        try:
+            drop()
+        finally:
+            _delete_keys(redis_url, prefix)
