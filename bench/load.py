@@ -13,7 +13,7 @@ the answer cache then holds.
 Traffic (bench/load_traffic.py): open loop, arrivals scheduled by the clock; the mix is printed.
 Output: achieved throughput, p50/p99 per route, errors by route and status (target 0), documents
 lost (every upload answered 202 must be completed, or failed with a reason, in the database within
-``--grace`` seconds after the last arrival: target 0), and the CPU seconds of each API and worker
+``--grace`` seconds after the last response: target 0), and the CPU seconds of each API and worker
 process, of PostgreSQL's backends of the run's database and of redis-server, of this client, and
 of the whole machine, beside the wall time.
 
