@@ -59,16 +59,17 @@ def _report(engine: Engine, user: User | None, days: int) -> tuple:
     since = period_start(NOW, days)
     with SqlAlchemyUnitOfWork(engine, read_only=True) as uow:
         owner = None if user is None else user.id
-        return (uow.conversations.usage_by_day(owner, since=since),
-                uow.conversations.latency_histogram(owner, since=since),
-                uow.conversations.count_users(since=since) if user is None else None)
+        report = uow.conversations.usage_report(owner, since=since, count_users=user is None)
+        assert list(report.daily) == uow.conversations.usage_by_day(owner, since=since)  # the usage route's read
+        return report.daily, report.latency_histogram, report.users
 
 
 def test_reports_are_the_same_before_and_after_the_rollup(engine: Engine) -> None:
     ann, bob, idle = _users(engine, 3)
     _ask(engine, (ann, NOW - timedelta(days=40), 5000, False), (bob, NOW - timedelta(days=3, hours=1), 40, True),
          (ann, NOW - timedelta(days=3), 120, False), (ann, NOW - timedelta(days=1), 900, False),
-         (bob, NOW.replace(hour=0, minute=0, second=0), 15, False), (ann, NOW, 7, True))
+         (bob, NOW.replace(hour=0, minute=0, second=0), 15, False), (ann, NOW, 7, True),
+         (bob, NOW - timedelta(days=10), 5_000_000, False))  # above the last bound: the overflow bucket
     people = {"everyone": None, "ann": ann, "bob": bob, "idle": idle}
     periods = [(who, days) for who in people for days in (1, 2, 4, 30, 365)]
     before = {(who, days): _report(engine, people[who], days) for who, days in periods}
@@ -110,7 +111,7 @@ def test_a_period_not_starting_at_midnight_is_read_from_the_rows(engine: Engine)
     SqlAlchemyAnalyticsRollups(engine).run(NOW)
     with SqlAlchemyUnitOfWork(engine) as uow:
         assert sum(d.questions for d in uow.conversations.usage_by_day(ann.id, since=NOW - timedelta(days=2, hours=3))) == 1
-        assert uow.conversations.count_users(since=NOW - timedelta(hours=1)) == 0
+        assert uow.conversations.usage_report(None, since=NOW - timedelta(hours=1), count_users=True).users == 0
 
 
 def _counted(engine: Engine) -> dict:

@@ -6,6 +6,10 @@ for every day, zeros included), so a period splits in two at the watermark: at m
 rows, plus the open days' conversations found through an index leading with created_at. Before the
 job's first run the watermark is absent and everything is read from the conversations: right, only
 slower.
+
+A report (``report``) reads the watermark once and makes one pass over the open days' rows (sums
+per day and latency bucket, added up here); the rolled-up days' histograms are summed by the
+database, so one row comes back instead of a JSON document per day to parse.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, Table, cast, exists, func, select, true
 
 from adapters.persistence.repositories import usage_sql
 from adapters.persistence.tables import conversations, usage_active_users, usage_daily, usage_daily_global
-from domain import latency
-from domain.conversations import DailyUsage
+from domain.conversations import DailyUsage, PeriodUsage
+from domain.latency import OVERFLOW
+
+c = conversations.c
 
 
 def watermark(connection: Connection) -> date | None:
@@ -37,30 +43,70 @@ def _split(connection: Connection, since: datetime) -> tuple[date | None, dateti
     return last, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def _rollup(user_id: uuid.UUID | None):
+def _rollup(user_id: uuid.UUID | None) -> Table:
     return usage_daily_global if user_id is None else usage_daily
 
 
-def _rolled(connection: Connection, user_id: uuid.UUID | None, since: datetime, last: date, *columns: str) -> list:
-    """The period's rollup rows up to ``last``, only ``columns`` (the histogram is JSON: parsed only
-    when asked for)."""
-    table = _rollup(user_id)
-    query = (select(table.c.day, *(table.c[name] for name in columns)).where(table.c.day >= since.astimezone(UTC).date(), table.c.day <= last)
-             .order_by(table.c.day))
+def _rolled_period(table: Table, user_id: uuid.UUID | None, since: datetime, last: date) -> list[ColumnElement[bool]]:
+    conditions = [table.c.day >= since.astimezone(UTC).date(), table.c.day <= last]
     if user_id is not None:
-        query = query.where(table.c.user_id == user_id)
-    return list(connection.execute(query))
+        conditions.append(table.c.user_id == user_id)
+    return conditions
+
+
+def _rolled_days(connection: Connection, user_id: uuid.UUID | None, since: datetime, last: date) -> list[DailyUsage]:
+    """The period's rolled-up days with questions, oldest first."""
+    table = _rollup(user_id)
+    query = (select(table.c.day, table.c.questions, table.c.cached, table.c.tokens_in, table.c.tokens_out,
+                    table.c.cost_usd)
+             .where(*_rolled_period(table, user_id, since, last), table.c.questions > 0).order_by(table.c.day))
+    return [DailyUsage(day=row.day, questions=row.questions, cached=row.cached, tokens_in=row.tokens_in,
+                       tokens_out=row.tokens_out, cost_usd=round(float(row.cost_usd), 6))
+            for row in connection.execute(query)]
+
+
+def _rolled_histogram(connection: Connection, user_id: uuid.UUID | None, since: datetime, last: date) -> dict[int, int]:
+    """The period's rolled-up histograms summed by the database. PostgreSQL: one row of a sum per
+    bucket index (a jsonb key lookup each, cheaper than expanding the documents); SQLite: a sum
+    per key of json_each (its JSON is text, parsed once per row that way)."""
+    table = _rollup(user_id)
+    where = _rolled_period(table, user_id, since, last)
+    counts = table.c.latency_histogram
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(select(*(func.sum(counts[str(index)].as_integer()) for index in range(OVERFLOW + 1)))
+                                 .where(*where)).one()
+        return {index: int(count) for index, count in enumerate(row) if count}
+    each = func.json_each(counts).table_valued("key", "value")
+    query = select(each.c.key, func.sum(each.c.value)).select_from(table).join(each, true()).where(*where)
+    return {int(key): int(count) for key, count in connection.execute(query.group_by(each.c.key)) if count}
+
+
+def _open_days(connection: Connection, user_id: uuid.UUID | None, open_from: datetime) -> tuple[list[DailyUsage],
+                                                                                                dict[int, int]]:
+    """The open days' questions in one pass over their rows, grouped by (day, latency bucket): the
+    days with questions, oldest first, and the histogram."""
+    day, bucket = usage_sql.day_of(connection).label("day"), usage_sql.BUCKET.label("bucket")
+    query = (select(day, bucket, func.count().label("n"), func.sum(cast(c.cached, Integer)).label("cached"),
+                    func.sum(c.tokens_in).label("tokens_in"), func.sum(c.tokens_out).label("tokens_out"),
+                    func.sum(c.cost_usd).label("cost_usd"))
+             .where(*usage_sql.period(user_id, open_from)).group_by(day, bucket))
+    days: dict[str, list] = {}
+    histogram: dict[int, int] = {}
+    for row in connection.execute(query):
+        n = int(row.n)
+        histogram[int(row.bucket)] = histogram.get(int(row.bucket), 0) + n
+        sums = days.setdefault(row.day, [0, 0, 0, 0, 0.0])
+        for i, value in enumerate((n, row.cached, row.tokens_in, row.tokens_out, row.cost_usd)):
+            sums[i] += value or 0
+    daily = [DailyUsage(day=date.fromisoformat(key), questions=s[0], cached=int(s[1]), tokens_in=int(s[2]),
+                        tokens_out=int(s[3]), cost_usd=round(float(s[4]), 6)) for key, s in sorted(days.items())]
+    return daily, histogram
 
 
 def usage_by_day(connection: Connection, user_id: uuid.UUID | None, since: datetime) -> list[DailyUsage]:
     """Days with questions only, oldest first."""
     last, open_from = _split(connection, since)
-    days = []
-    if last is not None:
-        days = [DailyUsage(day=row.day, questions=row.questions, cached=row.cached, tokens_in=row.tokens_in,
-                           tokens_out=row.tokens_out, cost_usd=round(float(row.cost_usd), 6))
-                for row in _rolled(connection, user_id, since, last, "questions", "cached", "tokens_in", "tokens_out",
-                                   "cost_usd") if row.questions]
+    days = _rolled_days(connection, user_id, since, last) if last is not None else []
     for row in usage_sql.sums(connection, usage_sql.day_of(connection), usage_sql.period(user_id, open_from)):
         days.append(DailyUsage(day=date.fromisoformat(row.key), questions=int(row.questions),
                                cached=int(row.cached or 0), tokens_in=int(row.tokens_in or 0),
@@ -68,22 +114,25 @@ def usage_by_day(connection: Connection, user_id: uuid.UUID | None, since: datet
     return days
 
 
-def latency_histogram(connection: Connection, user_id: uuid.UUID | None, since: datetime) -> dict[int, int]:
+def report(connection: Connection, user_id: uuid.UUID | None, since: datetime, *, count_users: bool) -> PeriodUsage:
+    """The days with questions (oldest first), the latency histogram and, with ``count_users``
+    (everyone's only), the distinct users, over the period from ``since``."""
+    if count_users and user_id is not None:
+        raise ValueError("distinct users are counted for everyone's questions only")
     last, open_from = _split(connection, since)
-    parts = []
+    daily, histogram = _open_days(connection, user_id, open_from)
     if last is not None:
-        parts = [{int(k): int(v) for k, v in row.latency_histogram.items()}
-                 for row in _rolled(connection, user_id, since, last, "latency_histogram")]
-    parts.extend(usage_sql.histograms(connection, None, usage_sql.period(user_id, open_from)).values())
-    return latency.merge(parts)
+        daily = _rolled_days(connection, user_id, since, last) + daily
+        for index, count in _rolled_histogram(connection, user_id, since, last).items():
+            histogram[index] = histogram.get(index, 0) + count
+    users = _count_users(connection, since, last, open_from) if count_users else None
+    return PeriodUsage(daily=tuple(daily), latency_histogram=histogram, users=users)
 
 
-def count_users(connection: Connection, since: datetime) -> int:
+def _count_users(connection: Connection, since: datetime, last: date | None, open_from: datetime) -> int:
     """Distinct users who asked since ``since``: those whose last rolled-up day with a question is in
     the period (an index-only count), plus those who asked on the open days and are not among them
     (a period always ends now)."""
-    last, open_from = _split(connection, since)
-    c = conversations.c
     if last is None:
         return int(connection.execute(select(func.count(c.user_id.distinct())).where(c.created_at >= open_from))
                    .scalar_one())
