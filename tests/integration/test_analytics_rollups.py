@@ -18,7 +18,7 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
 from domain.conversations import Conversation, period_start
 from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.latency import histogram
+from domain.latency import BOUNDS_MS, OVERFLOW, histogram
 from domain.users import User
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -87,6 +87,18 @@ def test_reports_are_the_same_before_and_after_the_rollup(engine: Engine) -> Non
     assert _report(engine, idle, 30)[1] == histogram([60])
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(usage_daily_global)).scalar_one() == 40
+
+
+def test_the_database_buckets_latencies_as_the_domain_does_at_every_bound(engine: Engine) -> None:
+    (ann,) = _users(engine, 1)
+    latencies = sorted({-5, 0, 10**8, *(b + d for b in BOUNDS_MS for d in (-1, 0, 1))})
+    _ask(engine, *((ann, NOW - timedelta(days=2), ms, False) for ms in latencies),  # closed: rolled up below
+         *((ann, NOW, ms, False) for ms in latencies))  # today: read from the rows
+    expected = {index: 2 * count for index, count in histogram(latencies).items()}
+    assert max(expected) == OVERFLOW and min(expected) == 0
+    assert [_report(engine, who, 7)[1] for who in (None, ann)] == [expected, expected]
+    SqlAlchemyAnalyticsRollups(engine).run(NOW)
+    assert [_report(engine, who, 7)[1] for who in (None, ann)] == [expected, expected]
 
 
 def test_a_day_is_rolled_up_after_its_grace_period_and_once(engine: Engine) -> None:
