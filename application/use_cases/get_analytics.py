@@ -69,7 +69,7 @@ class GetAnalytics:
             self._audit_global_read(actor_id, days, now)
         with self.uow as uow:
             if scope is Scope.GLOBAL:
-                admin_user(uow, actor_id)
+                uow.act_as_admin()  # checked just now on the primary, in the audit entry's transaction
                 owner: uuid.UUID | None = None
             else:
                 owner = active_user(uow, actor_id).id
