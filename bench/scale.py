@@ -39,7 +39,7 @@ from pathlib import Path
 
 import attrs
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from adapters.persistence import migrate
@@ -121,27 +121,6 @@ class Deployment:
     calls: dict
 
 
-def kept_database(server: str, name: str) -> tuple[str, bool]:
-    """(the URL of database ``name`` on ``server``, whether it holds a loaded data set already);
-    created when absent."""
-    admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            loaded = bool(connection.execute(text(
-                "SELECT to_regclass('bench_scale_loaded') IS NOT NULL")).scalar_one())
-    finally:
-        engine.dispose()
-    return url, loaded
-
-
 def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home: Path, *,
            keep: str | None = None) -> Deployment:
     if keep is None:
@@ -149,7 +128,7 @@ def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home:
         stack.callback(drop)
         loaded = False
     else:
-        url, loaded = kept_database(server, keep)
+        url, loaded = scale_data.kept_database(server, keep)
     name = make_url(url).database
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -160,7 +139,7 @@ def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home:
         scale_data.load(engine, **size)
         if keep is not None:
             with engine.begin() as connection:
-                connection.execute(text("CREATE TABLE bench_scale_loaded (at timestamptz DEFAULT now())"))
+                connection.execute(text(f"CREATE TABLE {scale_data.LOADED} (at timestamptz DEFAULT now())"))
     notes["load s"] = time.perf_counter() - started
     started = time.perf_counter()
     run = SqlAlchemyAnalyticsRollups(engine).run(datetime.now(UTC))
