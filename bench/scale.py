@@ -15,7 +15,14 @@ the CPU per request of the API process and of the PostgreSQL backends serving it
 /proc; parallel query workers are not counted).
 
 Run: .venv/bin/python -m bench.scale [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-     [--documents 1000000] [--requests 100]
+     [--documents 1000000] [--requests 100] [--keep] [--routes analytics]
+
+``--keep``: the databases are named after the size (assistant_scale_1k, assistant_scale_1000k),
+loaded only when they do not hold the data set yet and not dropped at the end, so a
+second run skips the load; each run still runs the rollup job (catching up the days since the
+last run), VACUUM ANALYZE and a CHECKPOINT, and adds its own two users, their slice and the
+audit entries its requests write. Drop them with ``DROP DATABASE assistant_scale_...`` when done.
+``--routes WORD``: only the routes whose name contains WORD (e.g. ``analytics global``).
 """
 
 from __future__ import annotations
@@ -115,16 +122,25 @@ class Deployment:
     calls: dict
 
 
-def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home: Path) -> Deployment:
-    url, drop = postgres_database(server)
-    stack.callback(drop)
+def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home: Path, *,
+           keep: str | None = None) -> Deployment:
+    if keep is None:
+        url, drop = postgres_database(server)
+        stack.callback(drop)
+        loaded = False
+    else:
+        url, loaded = scale_data.kept_database(server, keep)
     name = make_url(url).database
     migrate.upgrade(url, "0011")  # loaded into plain tables, then partitioned by the migration, as an upgrade does
     engine = make_engine(url)
     stack.callback(engine.dispose)
     notes: dict[str, float] = {}
     started = time.perf_counter()
-    scale_data.load(engine, **size)
+    if not loaded:
+        scale_data.load(engine, **size)
+        if keep is not None:
+            with engine.begin() as connection:
+                connection.execute(text(f"CREATE TABLE {scale_data.LOADED} (at timestamptz DEFAULT now())"))
     notes["load s"] = time.perf_counter() - started
     started = time.perf_counter()
     migrate.upgrade(url)
@@ -178,9 +194,9 @@ def deploy(stack: contextlib.ExitStack, server: str, size: dict[str, int], home:
 ROUNDS = 5  # each route alternates between the sizes this many times: noise from the machine hits both
 
 
-def compare(sizes: dict[str, Deployment], requests: int) -> dict[str, dict[str, dict[str, float]]]:
+def compare(sizes: dict[str, Deployment], requests: int, only: str = "") -> dict[str, dict[str, dict[str, float]]]:
     figures: dict[str, dict[str, dict[str, float]]] = {}
-    for route in next(iter(sizes.values())).calls:
+    for route in (r for r in next(iter(sizes.values())).calls if only in r):
         count = max((requests if not route.startswith("POST") else requests // 3) // ROUNDS, 2)
         gathered = {label: ([], 0.0, 0.0) for label in sizes}
         for label, deployment in sizes.items():
@@ -201,14 +217,17 @@ def main() -> None:
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100, help="per read route (a third of it per POST route)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and reuse them in the next run")
+    parser.add_argument("--routes", default="", help="only the routes whose name contains this")
     args = parser.parse_args()
     big = {"users": args.documents // 100, "documents": args.documents, "conversations": args.documents * 2,
            "events": args.documents * 2}
     small = {k: max(v // (args.documents // 1000), 1) for k, v in big.items()}
     labels = ["1k", f"{args.documents // 1000}k"]
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder, contextlib.ExitStack() as stack:
-        sizes = {label: deploy(stack, args.server, size, Path(folder)) for label, size in zip(labels, (small, big))}
-        figures = compare(sizes, args.requests)
+        sizes = {label: deploy(stack, args.server, size, Path(folder), keep=f"assistant_scale_{label}" if args.keep else None)
+                 for label, size in zip(labels, (small, big))}
+        figures = compare(sizes, args.requests, args.routes)
     for label, deployment in sizes.items():
         notes = deployment.notes
         print(f"{label}: load {notes['load s']:.1f} s, migration 0012 (partitions) {notes['partition s']:.1f} s, "

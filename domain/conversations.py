@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -82,6 +82,17 @@ class DailyUsage:
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+
+
+@attrs.frozen(kw_only=True)
+class PeriodUsage:
+    """A period's questions read at once, for a report: the days with questions (oldest first),
+    their latencies as counts by domain.latency bucket index (absent: 0), and, when asked for,
+    how many distinct users asked."""
+
+    daily: tuple[DailyUsage, ...]
+    latency_histogram: Mapping[int, int]
+    users: int | None = None
 
 
 def every_day(daily: Iterable[DailyUsage], first: date, last: date) -> tuple[DailyUsage, ...]:

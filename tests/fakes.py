@@ -23,7 +23,7 @@ from application.ports.language_model import AnswerRequest, Completion, Completi
 from domain.analytics import AnalyticsEvent, AuditEntry, AuditFilter
 from domain.api_keys import ApiKey
 from domain.chunks import Chunk, Segment
-from domain.conversations import Conversation, DailyUsage, daily_usage
+from domain.conversations import Conversation, DailyUsage, PeriodUsage, daily_usage
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.errors import PasswordRequired, UnsupportedFileType
 from domain import latency
@@ -294,11 +294,12 @@ class FakeConversationRepository(_Repo):
     def usage_by_day(self, user_id: uuid.UUID | None, *, since: datetime) -> list[DailyUsage]:
         return daily_usage(self._period(user_id, since))
 
-    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
-        return latency.histogram(c.latency_ms for c in self._period(user_id, since))
-
-    def count_users(self, *, since: datetime) -> int:
-        return len({c.user_id for c in self._period(None, since)})
+    def usage_report(self, user_id: uuid.UUID | None, *, since: datetime, count_users: bool = False) -> PeriodUsage:
+        if count_users and user_id is not None:
+            raise ValueError("distinct users are counted for everyone's questions only")
+        period = self._period(user_id, since)
+        return PeriodUsage(daily=tuple(daily_usage(period)), latency_histogram=latency.histogram(c.latency_ms for c in period),
+                           users=len({c.user_id for c in period}) if count_users else None)
 
     def _period(self, user_id: uuid.UUID | None, since: datetime) -> list[Conversation]:
         return [c for c in self._s.conversations

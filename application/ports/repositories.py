@@ -10,7 +10,7 @@ from typing import Protocol
 from domain.analytics import AnalyticsEvent, AuditEntry, AuditFilter
 from domain.api_keys import ApiKey
 from domain.chunks import Chunk
-from domain.conversations import Conversation, DailyUsage
+from domain.conversations import Conversation, DailyUsage, PeriodUsage
 from domain.documents import Document, DocumentKind, DocumentStatus
 from domain.users import User
 
@@ -107,12 +107,11 @@ class ConversationRepository(Protocol):
         """Questions, tokens and cost per UTC day from ``since`` (inclusive), oldest day first;
         ``user_id`` None: everyone's questions."""
         ...
-    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
-        """The latencies of the questions from ``since`` (inclusive) as counts by domain.latency
-        bucket index (absent: 0); ``user_id`` None: everyone's."""
-        ...
-    def count_users(self, *, since: datetime) -> int:
-        """How many distinct users asked at least one question from ``since`` (inclusive)."""
+    def usage_report(self, user_id: uuid.UUID | None, *, since: datetime, count_users: bool = False) -> PeriodUsage:
+        """From ``since`` (inclusive): the days with questions (as usage_by_day), the latency
+        histogram (counts by domain.latency bucket index, absent: 0) and, with ``count_users``
+        (everyone's only: ValueError with a ``user_id``), how many distinct users asked;
+        ``user_id`` None: everyone's."""
         ...
 
 

@@ -69,22 +69,21 @@ class GetAnalytics:
             self._audit_global_read(actor_id, days, now)
         with self.uow as uow:
             if scope is Scope.GLOBAL:
-                admin_user(uow, actor_id)
+                uow.act_as_admin()  # checked just now on the primary, in the audit entry's transaction
                 owner: uuid.UUID | None = None
             else:
                 owner = active_user(uow, actor_id).id
-            daily = uow.conversations.usage_by_day(owner, since=since)
-            latencies = uow.conversations.latency_histogram(owner, since=since)
+            usage = uow.conversations.usage_report(owner, since=since, count_users=scope is Scope.GLOBAL)
             documents = uow.documents.counts_by_kind_and_status(owner)
-            active_users = uow.conversations.count_users(since=since) if scope is Scope.GLOBAL else None
         by_kind: dict[DocumentKind, int] = {}
         by_status: dict[DocumentStatus, int] = {}
         for (kind, status), count in documents.items():
             by_kind[kind] = by_kind.get(kind, 0) + count
             by_status[status] = by_status.get(status, 0) + count
         return AnalyticsReport(scope=scope, first_day=first_day, last_day=last_day,
-                               daily=every_day(daily, first_day, last_day), latency_ms=percentiles(latencies),
-                               documents_by_kind=by_kind, documents_by_status=by_status, active_users=active_users)
+                               daily=every_day(usage.daily, first_day, last_day),
+                               latency_ms=percentiles(usage.latency_histogram), documents_by_kind=by_kind,
+                               documents_by_status=by_status, active_users=usage.users)
 
     def _audit_global_read(self, actor_id: uuid.UUID, days: int, now: datetime) -> None:
         """Committed before the report is read (an administrator's only: anyone else is refused

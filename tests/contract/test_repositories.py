@@ -498,7 +498,7 @@ def test_usage_by_day_sums_questions_tokens_and_cost_per_utc_day(uow: UnitOfWork
             ("2026-01-05", 3, 1149), ("2026-01-06", 2, 7)]
 
 
-def test_latency_histogram_and_count_users_over_a_period(uow: UnitOfWork) -> None:
+def test_usage_report_latency_histogram_and_distinct_users_over_a_period(uow: UnitOfWork) -> None:
     ann, bob, idle = a_user(), a_user(), a_user()
     stored(uow, ann, bob, idle)
     with uow:
@@ -511,14 +511,20 @@ def test_latency_histogram_and_count_users_over_a_period(uow: UnitOfWork) -> Non
         return histogram(latencies)
 
     with uow:
-        assert uow.conversations.latency_histogram(ann.id, since=at(0)) == buckets(5, 120, 900)
-        assert uow.conversations.latency_histogram(None, since=at(0)) == buckets(5, 40, 120, 900)
-        assert uow.conversations.latency_histogram(None, since=at(-100)) == buckets(1, 5, 40, 120, 900, 7000)
-        assert uow.conversations.latency_histogram(bob.id, since=at(30)) == buckets(40)  # since is inclusive
-        assert uow.conversations.latency_histogram(idle.id, since=at(0)) == {}
-        assert uow.conversations.count_users(since=at(0)) == 2
-        assert uow.conversations.count_users(since=at(-100)) == 3
-        assert uow.conversations.count_users(since=at(31)) == 0
+        report = uow.conversations.usage_report
+        assert report(ann.id, since=at(0)).latency_histogram == buckets(5, 120, 900)
+        assert report(None, since=at(0)).latency_histogram == buckets(5, 40, 120, 900)
+        assert report(None, since=at(-100)).latency_histogram == buckets(1, 5, 40, 120, 900, 7000)
+        assert report(bob.id, since=at(30)).latency_histogram == buckets(40)  # since is inclusive
+        assert report(idle.id, since=at(0)).latency_histogram == {}
+        assert report(None, since=at(0), count_users=True).users == 2
+        assert report(None, since=at(-100), count_users=True).users == 3
+        assert report(None, since=at(31), count_users=True).users == 0
+        assert report(None, since=at(0)).users is None  # not counted unless asked for
+        assert [d.questions for d in report(ann.id, since=at(0)).daily] == [3]
+        assert report(None, since=at(-100)).daily == tuple(uow.conversations.usage_by_day(None, since=at(-100)))
+        with pytest.raises(ValueError, match="everyone"):
+            report(ann.id, since=at(0), count_users=True)
 
 
 def test_events_are_listed_per_user_oldest_first_since_inclusive(uow: UnitOfWork) -> None:

@@ -18,7 +18,7 @@ from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.persistence.usage_rollups import SqlAlchemyAnalyticsRollups
 from domain.conversations import Conversation, period_start
 from domain.documents import Document, DocumentKind, DocumentStatus
-from domain.latency import histogram
+from domain.latency import BOUNDS_MS, OVERFLOW, histogram
 from domain.users import User
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -59,16 +59,17 @@ def _report(engine: Engine, user: User | None, days: int) -> tuple:
     since = period_start(NOW, days)
     with SqlAlchemyUnitOfWork(engine, read_only=True) as uow:
         owner = None if user is None else user.id
-        return (uow.conversations.usage_by_day(owner, since=since),
-                uow.conversations.latency_histogram(owner, since=since),
-                uow.conversations.count_users(since=since) if user is None else None)
+        report = uow.conversations.usage_report(owner, since=since, count_users=user is None)
+        assert list(report.daily) == uow.conversations.usage_by_day(owner, since=since)  # the usage route's read
+        return report.daily, report.latency_histogram, report.users
 
 
 def test_reports_are_the_same_before_and_after_the_rollup(engine: Engine) -> None:
     ann, bob, idle = _users(engine, 3)
     _ask(engine, (ann, NOW - timedelta(days=40), 5000, False), (bob, NOW - timedelta(days=3, hours=1), 40, True),
          (ann, NOW - timedelta(days=3), 120, False), (ann, NOW - timedelta(days=1), 900, False),
-         (bob, NOW.replace(hour=0, minute=0, second=0), 15, False), (ann, NOW, 7, True))
+         (bob, NOW.replace(hour=0, minute=0, second=0), 15, False), (ann, NOW, 7, True),
+         (bob, NOW - timedelta(days=10), 5_000_000, False))  # above the last bound: the overflow bucket
     people = {"everyone": None, "ann": ann, "bob": bob, "idle": idle}
     periods = [(who, days) for who in people for days in (1, 2, 4, 30, 365)]
     before = {(who, days): _report(engine, people[who], days) for who, days in periods}
@@ -86,6 +87,18 @@ def test_reports_are_the_same_before_and_after_the_rollup(engine: Engine) -> Non
     assert _report(engine, idle, 30)[1] == histogram([60])
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(usage_daily_global)).scalar_one() == 40
+
+
+def test_the_database_buckets_latencies_as_the_domain_does_at_every_bound(engine: Engine) -> None:
+    (ann,) = _users(engine, 1)
+    latencies = sorted({-5, 0, 10**8, *(b + d for b in BOUNDS_MS for d in (-1, 0, 1))})
+    _ask(engine, *((ann, NOW - timedelta(days=2), ms, False) for ms in latencies),  # closed: rolled up below
+         *((ann, NOW, ms, False) for ms in latencies))  # today: read from the rows
+    expected = {index: 2 * count for index, count in histogram(latencies).items()}
+    assert max(expected) == OVERFLOW and min(expected) == 0
+    assert [_report(engine, who, 7)[1] for who in (None, ann)] == [expected, expected]
+    SqlAlchemyAnalyticsRollups(engine).run(NOW)
+    assert [_report(engine, who, 7)[1] for who in (None, ann)] == [expected, expected]
 
 
 def test_a_day_is_rolled_up_after_its_grace_period_and_once(engine: Engine) -> None:
@@ -110,7 +123,7 @@ def test_a_period_not_starting_at_midnight_is_read_from_the_rows(engine: Engine)
     SqlAlchemyAnalyticsRollups(engine).run(NOW)
     with SqlAlchemyUnitOfWork(engine) as uow:
         assert sum(d.questions for d in uow.conversations.usage_by_day(ann.id, since=NOW - timedelta(days=2, hours=3))) == 1
-        assert uow.conversations.count_users(since=NOW - timedelta(hours=1)) == 0
+        assert uow.conversations.usage_report(None, since=NOW - timedelta(hours=1), count_users=True).users == 0
 
 
 def _counted(engine: Engine) -> dict:

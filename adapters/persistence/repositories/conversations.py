@@ -10,7 +10,7 @@ from sqlalchemy import RowMapping, bindparam, select
 from adapters.persistence.repositories import usage_reads
 from adapters.persistence.repositories.base import SqlAlchemyRepository, row_values
 from adapters.persistence.tables import conversations
-from domain.conversations import Citation, Conversation, DailyUsage
+from domain.conversations import Citation, Conversation, DailyUsage, PeriodUsage
 
 
 _INSERT = conversations.insert()  # built once; the values are parameters
@@ -36,11 +36,9 @@ class SqlAlchemyConversationRepository(SqlAlchemyRepository):
         ``user_id`` None: everyone's questions."""
         return usage_reads.usage_by_day(self._conn, user_id, since)
 
-    def latency_histogram(self, user_id: uuid.UUID | None, *, since: datetime) -> dict[int, int]:
-        return usage_reads.latency_histogram(self._conn, user_id, since)
-
-    def count_users(self, *, since: datetime) -> int:
-        return usage_reads.count_users(self._conn, since)
+    def usage_report(self, user_id: uuid.UUID | None, *, since: datetime, count_users: bool = False) -> PeriodUsage:
+        """Days, latency histogram and distinct users in a few statements (usage_reads.report)."""
+        return usage_reads.report(self._conn, user_id, since, count_users=count_users)
 
 
 def conversation_row(conversation: Conversation) -> dict[str, object]:
