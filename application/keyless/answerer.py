@@ -7,7 +7,8 @@ fully, its table's title and other column names at half weight. How-much / how-m
 when-questions units with dates, who / when / where questions sentences holding a new name, year
 or place (application.keyless.answer_type); a sentence also gains for the question's words the
 sentence before or after it in its paragraph holds (scoring.with_neighbours: "They decided ..."
-after the sentence naming them); a heading alone never answers. The best unit answers:
+after the sentence naming them); a question asking what an abbreviation means prefers the unit
+that spells it out (application.keyless.acronyms); a heading alone never answers. The best unit answers:
 a row as "<label> was <value> <unit> for <period> [n]" with its column chosen by the period
 asked (application.keyless.columns), a sentence as itself with its marker. A second part is
 added only for a question in two parts (the row's other column, else a unit holding question
@@ -30,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from application.concepts import Concept, concepts, holds, weights
+from application.keyless.acronyms import with_expansions
 from application.keyless.answer_type import AnswerType
 from application.keyless.answerable import NEGATION, evidence
 from application.keyless.columns import choose_column
@@ -97,7 +99,7 @@ class KeylessAnswerer:
         kind = AnswerType(question, self._terms)
         scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near, kind)
                   for (unit, primary, secondary), near in zip(units, semantic or [0.0] * len(units), strict=True)]
-        scored = with_neighbours(scored, idf)
+        scored = with_expansions(with_neighbours(scored, idf), question)
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
         cosine = None if semantic is None else dict(zip((id(u) for u, _, _ in units), semantic))[id(best.unit)]
