@@ -206,11 +206,11 @@ def with_prefixes(wanted: list[Concept], vocabulary: set[str]) -> list[Concept]:
 def number_fit(kind: Kind, unit: Sentence | Row, text: str) -> float:
     """How well a unit's numbers fit a how-much / how-many / what-share question: a table row or
     a sentence with the kind of number asked (an amount of money, a percentage, a count) gets the
-    bonus, another number half of it, no number the penalty; a row with no number-only cell after
-    its label nothing."""
+    bonus, another number half of it, no number the penalty (a row: no number-only cell after its
+    label)."""
     if isinstance(unit, Row):
         if not any(_VALUE.fullmatch(c.strip()) for c in unit.cells[unit.label_at + 1:]):
-            return 0.0  # no number beside its label (a specification's description): it states no amount
+            return -KIND_PENALTY  # no number beside its label (a definition, a description): no amount
         if kind is Kind.COUNT and not _COUNTED.search(" ".join([*unit.cells, *unit.table.header])):
             return NUMBER_BONUS / 2  # a count stands in a row with units ("шт.", "pcs") or a quantity column
         return NUMBER_BONUS

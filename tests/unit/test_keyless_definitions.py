@@ -6,7 +6,7 @@ from __future__ import annotations
 from adapters.text.snowball import SnowballAnalyzer
 from application.keyless.acronyms import asked_abbreviation, expands
 from application.keyless.answerer import KeylessAnswerer
-from application.keyless.scoring import NUMBER_BONUS, number_fit
+from application.keyless.scoring import KIND_PENALTY, NUMBER_BONUS, number_fit
 from application.keyless.units import rows
 from application.ports.language_model import Source
 from domain.questions import Kind
@@ -69,7 +69,7 @@ def test_a_label_alone_in_its_row_still_heads_the_rows_below_it() -> None:
     assert row.section == "Система пожарной сигнализации" and row.label == "Извещатель пожарный"
 
 
-def test_a_row_with_no_number_beside_its_label_gets_no_number_bonus() -> None:
+def test_a_row_with_no_number_beside_its_label_loses_for_a_how_many_question() -> None:
     text = """| № | Наименование | Товарный знак | Страна | Описание |
 |---|---|---|---|---|
 | 130 | Карта proximity | Карта proximity | Российская Федерация | Для контроля доступа. Толщина: 1,6 мм. |
@@ -78,5 +78,5 @@ def test_a_row_with_no_number_beside_its_label_gets_no_number_bonus() -> None:
 |---|---|---|---|
 | 4.7 | Карта proximity | шт. | 300 |"""
     description, counted = rows((Source(number=1, label="source 1", text=text),))
-    assert number_fit(Kind.COUNT, description, " | ".join(description.cells)) == 0.0
+    assert number_fit(Kind.COUNT, description, " | ".join(description.cells)) == -KIND_PENALTY
     assert number_fit(Kind.COUNT, counted, " | ".join(counted.cells)) == NUMBER_BONUS
