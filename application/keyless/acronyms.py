@@ -1,9 +1,10 @@
 """A question that asks what an abbreviation means ("What does EBITDA stand for?", "Что означает
-сокращение КСОБ?", "Как расшифровывается НМЦК?") is answered by the unit that spells it out: a
-run of words whose initials are the abbreviation's letters ("Комплексные системы обеспечения
+сокращение КСОБ?", "Как расшифровывается НМЦК?") prefers the unit that spells it out: a run of
+words whose initials are the abbreviation's letters ("Комплексные системы обеспечения
 безопасности", "selling, general and administrative"), short linking words skipped. Such a unit
-gains ``EXPANSION_BONUS`` (application.keyless.answerer adds it after scoring); a sentence that
-merely uses the abbreviation gains nothing. English and Russian phrasing; other questions are
+gains ``EXPANSION_BONUS`` (set by hand, not fitted), added by application.keyless.answerer after
+scoring to its rank and to the score the decision to answer is taken on; a sentence that merely
+uses the abbreviation gains nothing. English and Russian phrasing; other questions are
 left as they are."""
 
 from __future__ import annotations
