@@ -97,3 +97,25 @@ def test_an_embedding_model_that_fails_answers_as_no_model_does() -> None:
     alone = KeylessAnswerer(terms).answer(question, sources, "en")
     assert alone is not None and "Rollo" in alone
     assert KeylessAnswerer(terms, broken).answer(question, sources, "en") == alone
+
+
+def test_a_sentence_saying_the_opposite_of_what_is_asked_does_not_answer() -> None:
+    ports = ("Of all the cities on the coast, Rotterdam has the largest harbour and the deepest channel. "
+             "Bruges is the smallest of the old trading towns and lies inland.")
+    assert "Rotterdam" in (answer_of("Which city on the coast has the largest harbour?", ports) or "")
+    # without the antonym rule this is answered with the Rotterdam sentence
+    assert answer_of("Which city on the coast has the smallest harbour?", ports) is None
+
+
+def test_an_antonym_counts_only_when_the_question_lacks_it_too() -> None:
+    from application.keyless.antonyms import swapped
+
+    assert swapped(terms("the smallest harbour"), terms("has the largest harbour"), terms)
+    # the question names both sides, or the sentence holds the asked word as well: no swap
+    assert not swapped(terms("the largest or smallest harbour"), terms("has the largest harbour"), terms)
+    assert not swapped(terms("the largest harbour"), terms("the largest harbour, not the smallest"), terms)
+
+
+def answer_of(question: str, text: str) -> str | None:
+    sources = (Source(number=1, label="source 1", text=text),)
+    return KeylessAnswerer(terms).answer(question, sources, "en")
