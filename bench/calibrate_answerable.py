@@ -28,7 +28,7 @@ from application.keyless.answerable import MEAN_COSINE, Evidence
 from bench.qa_world import World, holds
 from bench.retrieval import SQUAD
 
-FEATURES = [f.name for f in attrs.fields(Evidence) if f.name != "antonym"]  # a rule, not fitted
+FEATURES = [f.name for f in attrs.fields(Evidence) if f.name != "swapped"]  # a rule, not fitted
 
 
 class _Forced:

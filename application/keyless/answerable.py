@@ -11,8 +11,9 @@ evidence is several features of the best sentence (application.keyless.answerer 
 - ``cosine``: the embeddings' cosine of question and sentence (its mean over the fit, without a model);
 - ``negated``: the question is negated; ``lacks_type``: a who / when / where question whose
   sentence holds no new name, year or place (application.keyless.answer_type);
-- ``antonym``: the sentence says the opposite of a word the question asks about
-  (application.keyless.antonyms): not fitted, such a sentence never answers.
+- ``swapped``: the sentence holds, in place of a word of the question, its antonym, another
+  number or ordinal, or the word without its negating prefix (application.keyless.swaps): not
+  fitted, such a sentence never answers.
 
 Coefficients fitted on SQuAD 2.0's even articles (label: the sentence holds the gold answer) by
 logistic regression, the threshold chosen there; measured on the odd articles
@@ -28,7 +29,7 @@ import attrs
 
 from application.concepts import Concept, holds
 from application.keyless.answer_type import AnswerType
-from application.keyless.antonyms import swapped
+from application.keyless.swaps import swapped
 from application.keyless.scoring import Scored
 
 Terms = Callable[[str], set[str]]
@@ -51,7 +52,7 @@ class Evidence:
     cosine: float | None  # None: no embedding model
     negated: bool
     lacks_type: bool
-    antonym: bool = False  # not a fitted feature: a swapped antonym refuses whatever the probability
+    swapped: bool = False  # not a fitted feature: a swapped word refuses whatever the probability
 
     def probability(self) -> float:
         """The fitted probability that the sentence holds the answer."""
@@ -62,7 +63,7 @@ class Evidence:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self) -> bool:
-        return not self.antonym and self.probability() >= THRESHOLD
+        return not self.swapped and self.probability() >= THRESHOLD
 
 
 def evidence(best: Scored, runner_up: float | None, wanted: list[Concept], idf: list[tuple[float, bool]],
@@ -81,7 +82,7 @@ def evidence(best: Scored, runner_up: float | None, wanted: list[Concept], idf: 
         missing_name=any(names[i] and not holds(c, around) for i, c in enumerate(wanted)),
         missing_number=any(numbers[i] and not holds(c, around) for i, c in enumerate(wanted)),
         cosine=cosine, negated=bool(NEGATION.search(question)), lacks_type=not kind.holds(best.unit.text) if kind.kind else False,
-        antonym=swapped(terms(question), terms(best.unit.text), terms))
+        swapped=swapped(question, best.unit.text, terms))
 
 
 def _kinds(question: str, wanted: list[Concept], terms: Terms) -> tuple[list[bool], list[bool]]:

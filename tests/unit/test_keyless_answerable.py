@@ -10,6 +10,7 @@ from adapters.text.snowball import SnowballAnalyzer
 from application.keyless.answer_type import NUMBERS_BONUS, YEAR_BONUS, AnswerType
 from application.keyless.answerable import Evidence
 from application.keyless.answerer import KeylessAnswerer
+from application.keyless.swaps import swapped
 from application.keyless.units import sentences
 from application.ports.language_model import Source
 
@@ -108,12 +109,25 @@ def test_a_sentence_saying_the_opposite_of_what_is_asked_does_not_answer() -> No
 
 
 def test_an_antonym_counts_only_when_the_question_lacks_it_too() -> None:
-    from application.keyless.antonyms import swapped
-
-    assert swapped(terms("the smallest harbour"), terms("has the largest harbour"), terms)
+    assert swapped("the smallest harbour?", "It has the largest harbour.", terms)
     # the question names both sides, or the sentence holds the asked word as well: no swap
-    assert not swapped(terms("the largest or smallest harbour"), terms("has the largest harbour"), terms)
-    assert not swapped(terms("the largest harbour"), terms("the largest harbour, not the smallest"), terms)
+    assert not swapped("the largest or smallest harbour?", "It has the largest harbour.", terms)
+    assert not swapped("the largest harbour?", "It has the largest harbour, not the smallest.", terms)
+
+
+def test_a_number_an_ordinal_or_a_negating_prefix_swapped() -> None:
+    assert swapped("Who issued the Royal Proclamation of 1736?", "King George III issued the Royal Proclamation of 1763.",
+                   terms)
+    assert not swapped("Who issued the Royal Proclamation of 1763?", "King George III issued the Royal Proclamation of "
+                       "1763 on October 7.", terms)
+    assert swapped("Whom does the Second Minister choose?", "The First Minister chooses the ministers.", terms)
+    assert swapped("How are packets delivered on a non-shared medium?", "On a shared medium packets are delivered "
+                   "by a multiple access scheme.", terms)
+    assert not swapped("How are packets delivered on a shared medium?", "On a shared medium packets are delivered "
+                       "by a multiple access scheme.", terms)
+    # the question's period is the table columns' business, not a number to find in the sentence
+    assert not swapped("What was revenue for the three months ended July 1, 2023?", "Revenue grew 8% against 2022.",
+                       terms)
 
 
 def answer_of(question: str, text: str) -> str | None:
