@@ -2,7 +2,9 @@
 its unanswerable questions against a sentence that otherwise matches them word for word, with
 - an antonym: "Which city has the smallest port?" against "... has the largest port";
 - another number: "Who issued the Proclamation of 1736?" against "... of 1763" (a number of the
-  question, its period left out, that the sentence lacks, while it holds another of as many digits);
+  question, dates and periods left out on both sides, that the sentence lacks while it holds
+  another of as many characters; not for a how-much / how-many question, whose answer is another
+  number: "How much of the $90 billion authorization was used?" against "... $4.1 billion");
 - another ordinal: "the second minister" against "the First Minister";
 - a negating prefix: "non-shared", "uncompromising", "disallowed" against the bare word.
 application.keyless.answerable treats such a sentence as not answering (not a fitted feature).
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from domain.questions import content
+from domain.questions import content, profile
 
 Terms = Callable[[str], set[str]]
 
@@ -58,8 +60,10 @@ def swapped(question: str, sentence: str, terms: Terms) -> bool:
     """``sentence`` holds, in place of a word of ``question``, its antonym, another number or
     ordinal, or the word without the question's negating prefix."""
     asked, said = frozenset(terms(question)), frozenset(terms(sentence))
-    return (_antonym(asked, said, terms) or _other(_NUMBER, content(question), sentence, same_length=True)
-            or _other(_ORDINAL, content(question), sentence) or _unprefixed(question, said, terms))
+    numbers = not profile(question).wants_number and _other(_NUMBER, content(question), content(sentence),
+                                                            same_length=True)
+    return (_antonym(asked, said, terms) or numbers or _other(_ORDINAL, content(question), sentence)
+            or _unprefixed(question, said, terms))
 
 
 def _antonym(question: frozenset[str], sentence: frozenset[str], terms: Terms) -> bool:

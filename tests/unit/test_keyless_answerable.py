@@ -125,6 +125,10 @@ def test_a_number_an_ordinal_or_a_negating_prefix_swapped() -> None:
                    "by a multiple access scheme.", terms)
     assert not swapped("How are packets delivered on a shared medium?", "On a shared medium packets are delivered "
                        "by a multiple access scheme.", terms)
+    # a how-much question's answer is another number; a date in the sentence is no number swapped
+    assert not swapped("How much of the $90 billion buyback authorization had Apple used by June 25, 2022?",
+                       "As of June 25, 2022, utilization under the authorization was $4.1 billion.", terms)
+    assert not swapped("Who chaired the board in 1990?", "She chaired the board from May 12, 1990.", terms)
     # the question's period is the table columns' business, not a number to find in the sentence
     assert not swapped("What was revenue for the three months ended July 1, 2023?", "Revenue grew 8% against 2022.",
                        terms)
