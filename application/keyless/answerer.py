@@ -19,7 +19,8 @@ the next one ("... by the formula:") or lacks the number or date the next one ho
 ``MIN_PRESENT`` of its weight (a question about something the sources never name); else, for a
 best sentence, when the logistic model of application.keyless.answerable (margin over the next
 unit, the question's weight and its names and numbers the sentence and its neighbours lack, the
-cosine, negation, the kind asked), fitted on SQuAD 2.0's even articles, says so; for a best table
+cosine, negation, the kind asked), fitted on SQuAD 2.0's even articles, says so, or the sentence
+holds another word in place of one of the question's (application.keyless.swaps); for a best table
 row, when it holds less than ``MIN_COVERAGE`` of the question's terms that the sources contain, or
 the question is negated and the row is not. Words of the question absent from the sources
 ("latest", "buyback") do not stop an answer by themselves. Deterministic."""

@@ -1,6 +1,7 @@
 """What the keyless answerer weighs beside the question's words: what a who / when / where
 question asks for (application.keyless.answer_type), whether the best sentence answers at all
-(application.keyless.answerable), and the items of a contract's numbered list (units)."""
+(application.keyless.answerable, with the swapped words of application.keyless.swaps), and the
+items of a contract's numbered list (units)."""
 
 from __future__ import annotations
 
