@@ -7,7 +7,8 @@ fully, its table's title and other column names at half weight. How-much / how-m
 when-questions units with dates, who / when / where questions sentences holding a new name, year
 or place (application.keyless.answer_type); a sentence also gains for the question's words the
 sentence before or after it in its paragraph holds (scoring.with_neighbours: "They decided ..."
-after the sentence naming them); a heading alone never answers. The best unit answers:
+after the sentence naming them); a question asking what an abbreviation means prefers the unit
+that spells it out (application.keyless.acronyms); a heading alone never answers. The best unit answers:
 a row as "<label> was <value> <unit> for <period> [n]" with its column chosen by the period
 asked (application.keyless.columns), a sentence as itself with its marker. A second part is
 added only for a question in two parts (the row's other column, else a unit holding question
@@ -18,7 +19,8 @@ the next one ("... by the formula:") or lacks the number or date the next one ho
 ``MIN_PRESENT`` of its weight (a question about something the sources never name); else, for a
 best sentence, when the logistic model of application.keyless.answerable (margin over the next
 unit, the question's weight and its names and numbers the sentence and its neighbours lack, the
-cosine, negation, the kind asked), fitted on SQuAD 2.0's even articles, says so; for a best table
+cosine, negation, the kind asked), fitted on SQuAD 2.0's even articles, says so, or the sentence
+holds another word in place of one of the question's (application.keyless.swaps); for a best table
 row, when it holds less than ``MIN_COVERAGE`` of the question's terms that the sources contain, or
 the question is negated and the row is not. Words of the question absent from the sources
 ("latest", "buyback") do not stop an answer by themselves. Deterministic."""
@@ -30,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from application.concepts import Concept, concepts, holds, weights
+from application.keyless.acronyms import with_expansions
 from application.keyless.answer_type import AnswerType
 from application.keyless.answerable import NEGATION, evidence
 from application.keyless.columns import choose_column
@@ -97,7 +100,7 @@ class KeylessAnswerer:
         kind = AnswerType(question, self._terms)
         scored = [self._scorer.score(unit, primary, secondary, wanted, idf, weight_present, asked, question, near, kind)
                   for (unit, primary, secondary), near in zip(units, semantic or [0.0] * len(units), strict=True)]
-        scored = with_neighbours(scored, idf)
+        scored = with_expansions(with_neighbours(scored, idf), question)
         scored.sort(key=lambda s: (-s.score, s.unit.position if isinstance(s.unit, Row) else 10**6 + s.unit.position))
         best = scored[0]
         cosine = None if semantic is None else dict(zip((id(u) for u, _, _ in units), semantic))[id(best.unit)]

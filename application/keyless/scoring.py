@@ -54,6 +54,7 @@ DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|\b\d+\s*(\
                    r"ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(шт|ед|pcs|units?|qty|quantity|кол-?во|количество|count|number)\b\.?", re.IGNORECASE)
 WORDS = re.compile(r"[^\W\d_]{2,}")
+_VALUE = re.compile(r"\(?[$€£₽]?\s?[-−–]?\d[\d\s.,]*\)?\s?(%|руб\.?|тыс\.?\s?руб\.?|шт\.?)?")
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 _PERCENT = re.compile(r"\d\s?(%|percent|процент)", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£₽]\s?\d|\d\s?(million|billion|thousand|руб|млн|млрд|тыс|евро|долл|usd|eur|rub)"
@@ -205,8 +206,11 @@ def with_prefixes(wanted: list[Concept], vocabulary: set[str]) -> list[Concept]:
 def number_fit(kind: Kind, unit: Sentence | Row, text: str) -> float:
     """How well a unit's numbers fit a how-much / how-many / what-share question: a table row or
     a sentence with the kind of number asked (an amount of money, a percentage, a count) gets the
-    bonus, another number half of it, no number the penalty."""
+    bonus, another number half of it, no number the penalty (a row: no number-only cell after its
+    label)."""
     if isinstance(unit, Row):
+        if not any(_VALUE.fullmatch(c.strip()) for c in unit.cells[unit.label_at + 1:]):
+            return -KIND_PENALTY  # no number beside its label (a definition, a description): no amount
         if kind is Kind.COUNT and not _COUNTED.search(" ".join([*unit.cells, *unit.table.header])):
             return NUMBER_BONUS / 2  # a count stands in a row with units ("шт.", "pcs") or a quantity column
         return NUMBER_BONUS

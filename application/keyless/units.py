@@ -100,8 +100,10 @@ def rows(sources: tuple[Source, ...]) -> Iterator[Row]:
                 # "Извещатель пожарный тип 1" the item)
                 label_at = max(wordy[:3], key=lambda i: (len(_WORDY.findall(cells[i])), -i))
                 if not any(cells[label_at + 1:]):
-                    section = cells[label_at].rstrip(":")
-                    continue
+                    if label_at == wordy[0] or sum(1 for c in cells if c) != 2:  # a label alone: a section
+                        section = cells[label_at].rstrip(":")
+                        continue
+                    label_at = wordy[0]  # a term and its wordier definition ("КСОБ | Комплексные системы ...")
                 row = Row(cells=cells, table=table, section=section, title=title, source=source, position=position,
                           label_at=label_at)
                 yield row

@@ -1,6 +1,7 @@
 """What the keyless answerer weighs beside the question's words: what a who / when / where
 question asks for (application.keyless.answer_type), whether the best sentence answers at all
-(application.keyless.answerable), and the items of a contract's numbered list (units)."""
+(application.keyless.answerable, with the swapped words of application.keyless.swaps), and the
+items of a contract's numbered list (units)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from adapters.text.snowball import SnowballAnalyzer
 from application.keyless.answer_type import NUMBERS_BONUS, YEAR_BONUS, AnswerType
 from application.keyless.answerable import Evidence
 from application.keyless.answerer import KeylessAnswerer
+from application.keyless.swaps import swapped
 from application.keyless.units import sentences
 from application.ports.language_model import Source
 
@@ -97,3 +99,42 @@ def test_an_embedding_model_that_fails_answers_as_no_model_does() -> None:
     alone = KeylessAnswerer(terms).answer(question, sources, "en")
     assert alone is not None and "Rollo" in alone
     assert KeylessAnswerer(terms, broken).answer(question, sources, "en") == alone
+
+
+def test_a_sentence_saying_the_opposite_of_what_is_asked_does_not_answer() -> None:
+    ports = ("Of all the cities on the coast, Rotterdam has the largest harbour and the deepest channel. "
+             "Bruges is the smallest of the old trading towns and lies inland.")
+    assert "Rotterdam" in (answer_of("Which city on the coast has the largest harbour?", ports) or "")
+    # without the antonym rule this is answered with the Rotterdam sentence
+    assert answer_of("Which city on the coast has the smallest harbour?", ports) is None
+
+
+def test_an_antonym_counts_only_when_the_question_lacks_it_too() -> None:
+    assert swapped("the smallest harbour?", "It has the largest harbour.", terms)
+    # the question names both sides, or the sentence holds the asked word as well: no swap
+    assert not swapped("the largest or smallest harbour?", "It has the largest harbour.", terms)
+    assert not swapped("the largest harbour?", "It has the largest harbour, not the smallest.", terms)
+
+
+def test_a_number_an_ordinal_or_a_negating_prefix_swapped() -> None:
+    assert swapped("Who issued the Royal Proclamation of 1736?", "King George III issued the Royal Proclamation of 1763.",
+                   terms)
+    assert not swapped("Who issued the Royal Proclamation of 1763?", "King George III issued the Royal Proclamation of "
+                       "1763 on October 7.", terms)
+    assert swapped("Whom does the Second Minister choose?", "The First Minister chooses the ministers.", terms)
+    assert swapped("How are packets delivered on a non-shared medium?", "On a shared medium packets are delivered "
+                   "by a multiple access scheme.", terms)
+    assert not swapped("How are packets delivered on a shared medium?", "On a shared medium packets are delivered "
+                       "by a multiple access scheme.", terms)
+    # a how-much question's answer is another number; a date in the sentence is no number swapped
+    assert not swapped("How much of the $90 billion buyback authorization had Apple used by June 25, 2022?",
+                       "As of June 25, 2022, utilization under the authorization was $4.1 billion.", terms)
+    assert not swapped("Who chaired the board in 1990?", "She chaired the board from May 12, 1990.", terms)
+    # the question's period is the table columns' business, not a number to find in the sentence
+    assert not swapped("What was revenue for the three months ended July 1, 2023?", "Revenue grew 8% against 2022.",
+                       terms)
+
+
+def answer_of(question: str, text: str) -> str | None:
+    sources = (Source(number=1, label="source 1", text=text),)
+    return KeylessAnswerer(terms).answer(question, sources, "en")
