@@ -55,11 +55,13 @@ def received(ws: ClientConnection, timeout: float = 30) -> dict[str, Any]:
 
 
 def until_settled(ws: ClientConnection, document_id: str) -> list[dict[str, Any]]:
-    """The socket's events up to the document's completion or failure."""
+    """The socket's events up to the document's completion or failure, without the connect-time
+    state's "pending" (the server reads that state just after the client's connect returns, so a
+    document uploaded at once may be in it: the socket is subscribed first and misses nothing)."""
     seen = [received(ws)]
     while not (seen[-1]["type"] in ("document.completed", "document.failed") and seen[-1]["document_id"] == document_id):
         seen.append(received(ws))
-    return seen
+    return [e for e in seen if not (e["type"] == "document.progress" and e["status"] == "pending")]
 
 
 def close_of(ws: ClientConnection, timeout: float = 15) -> tuple[int, str]:
