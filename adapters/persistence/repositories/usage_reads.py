@@ -111,17 +111,13 @@ def _open_days(connection: Connection, statement: Executable, values: dict) -> t
 
 
 def usage_by_day(connection: Connection, user_id: uuid.UUID | None, since: datetime) -> list[DailyUsage]:
-    """Days with questions only, oldest first."""
+    """Days with questions only, oldest first: the rolled-up days, then the open ones, read as the
+    report reads them (``report`` without its histogram sums and users)."""
     last, open_from = _split(connection, since)
-    days = []
-    if last is not None:
-        days = _rolled_days(connection, _statements(connection.dialect.name, user_id is not None)["days"],
-                            {"first_day": since.astimezone(UTC).date(), "last_day": last, "user_id": user_id})
-    for row in usage_sql.sums(connection, usage_sql.day_of(connection.dialect.name), usage_sql.period(user_id, open_from)):
-        days.append(DailyUsage(day=date.fromisoformat(row.key), questions=int(row.questions),
-                               cached=int(row.cached or 0), tokens_in=int(row.tokens_in or 0),
-                               tokens_out=int(row.tokens_out or 0), cost_usd=round(float(row.cost_usd or 0), 6)))
-    return days
+    statements = _statements(connection.dialect.name, user_id is not None)
+    values = {"first_day": since.astimezone(UTC).date(), "last_day": last, "open_from": open_from, "user_id": user_id}
+    days = _rolled_days(connection, statements["days"], values) if last is not None else []
+    return days + _open_days(connection, statements["open_days"], values)[0]
 
 
 def report(connection: Connection, user_id: uuid.UUID | None, since: datetime, *, count_users: bool) -> PeriodUsage:
