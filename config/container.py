@@ -147,7 +147,8 @@ def warm_embedder(container: Container) -> bool:
 
 
 def warm_up(container: Container) -> bool:
-    """A serving process's start-up (API, bot, worker): the embedding model loaded (warm_embedder)
+    """A question-serving process's start-up (the API, the bot; a worker only loads the model,
+    warm_embedder): the embedding model loaded (warm_embedder)
     and what every question's first call would otherwise pay opened now: the question path's
     modules imported (config/lazy.py defers them for short commands), one database connection in
     the pool with the lookups' statements compiled (run once for no document), the answer cache's
